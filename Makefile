@@ -1,0 +1,58 @@
+# Civic: `make run` and `make test` work on a fresh clone with only Python 3.11+ installed.
+PYTHON ?= $(shell command -v python3.12 || command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: run test test-fast lint format messages bench bench-seed clean help
+
+help:
+	@echo "make run    - the whole platform at http://127.0.0.1:8000 (embedded PostgreSQL + Redis, demo content)"
+	@echo "make test   - the whole test suite (real PostgreSQL, Redis, Celery, headless Chromium)"
+	@echo "make lint   - ruff check + format check + migrations check"
+	@echo "make messages - refresh fr/en/es catalogues from the code (needs GNU gettext)"
+	@echo "make bench  - measure the main pages (see bench/README.md)"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+$(VENV): $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python manage.py i18n_compile
+	$(BIN)/python manage.py run_platform
+
+test: $(STAMP)
+	$(BIN)/python manage.py i18n_compile
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: $(STAMP)
+	$(BIN)/python manage.py i18n_compile
+	$(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/python -m ruff check .
+	$(BIN)/python -m ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: $(STAMP)
+	$(BIN)/python -m ruff check --fix .
+	$(BIN)/python -m ruff format .
+
+messages: $(STAMP)
+	$(BIN)/python manage.py makemessages -l fr -l en -l es --no-obsolete --no-location --ignore=.venv --ignore=var --ignore=bench --ignore=tests
+	$(BIN)/python manage.py i18n_compile
+
+bench-seed: $(STAMP)
+	$(BIN)/python manage.py bench_seed --scale $${SCALE:-0.1}
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	$(BIN)/python -c "from civic import embedded; embedded.wipe('dev'); embedded.wipe('test')"

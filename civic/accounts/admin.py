@@ -1,0 +1,44 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import BaseUserCreationForm
+from django.utils.translation import gettext_lazy as _
+
+from civic.accounts.models import User
+from civic.organizations.admin_mixins import EditorOnlyAdmin
+
+
+@admin.register(User)
+class MemberAdmin(EditorOnlyAdmin, UserAdmin):
+    ordering = ("-date_joined",)
+    list_display = ("email", "display_name", "home_city", "is_staff", "is_active", "date_joined")
+    list_filter = ("is_staff", "is_active", "is_spotter", "is_reporter", "is_shaker")
+    list_select_related = ("home_city",)
+    search_fields = ("email", "display_name")
+    fieldsets = (
+        (None, {"fields": ("email", "username", "password")}),
+        (
+            _("Profile"),
+            {"fields": ("display_name", "bio", "avatar", "home_city", "language", "availability")},
+        ),
+        (_("Community roles"), {"fields": ("is_spotter", "is_reporter", "is_shaker")}),
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    filter_horizontal = ("groups",)
+
+
+class MemberCreationForm(BaseUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email",)
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.username = user.email
+        if commit:
+            user.save()
+        return user
+
+
+MemberAdmin.add_form = MemberCreationForm

@@ -1,0 +1,152 @@
+"""Writes on members: profile, follows, data export, account erasure."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.apps import apps
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from civic.accounts.models import Follow, User
+from civic.core.images import clean_image
+from civic.core.services import log_action
+from civic.notifications.services import notify
+
+# Feature apps add their own sections to a member's export and their own erasure steps here,
+# through ``register_export`` / ``register_erasure`` in their AppConfig.ready().
+_EXPORTERS: dict[str, callable] = {}
+_ERASERS: list[callable] = []
+
+
+def register_export(section: str, exporter) -> None:
+    """``exporter(user) -> JSON-serialisable`` adds ``section`` to ``member_export``."""
+    _EXPORTERS[section] = exporter
+
+
+def register_erasure(eraser) -> None:
+    """``eraser(user)`` removes the app's personal data of ``user`` (run inside the erasure transaction)."""
+    _ERASERS.append(eraser)
+
+
+@transaction.atomic
+def profile_update(
+    *, member: User, data: dict, interests=None, avatar=None, clear_avatar: bool = False
+) -> User:
+    for field, value in data.items():
+        setattr(member, field, value)
+    if avatar is not None:
+        member.avatar.save(
+            f"avatar-{uuid.uuid4().hex[:8]}", clean_image(avatar, max_side=512, name="avatar"), save=False
+        )
+    elif clear_avatar and member.avatar:
+        member.avatar.delete(save=False)
+        member.avatar = ""
+    member.full_clean(exclude=["password", "username"])
+    member.save()
+    if interests is not None:
+        member.interests.set(interests)
+    return member
+
+
+def follow_create(*, follower: User, followed: User) -> bool:
+    """Follow ``followed``; returns False when already followed (the constraint decides, races included)."""
+    if follower.pk == followed.pk:
+        raise ValueError("a member cannot follow themselves")
+    try:
+        with transaction.atomic():
+            Follow.objects.create(follower=follower, followed=followed)
+            notify(
+                followed,
+                "accounts.followed",
+                {"follower_name": follower.public_name},
+                url=reverse("accounts:member_detail", args=[follower.pk]),
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def follow_delete(*, follower: User, followed: User) -> None:
+    Follow.objects.filter(follower=follower, followed=followed).delete()
+
+
+def member_export(*, member: User) -> dict:
+    """Everything the platform holds about ``member``, as JSON-ready data (the GDPR export)."""
+    data = {
+        "exported_at": timezone.now().isoformat(),
+        "profile": {
+            "email": member.email,
+            "display_name": member.display_name,
+            "bio": member.bio,
+            "language": member.language,
+            "home_city": member.home_city.slug if member.home_city_id else None,
+            "home_point": member.point,
+            "interests": list(member.interests.values_list("slug", flat=True)),
+            "availability": member.availability,
+            "roles": {
+                "spotter": member.is_spotter,
+                "reporter": member.is_reporter,
+                "shaker": member.is_shaker,
+            },
+            "avatar": member.avatar.url if member.avatar else None,
+            "date_joined": member.date_joined.isoformat(),
+            "last_login": member.last_login.isoformat() if member.last_login else None,
+        },
+        "following": list(member.following_set.values_list("followed__display_name", "followed__email")),
+        "followers_count": member.follower_set.count(),
+        "email_addresses": list(
+            apps.get_model("account", "EmailAddress")
+            .objects.filter(user=member)
+            .values("email", "verified", "primary")
+        ),
+        "organisations": list(
+            member.memberships.values("organization__name", "organization__slug", "role", "created_at")
+        ),
+        "notifications": list(member.notifications.values("kind", "title", "created_at", "read_at")[:1000]),
+    }
+    for section, exporter in _EXPORTERS.items():
+        data[section] = exporter(member)
+    return data
+
+
+@transaction.atomic
+def member_erase(*, member: User) -> None:
+    """Erase personal data; keep the row so that what the member published stays, shown as
+    "former member". Follows, memberships, email addresses, social logins and sessions go."""
+    member = User.objects.select_for_update().get(pk=member.pk)
+    for eraser in _ERASERS:
+        eraser(member)
+    if member.avatar:
+        member.avatar.delete(save=False)
+    anon = f"former-{member.pk}-{uuid.uuid4().hex[:8]}"
+    member.email = f"{anon}@invalid.invalid"
+    member.username = anon
+    member.display_name = ""
+    member.first_name = member.last_name = ""
+    member.bio = ""
+    member.avatar = ""
+    member.home_city = None
+    member.point = None
+    member.availability = []
+    member.is_spotter = member.is_reporter = member.is_shaker = False
+    member.is_active = False
+    member.is_staff = member.is_superuser = False
+    member.is_former = True
+    member.set_unusable_password()
+    member.save()
+    member.interests.clear()
+    Follow.objects.filter(follower=member).delete()
+    Follow.objects.filter(followed=member).delete()
+    member.memberships.all().delete()
+    apps.get_model("account", "EmailAddress").objects.filter(user=member).delete()
+    apps.get_model("socialaccount", "SocialAccount").objects.filter(user=member).delete()
+    member.notifications.all().delete()
+    from django.contrib.sessions.models import Session
+
+    # Sessions are not indexed by user; erasing is rare, so a scan of live sessions is acceptable.
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(member.pk):
+            session.delete()
+    log_action("accounts.member.erased", target=member, actor=None)

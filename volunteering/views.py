@@ -1,0 +1,7 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """Placeholder landing page; the volunteering issue replaces it with the real list."""
+    return render(request, "volunteering/index.html")
