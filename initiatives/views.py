@@ -152,7 +152,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "initiative": initiative,
         "themes": list(initiative.themes.all()),
         "photos": list(initiative.photos.all()),
-        "portraits": list(initiative.portraits.filter(status=published)),
+        "portraits": list(initiative.portraits.filter(status=published).select_related("author")),
         "tips": list(initiative.tips.filter(status=published)),
         "videos": list(initiative.videos.filter(status=published)),
         "replications": list(
