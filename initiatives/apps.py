@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class InitiativesConfig(AppConfig):
     name = "initiatives"
     verbose_name = _("Initiatives")
+
+    def ready(self) -> None:
+        from civic.core.discovery import register
+        from initiatives.discovery import InitiativeProvider
+
+        register("initiative", InitiativeProvider())
