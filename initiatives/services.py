@@ -286,3 +286,42 @@ def contact_team(*, initiative: Initiative, sender, body: str) -> ContactMessage
         )
     log_action("initiatives.initiative.contacted", target=initiative, actor=sender)
     return message
+
+
+# --- Member data (GDPR export and erasure), registered in InitiativesConfig.ready() --------------
+
+
+def member_export(member) -> dict:
+    """What the catalogue holds about ``member``: contributions, follows, wishes and messages."""
+
+    def reports(model):
+        return list(model.objects.filter(author=member).values("pk", "initiative_id", "status", "created_at"))
+
+    return {
+        "initiatives_spotted": list(
+            Initiative.objects.filter(spotter=member).values("pk", "title", "status", "created_at")
+        ),
+        "portraits": reports(Portrait),
+        "practical_tips": reports(PracticalTip),
+        "video_reports": reports(VideoReport),
+        "follows": list(
+            InitiativeFollow.objects.filter(member=member).values_list("initiative_id", flat=True)
+        ),
+        "replication_intents": list(
+            ReplicationIntent.objects.filter(member=member).values(
+                "initiative_id", "city__slug", "message", "created_at"
+            )
+        ),
+        "contact_messages": list(
+            ContactMessage.objects.filter(sender=member).values("initiative_id", "body", "created_at")
+        ),
+    }
+
+
+def member_erase(member) -> None:
+    """Runs inside the account erasure transaction: published contributions stay (signed "former
+    member"); follows and messages go; wishes to replicate stay counted, without their text."""
+    for follow in InitiativeFollow.objects.filter(member=member):
+        follow_delete(initiative=follow.initiative, member=member)
+    ContactMessage.objects.filter(sender=member).delete()
+    ReplicationIntent.objects.filter(member=member).update(message="")
