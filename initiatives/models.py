@@ -186,6 +186,16 @@ class Initiative(GeoPointModel, Reviewed):
         language = language.split("-")[0]
         return not (getattr(self, f"title_{language}", "") and getattr(self, f"summary_{language}", ""))
 
+    def display_language(self, language: str | None = None) -> str:
+        """The language the title is actually shown in (the current one, or the fallback's)."""
+        language = (language or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+        if getattr(self, f"title_{language}", ""):
+            return language
+        for fallback in settings.MODELTRANSLATION_FALLBACK_LANGUAGES["default"]:
+            if getattr(self, f"title_{fallback}", ""):
+                return fallback
+        return language
+
     @property
     def cover(self) -> InitiativePhoto | None:
         """The first photo; free when ``photos`` was prefetched (``for_card()``), one query otherwise."""

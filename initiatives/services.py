@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from civic.core.images import clean_image, make_thumbnail
@@ -250,13 +252,12 @@ def replication_create(
             intent.save()
             Initiative.objects.filter(pk=initiative.pk).update(replication_count=F("replication_count") + 1)
             log_action("initiatives.initiative.replication_intent", target=initiative, actor=member)
-            if initiative.spotter_id and initiative.spotter_id != member.pk:
-                notify(
-                    initiative.spotter,
-                    "initiatives.replication",
-                    {"title": initiative.title, "member": member.public_name, "city": city.name},
-                    url=initiative.get_absolute_url(),
-                )
+            spotter = initiative.spotter
+            if spotter is not None and spotter.pk != member.pk:
+                with translation.override(spotter.language or "fr"):
+                    context = {"title": initiative.title, "member": member.public_name, "city": city.name}
+                    url = initiative.get_absolute_url()
+                notify(spotter, "initiatives.replication", context, url=url)
     except IntegrityError:
         return None
     return intent
@@ -270,20 +271,18 @@ def contact_team(*, initiative: Initiative, sender, body: str) -> ContactMessage
     message = ContactMessage(initiative=initiative, sender=sender, body=body.strip())
     message.full_clean()
     message.save()
-    if initiative.spotter_id and initiative.spotter_id != sender.pk:
-        from django.urls import reverse
-
-        notify(
-            initiative.spotter,
-            "initiatives.contact",
-            {
+    spotter = initiative.spotter
+    if spotter is not None and spotter.pk != sender.pk:
+        with translation.override(spotter.language or "fr"):
+            context = {
                 "title": initiative.title,
                 "sender": sender.public_name,
                 "body": message.body,
-                "profile_url": reverse("accounts:member_detail", args=[sender.pk]),
-            },
-            url=initiative.get_absolute_url(),
-        )
+                "profile_url": settings.SITE_URL.rstrip("/")
+                + reverse("accounts:member_detail", args=[sender.pk]),
+            }
+            url = initiative.get_absolute_url()
+        notify(spotter, "initiatives.contact", context, url=url)
     log_action("initiatives.initiative.contacted", target=initiative, actor=sender)
     return message
 

@@ -70,6 +70,9 @@ def index(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query,
             "feed_url": reverse("initiatives:feed") + (f"?{query}" if query else ""),
+            "filters_open": any(
+                request.GET.get(k) for k in ("theme", "city", "country", "lat", "lng", "sort")
+            ),
             "may_add": rules.may_add_initiative(request.user),
             "is_editor": is_editor(request.user),
         },
@@ -159,6 +162,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             initiative.replications.select_related("city", "member").order_by("-created_at")[:20]
         ),
         "another_language": initiative.shown_in_another_language(),
+        "content_lang": initiative.display_language(),
         "may_edit": rules.may_edit(user, initiative),
         "may_submit": rules.may_submit(user, initiative),
         "may_review": rules.may_review(user, initiative),

@@ -215,3 +215,11 @@ def test_editor_features_an_initiative_from_its_page(client):
     client.post(reverse("initiatives:feature", args=[initiative.pk]), {"featured": "1"})
 
     assert Initiative.objects.get(pk=initiative.pk).featured
+
+
+def test_fallback_text_carries_its_language_for_screen_readers(client):
+    initiative = InitiativeFactory(title_fr="", title_en="Tool library", summary_en="Borrow a drill.")
+
+    html = client.get(f"/es/initiatives/{initiative.pk}/").content.decode()
+
+    assert '<h1 lang="en">Tool library</h1>' in html
