@@ -240,3 +240,17 @@ def test_send_back_without_comment_is_refused_next_to_the_field(client, edith, s
     assert "Say what the author should change." in response.content.decode()
     initiative.refresh_from_db()
     assert initiative.status == Status.IN_REVIEW
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_review_queue_query_budget(client, django_assert_max_num_queries, rows):
+    editor = EditorFactory()
+    for _ in range(rows):
+        DraftFactory(status=Status.IN_REVIEW)
+        PortraitFactory(status=Status.IN_REVIEW)
+    client.force_login(editor)
+
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("initiatives:review_queue"))
+    assert len(response.context["initiatives"]) == rows
+    assert len(response.context["reports"]) == rows
