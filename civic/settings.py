@@ -90,6 +90,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "civic.urls"
 # Widgets render through the project's template settings, so templates/ may hold widget templates.
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour now: "example.org" means https
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "civic.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
