@@ -51,10 +51,12 @@ messages: $(STAMP)
 	$(BIN)/python manage.py i18n_compile
 
 bench-seed: $(STAMP)
-	$(BIN)/python manage.py bench_seed --scale $${SCALE:-0.1}
+	CIVIC_INSTANCE=bench $(BIN)/python manage.py migrate --noinput -v0
+	CIVIC_INSTANCE=bench $(BIN)/python manage.py bench_seed --scale $${SCALE:-0.1} $(SEED_ARGS)
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	@command -v wrk >/dev/null || (echo "wrk is needed: apt-get install wrk"; exit 1)
+	CIVIC_INSTANCE=bench $(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
-	$(BIN)/python -c "from civic import embedded; embedded.wipe('dev'); embedded.wipe('test')"
+	$(BIN)/python -c "from civic import embedded; [embedded.wipe(i) for i in ('dev', 'test', 'bench')]"
