@@ -103,7 +103,9 @@ class BenchContext:
         return self.words(language, self.rng.randint(3, 6)).capitalize()
 
     def paragraph(self, language: str, sentences: int = 3) -> str:
-        return " ".join(self.words(language, self.rng.randint(8, 16)).capitalize() + "." for _ in range(sentences))
+        return " ".join(
+            self.words(language, self.rng.randint(8, 16)).capitalize() + "." for _ in range(sentences)
+        )
 
     def copy(self, table: str, columns: list[str], rows: Iterable[tuple], *, total: int, desc: str) -> int:
         """Write ``rows`` into ``table`` with PostgreSQL COPY; returns the number written."""
@@ -113,7 +115,9 @@ class BenchContext:
         cols = ", ".join(f'"{c}"' for c in columns)
         with connection.cursor() as cursor:
             with cursor.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy:
-                for row in tqdm(rows, total=total, desc=desc, unit="row", disable=not self.progress, mininterval=1):
+                for row in tqdm(
+                    rows, total=total, desc=desc, unit="row", disable=not self.progress, mininterval=1
+                ):
                     copy.write_row(row)
                     written += 1
         return written

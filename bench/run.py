@@ -103,7 +103,16 @@ def context_from_db():
         sys.exit("No bench data: run `make bench-seed SCALE=0.1` first.")
     halls = dict(Organization.objects.filter(kind="public_body").values_list("city_id", "pk"))
     cities = [
-        CityRow(c.pk, c.slug, c.name, c.latitude, c.longitude, c.default_language, str(c.timezone), halls.get(c.pk))
+        CityRow(
+            c.pk,
+            c.slug,
+            c.name,
+            c.latitude,
+            c.longitude,
+            c.default_language,
+            str(c.timezone),
+            halls.get(c.pk),
+        )
         for c in City.objects.filter(slug__startswith="bench-").order_by("pk")
     ]
     return BenchContext(
@@ -113,7 +122,9 @@ def context_from_db():
         member_ids=(first, last),
         theme_ids=list(Theme.objects.values_list("pk", flat=True)),
         organization_ids=list(
-            Organization.objects.exclude(kind="public_body").filter(slug__startswith="bench-").values_list("pk", flat=True)
+            Organization.objects.exclude(kind="public_body")
+            .filter(slug__startswith="bench-")
+            .values_list("pk", flat=True)
         ),
         progress=False,
     )
@@ -134,9 +145,22 @@ def start_gunicorn(database_url: str, redis_url: str) -> subprocess.Popen:
     subprocess.run([python, "manage.py", "i18n_compile"], cwd=ROOT, env=env, check=True)
     subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     server = subprocess.Popen(
-        [python, "-m", "gunicorn", "civic.wsgi:application", "--bind", f"127.0.0.1:{PORT}", "--workers", "2",
-         "--threads", "2", "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        [
+            python,
+            "-m",
+            "gunicorn",
+            "civic.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            "2",
+            "--threads",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -163,7 +187,8 @@ def measure(page, n: int, duration: int) -> dict:
     timings.sort()
     out = subprocess.run(
         ["wrk", "-t2", "-c8", f"-d{duration}s", "--latency", f"http://127.0.0.1:{PORT}{page.path}"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)) if "Requests/sec" in out else 0.0
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -235,7 +260,9 @@ def header(ctx) -> str:
         members = cursor.fetchone()[0]
     cpu = "unknown CPU"
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+        cpu = next(
+            line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")
+        )
     except (OSError, StopIteration):
         pass
     return (

@@ -20,6 +20,9 @@ def language_urls(request):
         from django.utils.translation import get_language_info
 
         path = request.get_full_path()
-        return [(code, get_language_info(code)["name_local"], translate_url(path, code)) for code, _ in settings.LANGUAGES]
+        return [
+            (code, get_language_info(code)["name_local"], translate_url(path, code))
+            for code, _ in settings.LANGUAGES
+        ]
 
     return {"LANGUAGE_URLS": SimpleLazyObject(build)}
