@@ -10,8 +10,8 @@ from civic.places.models import City
 from initiatives.models import Initiative, Portrait, PracticalTip, ReplicationIntent, VideoReport
 
 SORTS = [
-    ("", _("Best match")),
-    ("newest", _("Newest")),
+    ("", _("Newest")),
+    ("relevance", _("Best match")),
     ("replicated", _("Most replicated")),
     ("nearest", _("Nearest")),
 ]
@@ -59,12 +59,13 @@ class CatalogueFilterForm(forms.Form):
         text = data.get("q")
         if text:
             queryset = queryset.search(text)
-        sort = data.get("sort")
-        if sort == "nearest" and has_point or (not sort and not text and has_point):
+        sort = data.get("sort") or ("nearest" if has_point else "newest")
+        if sort == "nearest" and has_point:
             return queryset.order_by("distance_m", "-pk")
         if sort == "replicated":
             return queryset.order_by("-replication_count", "-published_at", "-pk")
-        if text and not sort:
+        if sort == "relevance" and text:
+            # Ranking reads every match's vector: offered, not the default, for common words at scale.
             return queryset.order_by("-rank", "-published_at", "-pk")
         return queryset.order_by("-published_at", "-pk")
 

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlparse
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.contrib.postgres.search import SearchRank, SearchVectorField, TrigramWordSimilarity
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Prefetch, Q
@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from civic.core.search import search_query
+from civic.core.search import SEARCH_CONFIG
 from civic.places.geo import GeoPointModel, GeoQuerySet, earth_index
 
 
@@ -36,10 +36,53 @@ class Status(models.TextChoices):
 EDITABLE_STATUSES = (Status.DRAFT, Status.SENT_BACK)
 
 
+def search_words(text: str) -> list[str]:
+    """Lower-case, accent-free words of ``text`` (letters and digits only), at most eight."""
+    cleaned = "".join(c if c.isalnum() else " " for c in fold(text))
+    return cleaned.split()[:8]
+
+
 def fold(text: str) -> str:
-    """Lower-case, accent-free text, as the trigger stores ``search_titles`` ("École" → "ecole")."""
+    """Lower-case, accent-free text, as the search trigger stores words ("École" → "ecole")."""
     decomposed = unicodedata.normalize("NFKD", text or "")
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
+
+
+class SearchWord(models.Model):
+    """The lexicon of initiative title words (lower-case, accent-free), filled by the search
+    trigger (migration 0003). Typos are corrected against it with pg_trgm similarity."""
+
+    word = models.TextField(primary_key=True)
+
+    class Meta:
+        indexes = [GinIndex(OpClass("word", name="gin_trgm_ops"), name="initiatives_word_trgm")]
+
+    def __str__(self) -> str:
+        return self.word
+
+    @classmethod
+    def corrections(cls, words: list[str], per_word: int = 3) -> dict[str, list[str]]:
+        """Close spellings of each word of four letters or more (one query for all of them)."""
+        long_words = [w for w in words if len(w) >= 4]
+        if not long_words:
+            return {}
+        from django.db import connection
+
+        table = connection.ops.quote_name(cls._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""SELECT q.w, s.word FROM unnest(%s::text[]) AS q(w)
+                CROSS JOIN LATERAL (
+                    SELECT word FROM {table} WHERE word %% q.w AND word <> q.w
+                    ORDER BY similarity(word, q.w) DESC, word LIMIT %s
+                ) AS s""",
+                [long_words, per_word],
+            )
+            found: dict[str, list[str]] = {}
+            for word, correction in cursor.fetchall():
+                if correction.isalnum():
+                    found.setdefault(word, []).append(correction)
+        return found
 
 
 class ReviewedQuerySet(models.QuerySet):
@@ -98,21 +141,25 @@ class InitiativeQuerySet(GeoQuerySet):
         return self.published()
 
     def search(self, text: str):
-        """Full text over every language (accent-free, prefix match) or a title close to ``text``
-        (pg_trgm word similarity, or strict word similarity whose default threshold of 0.5 lets
-        "compst" find "compost"). Annotates ``rank``; every branch can use a GIN index."""
-        text = (text or "").strip()
-        if not text:
+        """Initiatives matching every word of ``text`` in any language, accent-free, by prefix
+        ("ecole jard" finds "École des jardins"), each word also matching its close spellings
+        among title words ("compst" finds "compost").
+
+        Typos are corrected against ``SearchWord`` (the lexicon of title words, pg_trgm GIN index),
+        then everything is one full-text match on the GIN-indexed ``search_vector``: the cost
+        depends on the lexicon and the matches, not on the size of the table. Costs one query for
+        the corrections when ``text`` has words of four letters or more. Annotates ``rank``.
+        """
+        words = search_words(text)
+        if not words:
             return self
-        query = search_query(text)
-        folded = fold(text)
-        return self.filter(
-            Q(search_vector=query)
-            | Q(search_titles__trigram_word_similar=folded)
-            | Q(search_titles__trigram_strict_word_similar=folded)
-        ).annotate(
-            rank=SearchRank(F("search_vector"), query) + TrigramWordSimilarity(folded, "search_titles")
+        corrections = SearchWord.corrections(words)
+        query = SearchQuery(
+            " & ".join("(" + " | ".join([f"{word}:*", *corrections.get(word, ())]) + ")" for word in words),
+            search_type="raw",
+            config=SEARCH_CONFIG,
         )
+        return self.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
 
     def for_card(self):
         """What a card shows: city, themes and photos, in 3 queries whatever the number of rows."""
@@ -123,8 +170,8 @@ class InitiativeQuerySet(GeoQuerySet):
 
 class Initiative(GeoPointModel, Reviewed):
     """A local initiative. ``title``/``summary``/``story`` are translated (fr/en/es, with fallback);
-    ``search_vector`` and ``search_titles`` are maintained by a database trigger (migration 0002)
-    from every language's fields, so admin edits and bulk inserts stay searchable."""
+    ``search_vector`` (and the ``SearchWord`` lexicon) are maintained by a database trigger
+    (migration 0002) from every language's fields, so admin edits and bulk inserts stay searchable."""
 
     title = models.CharField(_("title"), max_length=160)
     summary = models.TextField(_("summary"), max_length=600, help_text=_("Two or three sentences."))
@@ -151,7 +198,6 @@ class Initiative(GeoPointModel, Reviewed):
     replication_count = models.PositiveIntegerField(_("replications"), default=0, editable=False)
     follower_count = models.PositiveIntegerField(_("followers"), default=0, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
-    search_titles = models.TextField(default="", blank=True, editable=False)
 
     objects = InitiativeQuerySet.as_manager()
 
@@ -168,7 +214,6 @@ class Initiative(GeoPointModel, Reviewed):
             ),
             models.Index(fields=["status", "featured"], name="initiatives_ini_featured"),
             GinIndex(fields=["search_vector"], name="initiatives_ini_search"),
-            GinIndex(OpClass("search_titles", name="gin_trgm_ops"), name="initiatives_ini_trgm"),
         ]
 
     def __str__(self) -> str:

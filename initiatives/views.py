@@ -44,9 +44,8 @@ REVIEWABLE = {"initiative": Initiative, "portrait": Portrait, "tip": PracticalTi
 
 
 def _filter_form(request: HttpRequest) -> CatalogueFilterForm:
-    codes = (
-        City.objects.active().filter(initiatives__status=Status.PUBLISHED).values_list("country", flat=True)
-    )
+    # Countries of the active cities: one small query whatever the number of initiatives.
+    codes = City.objects.active().order_by().values_list("country", flat=True).distinct()
     return CatalogueFilterForm(request.GET or None, country_codes=set(codes))
 
 

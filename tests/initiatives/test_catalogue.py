@@ -42,11 +42,19 @@ def catalogue():
         ("nevera", ["Nevera solidaria"]),  # Spanish
         ("solidaria calle", ["Nevera solidaria"]),  # title + summary words
         ("vegetab", ["Shared garden on the roof"]),  # prefix
+        ("shared gardn", ["Shared garden on the roof"]),  # a typo in the second word
+        ("nevera solidaira", ["Nevera solidaria"]),
         ("zzzz", []),
     ],
 )
 def test_search_finds_across_languages_accents_and_typos(catalogue, text, expected):
     assert _titles(Initiative.objects.published().search(text)) == expected
+
+
+def test_title_words_feed_the_typo_lexicon(catalogue):
+    from initiatives.models import SearchWord
+
+    assert {"ecole", "compost", "garden", "nevera"} <= set(SearchWord.objects.values_list("word", flat=True))
 
 
 def test_search_ignores_drafts(catalogue):
