@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -17,21 +20,47 @@ SORTS = [
 ]
 
 
+class PlainSelect(forms.Select):
+    """A ``<select>`` built in Python: the catalogue's city list has hundreds of options, and the
+    template-per-option rendering of Django's widget cost more than all of the page's queries."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        selected = {str(v) for v in self.format_value(value)}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, mark_safe(" selected") if str(key) in selected else "", label)
+                for key, label in self.choices
+            ),
+        )
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(attrs), options)
+
+
 class CatalogueFilterForm(forms.Form):
     """The catalogue's filters (GET). Invalid values are dropped, never a 500."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     theme = forms.ModelChoiceField(
-        label=_("Theme"), queryset=Theme.objects.active(), required=False, to_field_name="slug"
+        label=_("Theme"),
+        queryset=Theme.objects.active(),
+        required=False,
+        to_field_name="slug",
+        widget=PlainSelect,
     )
     city = forms.ModelChoiceField(
-        label=_("City"), queryset=City.objects.active(), required=False, to_field_name="slug"
+        label=_("City"),
+        queryset=City.objects.active(),
+        required=False,
+        to_field_name="slug",
+        widget=PlainSelect,
     )
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=PlainSelect)
     lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
     lng = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
     km = forms.FloatField(label=_("Within (km)"), required=False, min_value=1, max_value=500, initial=25)
-    sort = forms.ChoiceField(label=_("Sort by"), choices=SORTS, required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), choices=SORTS, required=False, widget=PlainSelect)
 
     def __init__(self, *args, country_codes=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -39,6 +40,20 @@ from initiatives.models import (
 )
 
 PAGE_SIZE = 12
+COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    """Counts at most ``COUNT_CAP`` matches: counting every initiative that contains a common word
+    costs as much as reading them all, and nobody pages that far. ``capped`` says it stopped."""
+
+    capped = False
+
+    @cached_property
+    def count(self) -> int:
+        found = self.object_list[: COUNT_CAP + 1].count()
+        self.capped = found > COUNT_CAP
+        return min(found, COUNT_CAP)
 FEED_LIMIT = 500
 REVIEWABLE = {"initiative": Initiative, "portrait": Portrait, "tip": PracticalTip, "video": VideoReport}
 
@@ -59,7 +74,7 @@ def index(request: HttpRequest) -> HttpResponse:
     """The catalogue: filters, a card grid (paginated) and a map fed by ``feed``."""
     form = _filter_form(request)
     queryset = form.filtered(Initiative.objects.published()).for_card()
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = _query_string(request)
     return render(
         request,

@@ -210,3 +210,16 @@ def test_status_index_is_used_for_newest(catalogue):
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "initiatives_ini_newest" in plan
     assert Status.PUBLISHED in params or "published" in str(params)
+
+
+def test_count_stops_at_the_cap_and_says_so(client, monkeypatch):
+    from initiatives import views
+
+    monkeypatch.setattr(views, "COUNT_CAP", 4)
+    for _ in range(6):
+        InitiativeFactory()
+
+    response = client.get("/en/initiatives/")
+
+    assert "More than 4 initiatives" in response.content.decode()
+    assert response.context["page"].paginator.num_pages == 1
