@@ -51,7 +51,8 @@ class CatalogueFilterForm(forms.Form):
     )
     city = forms.ModelChoiceField(
         label=_("City"),
-        queryset=City.objects.active(),
+        # Only what an option shows: hundreds of cities, without their points and time zones.
+        queryset=City.objects.active().only("pk", "slug", "name", "name_fr", "name_en", "name_es"),
         required=False,
         to_field_name="slug",
         widget=PlainSelect,
@@ -90,7 +91,7 @@ class CatalogueFilterForm(forms.Form):
             queryset = queryset.search(text)
         sort = data.get("sort") or ("nearest" if has_point else "newest")
         if sort == "nearest" and has_point:
-            return queryset.order_by("distance_m", "-pk")
+            return queryset.nearest_first(data["lat"], data["lng"])
         if sort == "replicated":
             return queryset.order_by("-replication_count", "-published_at", "-pk")
         if sort == "relevance" and text:

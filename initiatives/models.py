@@ -16,13 +16,13 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, FloatField, Func, Prefetch, Q, Value
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from civic.core.search import SEARCH_CONFIG
-from civic.places.geo import GeoPointModel, GeoQuerySet, earth_index
+from civic.places.geo import GeoPointModel, GeoQuerySet, LlToEarth, earth_index
 
 
 class Status(models.TextChoices):
@@ -83,6 +83,14 @@ class SearchWord(models.Model):
                 if correction.isalnum():
                     found.setdefault(word, []).append(correction)
         return found
+
+
+class KnnDistance(Func):
+    """``a <-> b`` between two ``earth`` points: the ordering a GiST index scan can produce."""
+
+    arg_joiner = " <-> "
+    template = "(%(expressions)s)"
+    output_field = FloatField()
 
 
 class ReviewedQuerySet(models.QuerySet):
@@ -160,6 +168,13 @@ class InitiativeQuerySet(GeoQuerySet):
             config=SEARCH_CONFIG,
         )
         return self.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+
+    def nearest_first(self, lat: float, lng: float):
+        """Order by distance with the GiST index's nearest-neighbour scan (cube ``<->``): a page of
+        the nearest rows reads a page of index entries, however many rows ``near()`` kept.
+        Chord and great-circle distances rank points the same way."""
+        here = LlToEarth(F("latitude"), F("longitude"))
+        return self.order_by(KnnDistance(here, LlToEarth(Value(float(lat)), Value(float(lng)))).asc())
 
     def for_card(self):
         """What a card shows: city, themes and photos, in 3 queries whatever the number of rows."""

@@ -223,3 +223,27 @@ def test_count_stops_at_the_cap_and_says_so(client, monkeypatch):
 
     assert "More than 4 initiatives" in response.content.decode()
     assert response.context["page"].paginator.num_pages == 1
+
+
+def test_nearest_first_is_a_gist_nearest_neighbour_scan():
+    from django.db import connection
+
+    InitiativeFactory()
+    qs = Initiative.objects.published().near(48.85, 2.35, 10).nearest_first(48.85, 2.35)[:12]
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "initiatives_ini_geo" in plan
+    assert "Order By" in plan  # the index returns rows in distance order: no sort of the box
+
+
+def test_feed_titles_fall_back_like_the_pages(client):
+    InitiativeFactory(title_fr="Frigo solidaire", title_es="")
+
+    data = client.get("/es/initiatives/map.geojson").json()
+
+    assert data["features"][0]["properties"]["title"] == "Frigo solidaire"
+    assert data["features"][0]["properties"]["url"].startswith("/es/initiatives/")
