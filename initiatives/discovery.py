@@ -53,7 +53,7 @@ class InitiativeProvider:
     def search(self, text: str, *, query: DiscoveryQuery) -> list[DiscoveryItem]:
         if not (text or "").strip():
             return []
-        qs = self._base(query).search(text)
+        qs = self._base(query).search(text, ranked=True)
         if query.lat is not None and query.lng is not None:
             qs = qs.near(query.lat, query.lng, query.km)
         qs = qs.order_by("-rank", "-published_at", "-pk")

@@ -88,7 +88,7 @@ class CatalogueFilterForm(forms.Form):
             queryset = queryset.with_distance(data["lat"], data["lng"])
         text = data.get("q")
         if text:
-            queryset = queryset.search(text)
+            queryset = queryset.search(text, ranked=data.get("sort") == "relevance")
         sort = data.get("sort") or ("nearest" if has_point else "newest")
         if sort == "nearest" and has_point:
             return queryset.nearest_first(data["lat"], data["lng"])

@@ -148,7 +148,7 @@ class InitiativeQuerySet(GeoQuerySet):
             return self.filter(Q(status=Status.PUBLISHED) | Q(spotter=user))
         return self.published()
 
-    def search(self, text: str):
+    def search(self, text: str, *, ranked: bool = False):
         """Initiatives matching every word of ``text`` in any language, accent-free, by prefix
         ("ecole jard" finds "École des jardins"), each word also matching its close spellings
         among title words ("compst" finds "compost").
@@ -156,7 +156,8 @@ class InitiativeQuerySet(GeoQuerySet):
         Typos are corrected against ``SearchWord`` (the lexicon of title words, pg_trgm GIN index),
         then everything is one full-text match on the GIN-indexed ``search_vector``: the cost
         depends on the lexicon and the matches, not on the size of the table. Costs one query for
-        the corrections when ``text`` has words of four letters or more. Annotates ``rank``.
+        the corrections when ``text`` has words of four letters or more. With ``ranked``, annotates
+        ``rank`` (it reads every match's vector: only for "best match" ordering).
         """
         words = search_words(text)
         if not words:
@@ -167,7 +168,8 @@ class InitiativeQuerySet(GeoQuerySet):
             search_type="raw",
             config=SEARCH_CONFIG,
         )
-        return self.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+        matches = self.filter(search_vector=query)
+        return matches.annotate(rank=SearchRank(F("search_vector"), query)) if ranked else matches
 
     def nearest_first(self, lat: float, lng: float):
         """Order by distance with the GiST index's nearest-neighbour scan (cube ``<->``): a page of

@@ -43,12 +43,12 @@ from initiatives.models import (
 )
 
 PAGE_SIZE = 12
-COUNT_CAP = 1000
+COUNT_CAP = 240  # 20 pages: past that, people narrow the filters
 
 
 class CappedPaginator(Paginator):
-    """Counts at most ``COUNT_CAP`` matches: counting every initiative that contains a common word
-    costs as much as reading them all, and nobody pages that far. ``capped`` says it stopped."""
+    """Counts at most ``COUNT_CAP`` matches: counting every initiative near a big city or with a
+    common word costs as much as reading them all, and nobody pages that far. ``capped`` says so."""
 
     capped = False
 
