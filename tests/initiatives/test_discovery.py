@@ -22,11 +22,12 @@ def test_near_returns_published_initiatives_nearest_first_with_a_read_action():
 
     with translation.override("en"):
         items = providers()["initiative"].near(DiscoveryQuery(lat=48.8566, lng=2.3522, km=10))
+        url = near.get_absolute_url()
 
     assert [i.pk for i in items] == [near.pk, far.pk]
     assert items[0].kind == "initiative"
     assert items[0].action_label == "Read"
-    assert items[0].url == near.get_absolute_url()
+    assert items[0].url == url == f"/en/initiatives/{near.pk}/"
     assert items[0].distance_m == pytest.approx(1000, rel=0.02)
 
 
