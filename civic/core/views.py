@@ -30,7 +30,7 @@ def _discover(request: HttpRequest, limit: int):
         query = form.to_query(limit=limit)
         return form, query, form.selected_kinds()
     if not request.GET:
-        form = DiscoverForm({}, member=request.user)
+        form = DiscoverForm({"km": 10}, member=request.user)
         form.is_valid()  # fills the member's home point, if any
         return form, form.to_query(limit=limit), []
     return form, None, []
@@ -108,7 +108,7 @@ def search(request: HttpRequest) -> HttpResponse:
 @login_required
 def my_civic(request: HttpRequest) -> HttpResponse:
     """The member's dashboard: suggestions with their reasons, and what the people they follow do."""
-    form = DiscoverForm({}, member=request.user)
+    form = DiscoverForm({"km": 25}, member=request.user)
     form.is_valid()
     query = form.to_query(limit=12)
     return render(
