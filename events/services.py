@@ -170,7 +170,7 @@ def event_update(*, event: Event, by, data: dict, themes: Iterable | None = None
     """Change an event; its capacity cannot drop below the seats already taken."""
     if not rules.may_manage_event(by, event):
         raise PermissionDenied
-    locked = Event.objects.select_for_update().select_related("city").get(pk=event.pk)
+    locked = Event.objects.select_for_update(of=("self",)).select_related("city").get(pk=event.pk)
     tz = data["city"].timezone if data.get("city") else locked.city.timezone
     for key, value in data.items():
         if key in ("starts_at", "ends_at") and value is not None:
@@ -202,7 +202,7 @@ def event_cancel_occurrence(*, event: Event, by) -> Event:
     """Cancel one event; for a series occurrence, its date becomes an exception of the series."""
     if not rules.may_manage_event(by, event):
         raise PermissionDenied
-    locked = Event.objects.select_for_update().select_related("city", "series").get(pk=event.pk)
+    locked = Event.objects.select_for_update(of=("self",)).select_related("city", "series").get(pk=event.pk)
     locked.is_cancelled = True
     locked.save(update_fields=["is_cancelled"])
     if locked.series_id:
