@@ -25,7 +25,7 @@ from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from civic.accounts.models import User
 from civic.notifications.services import notify
@@ -145,9 +145,26 @@ def _enqueue_batches(member_ids: list[int], kind: str, context: dict, url: str, 
 
 
 def notify_members(member_ids: list[int], kind: str, context: dict, *, url: str, dedupe_key: str) -> int:
+    """Notify each member in their language: titles of the event and the day are translated per
+    recipient (the event and day are read once per batch)."""
+    event = Event.objects.filter(pk=context.get("event_id")).first() if context.get("event_id") else None
+    day = (
+        MobilisationDay.objects.filter(slug=context.get("day_slug")).first()
+        if context.get("day_slug")
+        else None
+    )
+    localized: dict[str, dict] = {}
     sent = 0
     for member in User.objects.active().filter(pk__in=member_ids):
-        if notify(member, kind, context, url=url, dedupe_key=dedupe_key):
+        lang = member.language or "fr"
+        if lang not in localized:
+            with translation.override(lang):
+                localized[lang] = {
+                    **context,
+                    **({"event_title": event.title} if event else {}),
+                    **({"day_title": day.title} if day else {}),
+                }
+        if notify(member, kind, localized[lang], url=url, dedupe_key=dedupe_key):
             sent += 1
     return sent
 

@@ -11,5 +11,10 @@ def shaker(db):
 @pytest.fixture
 def new_york(db):
     return CityFactory(
-        slug="new-york", name_fr="New York", country="US", timezone="America/New_York", lat=40.7128, lng=-74.006
+        slug="new-york",
+        name_fr="New York",
+        country="US",
+        timezone="America/New_York",
+        lat=40.7128,
+        lng=-74.006,
     )

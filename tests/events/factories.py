@@ -86,7 +86,7 @@ class BoardEntryFactory(DjangoModelFactory):
 
 def edition_for(day, *, organiser, city, hour=10, capacity=None, approved=True, editor=None, place="Parc"):
     """Register (and approve) an edition through the services, as people do."""
-    from datetime import datetime
+    from datetime import UTC, datetime
 
     from events import services
 
@@ -102,6 +102,12 @@ def edition_for(day, *, organiser, city, hour=10, capacity=None, approved=True, 
     )
     if approved:
         edition = services.edition_review(edition=edition, editor=editor, approve=True)
+        # Approved when registration opened, so that steps due "on approval" are due in tests.
+        CityEdition.objects.filter(pk=edition.pk).update(
+            reviewed_at=datetime.combine(day.registration_opens, datetime.min.time(), tzinfo=UTC).replace(
+                hour=12
+            )
+        )
     return CityEdition.objects.select_related("event", "day").get(pk=edition.pk)
 
 

@@ -8,7 +8,6 @@ from django.utils import timezone
 from civic.core.models import AuditEntry
 from events import services
 from events.models import Event, EventSeries
-from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +41,9 @@ def test_a_shaker_creates_an_event_typed_in_the_city_time(shaker, new_york):
 def test_end_before_start_is_refused_and_nothing_is_saved(shaker, city):
     start = _next_year(6, 10, 18)
     with pytest.raises(ValidationError) as exc:
-        services.event_create(created_by=shaker, data={**_data(city, start), "ends_at": start - timedelta(hours=1)})
+        services.event_create(
+            created_by=shaker, data={**_data(city, start), "ends_at": start - timedelta(hours=1)}
+        )
 
     assert "ends_at" in exc.value.error_dict
     assert not Event.objects.exists()
@@ -54,11 +55,15 @@ def test_a_member_without_a_role_cannot_create_events(charlie, city):
 
 
 def test_an_organisation_member_creates_events_for_their_organisation_only(alice_in_a, org_a, org_b, city):
-    event = services.event_create(created_by=alice_in_a, data=_data(city, _next_year(6, 10, 18), organization=org_a))
+    event = services.event_create(
+        created_by=alice_in_a, data=_data(city, _next_year(6, 10, 18), organization=org_a)
+    )
     assert event.organization == org_a
 
     with pytest.raises(ValidationError):
-        services.event_create(created_by=alice_in_a, data=_data(city, _next_year(6, 11, 18), organization=org_b))
+        services.event_create(
+            created_by=alice_in_a, data=_data(city, _next_year(6, 11, 18), organization=org_b)
+        )
 
 
 def test_weekly_series_keeps_the_wall_clock_time_across_the_dst_change(shaker, city):
@@ -99,7 +104,9 @@ def test_series_skips_its_exception_dates(shaker, city):
 
 def test_monthly_series_on_the_31st_falls_on_the_last_day_of_short_months(shaker, city):
     first = _next_year(1, 31, 18)
-    services.event_create(created_by=shaker, data=_data(city, first), repeat="monthly", until=date(first.year, 4, 30))
+    services.event_create(
+        created_by=shaker, data=_data(city, first), repeat="monthly", until=date(first.year, 4, 30)
+    )
 
     dates = [e.local_start.date() for e in Event.objects.select_related("city").order_by("starts_at")]
     assert [d.month for d in dates] == [1, 2, 3, 4]
@@ -108,7 +115,9 @@ def test_monthly_series_on_the_31st_falls_on_the_last_day_of_short_months(shaker
 
 def test_cancelling_an_occurrence_adds_an_exception_to_its_series(shaker, city, alice):
     first = _next_year(1, 5, 18)
-    services.event_create(created_by=shaker, data=_data(city, first), repeat="weekly", until=(first + timedelta(weeks=2)).date())
+    services.event_create(
+        created_by=shaker, data=_data(city, first), repeat="weekly", until=(first + timedelta(weeks=2)).date()
+    )
     second = Event.objects.order_by("starts_at")[1]
     services.rsvp_create(event=second, member=alice)
 
@@ -122,7 +131,11 @@ def test_cancelling_an_occurrence_adds_an_exception_to_its_series(shaker, city, 
 def test_search_finds_an_event_in_any_language_without_accents(shaker, city):
     services.event_create(
         created_by=shaker,
-        data={**_data(city, _next_year(6, 10, 18)), "title_fr": "Atelier réparation vélo", "title_es": "Taller bicicleta"},
+        data={
+            **_data(city, _next_year(6, 10, 18)),
+            "title_fr": "Atelier réparation vélo",
+            "title_es": "Taller bicicleta",
+        },
     )
 
     assert Event.objects.search("reparation").count() == 1
@@ -131,9 +144,15 @@ def test_search_finds_an_event_in_any_language_without_accents(shaker, city):
     assert Event.objects.search("Atelier reparatoin").count() == 1  # trigram catches the typo
 
 
-def test_organisation_members_see_their_events_in_admin_and_not_others(client, alice_in_a, bob_in_b, org_a, org_b, city):
-    mine = services.event_create(created_by=alice_in_a, data=_data(city, _next_year(6, 10, 18), organization=org_a))
-    theirs = services.event_create(created_by=bob_in_b, data=_data(city, _next_year(6, 10, 18), organization=org_b))
+def test_organisation_members_see_their_events_in_admin_and_not_others(
+    client, alice_in_a, bob_in_b, org_a, org_b, city
+):
+    mine = services.event_create(
+        created_by=alice_in_a, data=_data(city, _next_year(6, 10, 18), organization=org_a)
+    )
+    theirs = services.event_create(
+        created_by=bob_in_b, data=_data(city, _next_year(6, 10, 18), organization=org_b)
+    )
     client.force_login(alice_in_a)
 
     assert client.get(f"/admin/events/event/{mine.pk}/change/").status_code == 200

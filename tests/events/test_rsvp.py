@@ -3,6 +3,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import translation
 
 from events import services
 from events.models import RSVP, Event
@@ -10,6 +11,12 @@ from tests.events.factories import EventFactory
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
 
 
 def test_member_is_going_when_seats_are_left(alice):

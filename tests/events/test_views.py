@@ -54,7 +54,9 @@ def test_calendar_costs_the_same_queries_for_3_and_30_events(client, django_asse
 
 
 def test_list_filters_by_city_theme_kind_and_dates(client):
-    rio = CityFactory(slug="rio", name_fr="Rio", country="BR", timezone="America/Sao_Paulo", lat=-22.9, lng=-43.2)
+    rio = CityFactory(
+        slug="rio", name_fr="Rio", country="BR", timezone="America/Sao_Paulo", lat=-22.9, lng=-43.2
+    )
     theme = ThemeFactory(slug="recycling")
     EventFactory(title_en="Paris meetup")
     EventFactory(title_en="Rio workshop", city=rio, kind="workshop", themes=[theme])
@@ -191,7 +193,13 @@ def test_edit_form_refuses_a_capacity_below_current_attendees(client, shaker, al
     assert event.capacity == 5
 
 
-ORGANISER_PAGES = ["events:attendees", "events:attendees_csv", "events:message", "events:report", "events:edit"]
+ORGANISER_PAGES = [
+    "events:attendees",
+    "events:attendees_csv",
+    "events:message",
+    "events:report",
+    "events:edit",
+]
 
 
 @pytest.mark.parametrize("name", ORGANISER_PAGES)
@@ -199,11 +207,21 @@ ORGANISER_PAGES = ["events:attendees", "events:attendees_csv", "events:message",
     ("who", "status"),
     [("organiser", 200), ("org_member", 200), ("editor", 200), ("other_member", 404), ("other_org", 404)],
 )
-def test_organiser_pages_permission_matrix(client, name, who, status, shaker, alice_in_a, bob_in_b, edith, charlie, org_a):
+def test_organiser_pages_permission_matrix(
+    client, name, who, status, shaker, alice_in_a, bob_in_b, edith, charlie, org_a
+):
     start = timezone.now() - timedelta(hours=1)
-    event = EventFactory(created_by=shaker, organization=org_a, starts_at=start, ends_at=start + timedelta(hours=3))
+    event = EventFactory(
+        created_by=shaker, organization=org_a, starts_at=start, ends_at=start + timedelta(hours=3)
+    )
     event.organisers.add(shaker)
-    user = {"organiser": shaker, "org_member": alice_in_a, "editor": edith, "other_member": charlie, "other_org": bob_in_b}[who]
+    user = {
+        "organiser": shaker,
+        "org_member": alice_in_a,
+        "editor": edith,
+        "other_member": charlie,
+        "other_org": bob_in_b,
+    }[who]
     client.force_login(user)
 
     assert client.get(reverse(name, args=[event.pk])).status_code == status
@@ -259,7 +277,9 @@ def test_messaging_attendees_notifies_those_going(client, shaker, alice, bob, ch
     services.rsvp_create(event=event, member=bob)  # waiting: not messaged
     client.force_login(shaker)
 
-    client.post(reverse("events:message", args=[event.pk]), {"subject": "Bring gloves", "body": "We start at 9."})
+    client.post(
+        reverse("events:message", args=[event.pk]), {"subject": "Bring gloves", "body": "We start at 9."}
+    )
 
     assert alice.notifications.get(kind="events.organiser_message").title == "Bring gloves"
     assert not bob.notifications.filter(kind="events.organiser_message").exists()
@@ -279,7 +299,11 @@ def test_posting_a_report_with_a_photo(client, shaker):
 
     response = client.post(
         reverse("events:report", args=[event.pk]),
-        {"people_count": "23", "text": "We planted **12 trees**.", "photo1": SimpleUploadedFile("a.jpg", buf.getvalue(), "image/jpeg")},
+        {
+            "people_count": "23",
+            "text": "We planted **12 trees**.",
+            "photo1": SimpleUploadedFile("a.jpg", buf.getvalue(), "image/jpeg"),
+        },
         follow=True,
     )
 
