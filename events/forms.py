@@ -217,4 +217,5 @@ class EventFilterForm(forms.Form):
         coerce=int,
         required=False,
         empty_value=25,
+        initial=25,
     )

@@ -63,8 +63,9 @@ def _apply_errors(form, exc: ValidationError) -> None:
 # --- Lists: list, calendar, map ------------------------------------------------------------------
 
 
-def _filtered(request: HttpRequest) -> tuple[EventFilterForm, object, bool]:
-    """The filter form and the filtered events (published), upcoming unless a date range is given."""
+def _filtered(request: HttpRequest, *, upcoming: bool = True) -> tuple[EventFilterForm, object, bool]:
+    """The filter form and the filtered events (published), upcoming unless a date range is given
+    (or ``upcoming`` is False, for the calendar)."""
     form = EventFilterForm(request.GET or None)
     qs = Event.objects.published()
     ranged = False
@@ -92,7 +93,7 @@ def _filtered(request: HttpRequest) -> tuple[EventFilterForm, object, bool]:
         if data["near"] and lat is not None and lng is not None:
             qs = qs.near(lat, lng, data["km"] or 25)
             return form, qs, True
-    if not ranged:
+    if not ranged and upcoming:
         qs = qs.upcoming()
     elif not (form.is_valid() and form.cleaned_data["q"]):
         qs = qs.order_by("starts_at", "pk")
@@ -134,7 +135,7 @@ def event_calendar(request: HttpRequest) -> HttpResponse:
         datetime.combine(grid_start - timedelta(days=1), time.min, tzinfo=UTC),
         datetime.combine(grid_end + timedelta(days=2), time.min, tzinfo=UTC),
     )
-    form, qs, _near = _filtered(request)
+    form, qs, _near = _filtered(request, upcoming=False)
     by_day = defaultdict(list)
     for event in qs.between(*window).order_by("starts_at", "pk").select_related("city")[:MAP_LIMIT]:
         by_day[event.local_start.date()].append(event)
