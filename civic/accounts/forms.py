@@ -30,6 +30,22 @@ class ProfileForm(forms.ModelForm):
     )
     home_city = forms.ModelChoiceField(label=_("Home city"), queryset=City.objects.active(), required=False)
 
+    field_order = [
+        "display_name",
+        "avatar_upload",
+        "clear_avatar",
+        "bio",
+        "language",
+        "home_city",
+        "point",
+        "interests",
+        "availability",
+        "is_spotter",
+        "is_reporter",
+        "is_shaker",
+        "weekly_digest",
+    ]
+
     class Meta:
         model = User
         fields = [
@@ -41,6 +57,7 @@ class ProfileForm(forms.ModelForm):
             "is_spotter",
             "is_reporter",
             "is_shaker",
+            "weekly_digest",
         ]
         labels = {"point": _("My place on the map (optional)")}
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
