@@ -551,3 +551,35 @@ def edition_review(*, edition: CityEdition, editor, approve: bool) -> CityEditio
     )
     log_action("events.edition." + edition.status, target=edition, actor=editor)
     return edition
+
+
+# --- Member data (GDPR export and erasure, registered in EventsConfig.ready) -------------------------
+
+
+def member_export(member) -> dict:
+    return {
+        "rsvps": [
+            {"event": r.event_id, "title": r.event.title, "status": r.status, "guests": r.guests}
+            for r in RSVP.objects.filter(member=member).select_related("event")
+        ],
+        "board_entries": list(
+            CommunityBoardEntry.objects.filter(author=member).values("pk", "title", "body", "kind")
+        ),
+        "board_messages": list(
+            BoardReply.objects.filter(sender=member).values("entry_id", "body", "created_at")
+        ),
+    }
+
+
+def member_erase(member) -> None:
+    """Cancel future RSVPs (their seats go to the waiting list), remove board entries, private
+    messages and the feed token. Past RSVPs stay, attributed to "former member"."""
+    for rsvp in (
+        RSVP.objects.active()
+        .filter(member=member, event__ends_at__gte=timezone.now())
+        .select_related("event")
+    ):
+        rsvp_cancel(event=rsvp.event, member=member)
+    CommunityBoardEntry.objects.filter(author=member).delete()
+    BoardReply.objects.filter(sender=member).delete()
+    FeedToken.objects.filter(member=member).delete()

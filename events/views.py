@@ -441,7 +441,9 @@ def my_events(request: HttpRequest) -> HttpResponse:
 def board(request: HttpRequest, city: str) -> HttpResponse:
     city_obj = get_object_or_404(City, slug=city)
     entries = (
-        CommunityBoardEntry.objects.open().filter(city=city_obj).select_related("city", "author", "organization")
+        CommunityBoardEntry.objects.open()
+        .filter(city=city_obj)
+        .select_related("city", "author", "organization")
     )
     kind = request.GET.get("kind")
     if kind in ("need", "offer"):

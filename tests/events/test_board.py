@@ -13,7 +13,12 @@ def test_a_member_posts_a_need_on_their_city_board(client, alice, city):
 
     response = client.post(
         "/en/events/board/paris/",
-        {"kind": "need", "category": "rooms", "title": "A room for 30", "body": "For our neighbourhood assembly."},
+        {
+            "kind": "need",
+            "category": "rooms",
+            "title": "A room for 30",
+            "body": "For our neighbourhood assembly.",
+        },
     )
 
     entry = CommunityBoardEntry.objects.get()
@@ -28,7 +33,9 @@ def test_private_reply_notifies_the_author_without_revealing_emails(
     client.force_login(bob)
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(entry.get_absolute_url().replace("/fr/", "/en/"), {"body": "I have one, when do you need it?"})
+        client.post(
+            entry.get_absolute_url().replace("/fr/", "/en/"), {"body": "I have one, when do you need it?"}
+        )
 
     note = alice.notifications.get(kind="events.board_reply")
     assert "I have one" in note.body

@@ -41,3 +41,50 @@ def test_event_provider_costs_fixed_queries(django_assert_max_num_queries, n):
 
     with django_assert_max_num_queries(2):
         assert len(providers()["event"].near(DiscoveryQuery(limit=50))) == n
+
+
+def test_suggestions_match_interests_and_skip_events_already_answered(alice):
+    from events import services
+    from tests.factories import ThemeFactory
+
+    theme = ThemeFactory(slug="compost")
+    alice.interests.set([theme])
+    answered = EventFactory(themes=[theme])
+    services.rsvp_create(event=answered, member=alice)
+    suggested = EventFactory(themes=[theme])
+    EventFactory()  # no matching theme
+
+    items = providers()["event"].for_member(alice, query=DiscoveryQuery(limit=10))
+
+    assert [i.pk for i in items] == [suggested.pk]
+    assert items[0].reason
+
+
+def test_activity_shows_who_is_going(alice, bob):
+    from events import services
+
+    event = EventFactory()
+    services.rsvp_create(event=event, member=bob)
+
+    [activity] = providers()["event"].activity([bob.pk], limit=10)
+
+    assert (activity.actor_name, activity.item.pk) == ("Bob", event.pk)
+
+
+def test_open_data_features_of_a_city(city):
+    EventFactory(city=city)
+    assert len(providers()["event"].features(city_id=city.pk)) == 1
+
+
+def test_erasing_a_member_frees_their_seat_for_the_waiting_list(alice, bob):
+    from civic.accounts.services import member_erase
+    from events import services
+    from events.models import RSVP
+
+    event = EventFactory(capacity=1)
+    services.rsvp_create(event=event, member=alice)
+    services.rsvp_create(event=event, member=bob)
+
+    member_erase(member=alice)
+
+    assert RSVP.objects.get(member=bob).status == "going"
