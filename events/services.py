@@ -583,3 +583,23 @@ def member_erase(member) -> None:
     CommunityBoardEntry.objects.filter(author=member).delete()
     BoardReply.objects.filter(sender=member).delete()
     FeedToken.objects.filter(member=member).delete()
+
+
+def reports_for_link(
+    *, url: str = "", content_type_id: int | None = None, object_id: int | None = None, limit: int = 5
+):
+    """Reports of events linked to a page of another app (e.g. an initiative), newest first, with their
+    event, city and photos: for the initiatives app to show "what happened" (three queries)."""
+    from django.db.models import Q
+
+    if not url and not (content_type_id and object_id):
+        return EventReport.objects.none()
+    link = Q(event__link_url=url) if url else Q()
+    if content_type_id and object_id:
+        link |= Q(event__link_content_type_id=content_type_id, event__link_object_id=object_id)
+    return (
+        EventReport.objects.filter(link, event__is_published=True)
+        .select_related("event", "event__city")
+        .prefetch_related("photos")
+        .order_by("-event__starts_at")[:limit]
+    )

@@ -369,3 +369,31 @@ def test_another_member_is_not_an_organiser(charlie):
 
     assert not may_manage_event(charlie, EventFactory())
     assert not may_manage_event(MemberFactory(), EventFactory())
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_event_page_costs_the_same_queries_whatever_the_number_of_attendees(
+    client, django_assert_max_num_queries, n, alice
+):
+    event = EventFactory(capacity=100, themes=[ThemeFactory(slug="t1"), ThemeFactory(slug="t2")])
+    for _ in range(n):
+        services.rsvp_create(event=event, member=MemberFactory())
+    client.force_login(alice)
+
+    with django_assert_max_num_queries(12):
+        assert client.get(f"/en/events/{event.pk}/").status_code == 200
+
+
+def test_reports_of_events_linked_to_an_initiative(shaker):
+    start = timezone.now() - timedelta(days=1)
+    event = EventFactory(
+        created_by=shaker,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        link_url="https://example.org/i/1/",
+    )
+    EventFactory(link_url="https://example.org/i/2/")
+    services.report_post(event=event, by=shaker, people_count=9, text="Done")
+
+    assert [r.event_id for r in services.reports_for_link(url="https://example.org/i/1/")] == [event.pk]
+    assert list(services.reports_for_link(url="https://example.org/i/2/")) == []
