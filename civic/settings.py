@@ -181,6 +181,10 @@ SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 FACEBOOK_CLIENT_ID = env("FACEBOOK_CLIENT_ID", default="")
 FACEBOOK_SECRET = env("FACEBOOK_SECRET", default="")
+
+# Crowdfunding card payments (Stripe Checkout + webhooks): enabled only when both are set.
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 SOCIALACCOUNT_PROVIDERS = {
     "facebook": {
         "APPS": (
@@ -304,5 +308,9 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {
         "task": "civic.notifications.tasks.sweep_pending_notifications",
         "schedule": 60.0,
+    },
+    "crowdfunding-close-due-campaigns": {
+        "task": "crowdfunding.tasks.close_due_campaigns",
+        "schedule": 300.0,
     },
 }

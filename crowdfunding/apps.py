@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CrowdfundingConfig(AppConfig):
     name = "crowdfunding"
     verbose_name = _("Civic crowdfunding")
+
+    def ready(self) -> None:
+        import crowdfunding.rules  # noqa: F401  (registers the permissions)
+        from civic.core.discovery import register
+        from crowdfunding.discovery import ProjectProvider
+
+        register("project", ProjectProvider())
