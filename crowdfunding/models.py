@@ -257,6 +257,9 @@ class ProjectFollow(models.Model):
         verbose_name = _("follow")
         verbose_name_plural = _("follows")
 
+    def __str__(self) -> str:
+        return f"{self.member_id} → {self.project_id}"
+
 
 class ProjectUpdate(models.Model):
     """News the holder posts to backers, contributors and followers."""
@@ -456,6 +459,9 @@ class TimeOffer(models.Model):
         verbose_name = _("time offer")
         verbose_name_plural = _("time offers")
 
+    def __str__(self) -> str:
+        return f"{self.member_id} → {self.need_id}"
+
 
 class PledgeStatus(models.TextChoices):
     PENDING = "pending", _("Pending payment")
@@ -550,6 +556,9 @@ class PledgeEvent(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.pledge_id}: {self.from_status} → {self.to_status}"
+
 
 class PartnerKind(models.TextChoices):
     FIXED = "fixed", _("Fixed contribution")
@@ -601,6 +610,9 @@ class PledgeMatch(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["pledge", "partner"], name="cf_match_once")]
 
+    def __str__(self) -> str:
+        return f"{self.partner_id} + {self.amount_cents}c → {self.pledge_id}"
+
 
 class WebhookEvent(models.Model):
     """A payment provider event already handled: its id is unique, so a replay does nothing."""
@@ -612,3 +624,6 @@ class WebhookEvent(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["provider", "event_id"], name="cf_webhook_event_once")]
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.event_id}"

@@ -737,7 +737,7 @@ def campaign_close(*, campaign_id: int, now: datetime | None = None, cancelled_b
     source = "holder" if cancelled_by is not None else "task"
     side_effects = []
     pledges = list(
-        Pledge.objects.select_for_update()
+        Pledge.objects.select_for_update(of=("self",))
         .filter(campaign=campaign, status__in=RESERVING_STATUSES)
         .select_related("backer", "reward")
         .order_by("id")
