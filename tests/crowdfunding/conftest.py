@@ -3,6 +3,12 @@ import pytest
 from tests.crowdfunding.factories import ProjectFactory, open_campaign
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Hundreds of members are created here; PBKDF2 would make that take minutes."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def project(alice, city):
     return ProjectFactory(holder_member=alice, city=city)
