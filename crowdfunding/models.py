@@ -69,17 +69,20 @@ class ProjectQuerySet(GeoQuerySet):
         return self.filter(Q(holder_member=user) | Q(holder_organization__in=organization_ids_of(user)))
 
     def search(self, text: str):
-        from django.contrib.postgres.search import SearchRank, TrigramSimilarity
+        """Full text (any language, accents ignored, prefixes) or, for typos, trigram word
+        similarity on the accent-free titles; annotates ``rank`` and ``similarity``."""
+        from django.contrib.postgres.search import SearchRank, TrigramWordSimilarity
 
         from civic.core.search import search_query
+        from crowdfunding.services import plain_text
 
         query = search_query(text)
         return (
             self.annotate(
                 rank=SearchRank(models.F("search_vector"), query),
-                similarity=TrigramSimilarity("title_all", text or ""),
+                similarity=TrigramWordSimilarity(plain_text(text), "title_all"),
             )
-            .filter(Q(search_vector=query) | Q(similarity__gt=0.3))
+            .filter(Q(search_vector=query) | Q(similarity__gt=0.5))
             .order_by("-rank", "-similarity", "-pk")
         )
 

@@ -109,11 +109,20 @@ def _refresh_search(project: Project) -> None:
     fields = []
     for lang in LANGS:
         fields += [(f"title_{lang}", "A"), (f"summary_{lang}", "B"), (f"description_{lang}", "C")]
-    title_all = " ".join(dict.fromkeys(t for t in (getattr(project, f"title_{lang}") for lang in LANGS) if t))
+    titles = (getattr(project, f"title_{lang}") for lang in LANGS)
+    title_all = plain_text(" ".join(dict.fromkeys(t for t in titles if t)))
     Project.objects.filter(pk=project.pk).update(
         search_vector=search_vector(*fields), title_all=Value(title_all[:500])
     )
     project.title_all = title_all[:500]
+
+
+def plain_text(text: str) -> str:
+    """Lower case without accents ("Jardin partagé" → "jardin partage"), for trigram matching."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 def _set_text(obj, field: str, value: str, language: str) -> None:
@@ -355,6 +364,7 @@ def campaign_open(
     (both in the project's city time zone). One open campaign per project (lock + unique index)."""
     if not rules.can_manage_project(by, project):
         raise NotAllowed
+    caller_copy = project
     project = Project.objects.select_for_update().select_related("city").get(pk=project.pk)
     errors = {}
     try:
@@ -381,6 +391,7 @@ def campaign_open(
     project.stage = Stage.FUNDING
     project.current_campaign = campaign
     project.save(update_fields=["stage", "current_campaign", "updated_at"])
+    caller_copy.stage, caller_copy.current_campaign = project.stage, campaign
     log_action(
         "crowdfunding.campaign.opened",
         target=campaign,

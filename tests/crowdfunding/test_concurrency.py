@@ -22,8 +22,12 @@ MAX_CONNECTIONS = 40
 def test_200_concurrent_pledges_keep_totals_exact_with_match_funding_and_never_oversell_a_reward():
     city = CityFactory(slug="race-city")
     holder = MemberFactory(email="holder@example.org")
-    campaign = open_campaign(ProjectFactory(holder_member=holder, city=city), by=holder, goal_cents=10_000_000)
-    tier = reward_add(campaign=campaign, by=holder, title="Limited poster", min_amount_cents=1000, quantity=25)
+    campaign = open_campaign(
+        ProjectFactory(holder_member=holder, city=city), by=holder, goal_cents=10_000_000
+    )
+    tier = reward_add(
+        campaign=campaign, by=holder, title="Limited poster", min_amount_cents=1000, quantity=25
+    )
     official = MemberFactory(email="official@example.org")
     city_hall = OrganizationFactory(slug="race-hall", kind="public_body", city=city)
     MembershipFactory(user=official, organization=city_hall)
