@@ -13,6 +13,7 @@ from crowdfunding.models import (
     Feedback,
     FundingMode,
     PartnerKind,
+    Project,
     RewardTier,
     Stage,
 )
@@ -62,6 +63,9 @@ class ProjectForm(forms.Form):
         queryset=Theme.objects.active(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+    )
+    point = Project._meta.get_field("point").formfield(
+        label=_("Place on the map"), required=False, help_text=_("Leave empty to use the centre of the city.")
     )
     photo = ImageField(label=_("Photo"), required=False)
     photo_alt = forms.CharField(

@@ -224,6 +224,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
                 city=data["city"],
                 themes=data["themes"],
                 stage=data["stage"],
+                point=data.get("point") or None,
                 language=request.LANGUAGE_CODE,
                 photo=data.get("photo"),
                 photo_alt=data.get("photo_alt", ""),
@@ -245,6 +246,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "description": project.description,
         "city": project.city,
         "themes": project.themes.all(),
+        "point": project.point,
     }
     form = ProjectForm(
         request.POST or None, request.FILES or None, user=request.user, editing=True, initial=initial
@@ -260,6 +262,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 description=data["description"],
                 city=data["city"],
                 themes=data["themes"],
+                point=data.get("point") or None,
                 photo=data.get("photo"),
                 photo_alt=data.get("photo_alt", ""),
             )
