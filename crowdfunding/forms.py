@@ -167,9 +167,18 @@ class PledgeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["reward"].queryset = campaign.rewards.all()
         self.fields["reward"].label_from_instance = self._reward_label
+        if not campaign.rewards.exists():
+            self.fields["reward"].widget = forms.HiddenInput()
         gateways = available_gateways()
         self.fields["gateway"].choices = [(g.name, g.label) for g in gateways]
         self.fields["gateway"].initial = gateways[0].name
+
+    def clean(self):
+        data = super().clean()
+        if self.fields["reward"].widget.is_hidden and "reward" in self._errors:
+            # No reward to choose from, yet one was sent (another campaign's): say it on top.
+            self.add_error(None, self._errors.pop("reward"))
+        return data
 
     @staticmethod
     def _reward_label(tier) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,6 +18,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -88,25 +90,32 @@ def _require_verified(request) -> None:
 # --- Lists ---------------------------------------------------------------------------------
 
 
-def index(request: HttpRequest) -> HttpResponse:
-    """The ideas space: every project at every stage, filtered by stage, city, theme and words."""
-    projects = Project.objects.public().for_list()
+def _filtered(request: HttpRequest):
+    """Public projects filtered by ?stage, ?city (slug), ?theme (slug) and ?q; and the filters."""
+    projects = Project.objects.public()
     stage = request.GET.get("stage", "")
     if stage in Stage.values:
         projects = projects.filter(stage=stage)
-    city = request.GET.get("city", "")
+    else:
+        stage = ""
+    city = request.GET.get("city", "")[:80]
     if city:
         projects = projects.filter(city__slug=city)
-    theme = request.GET.get("theme", "")
+    theme = request.GET.get("theme", "")[:80]
     if theme:
         projects = projects.filter(themes__slug=theme)
     q = request.GET.get("q", "").strip()[:100]
     if q:
         projects = projects.search(q)
+    return projects, {"stage": stage, "city": city, "theme": theme, "q": q}
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """The ideas space: every project at every stage, filtered by stage, city, theme and words."""
+    projects, current = _filtered(request)
+    projects = projects.for_list()
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = "&".join(
-        f"{k}={v}" for k, v in (("stage", stage), ("city", city), ("theme", theme), ("q", q)) if v
-    )
+    query = urlencode([(k, v) for k, v in current.items() if v])
     return render(
         request,
         "crowdfunding/project_list.html",
@@ -116,7 +125,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "stages": Stage.choices,
             "cities": City.objects.active(),
             "themes": Theme.objects.active(),
-            "current": {"stage": stage, "city": city, "theme": theme, "q": q},
+            "current": current,
             "query": query,
             "MAP_TILE_URL": settings.MAP_TILE_URL,
         },
@@ -131,9 +140,8 @@ def funding_list(request: HttpRequest) -> HttpResponse:
 
 
 def map_feed(request: HttpRequest) -> HttpResponse:
-    rows = Project.objects.public().values(
-        "pk", "title_fr", "title_en", "title_es", "stage", "latitude", "longitude"
-    )[:500]
+    projects, _current = _filtered(request)
+    rows = projects.values("pk", "title_fr", "title_en", "title_es", "stage", "latitude", "longitude")[:500]
     lang = request.LANGUAGE_CODE
 
     def props(row):
@@ -315,9 +323,12 @@ def feedback_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def meeting_propose(request: HttpRequest, pk: int) -> HttpResponse:
     _require_verified(request)
-    project = get_object_or_404(Project.objects.public(), pk=pk)
+    project = get_object_or_404(Project.objects.public().select_related("city"), pk=pk)
     form = MeetingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    # The date typed is a local time in the project's city.
+    with timezone.override(project.city.timezone):
+        valid = request.method == "POST" and form.is_valid()
+    if valid:
         try:
             services.meeting_propose(project=project, member=request.user, **form.cleaned_data)
         except ValidationError as exc:
