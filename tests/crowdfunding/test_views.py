@@ -361,3 +361,14 @@ def test_a_project_cannot_have_two_holders_or_none():
 def test_the_map_feed_is_geojson(client, project):
     data = client.get(reverse("crowdfunding:map_feed")).json()
     assert data["features"][0]["properties"]["url"] == project.get_absolute_url()
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("fr", ["Financement", "Contribuer", "10\u00a0€"]), ("es", ["Financiación", "Contribuir"]), ("en", ["Funding"])],
+)
+def test_the_project_page_reads_in_each_language(client, city, lang, words):
+    project = _rich_project(city, 1)
+    body = client.get(f"/{lang}/projects/{project.pk}/").content.decode()
+    for word in words:
+        assert word in body
