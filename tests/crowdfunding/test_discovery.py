@@ -14,7 +14,9 @@ def funding(city):
     holder = MemberFactory()
     project = ProjectFactory(holder_member=holder, city=city, title_fr="Bancs du square Voltaire")
     campaign = open_campaign(project, by=holder, goal_cents=20_000)
-    time_need_add(campaign=campaign, by=holder, role="Monter les bancs", people_wanted=4, day=timezone.localdate())
+    time_need_add(
+        campaign=campaign, by=holder, role="Monter les bancs", people_wanted=4, day=timezone.localdate()
+    )
     pledge_create(campaign=campaign, backer=MemberFactory(), amount_cents=5_000)
     return project
 

@@ -365,7 +365,11 @@ def test_the_map_feed_is_geojson(client, project):
 
 @pytest.mark.parametrize(
     ("lang", "words"),
-    [("fr", ["Financement", "Contribuer", "10\u00a0€"]), ("es", ["Financiación", "Contribuir"]), ("en", ["Funding"])],
+    [
+        ("fr", ["Financement", "Contribuer", "10\u00a0€"]),
+        ("es", ["Financiación", "Contribuir"]),
+        ("en", ["Funding"]),
+    ],
 )
 def test_the_project_page_reads_in_each_language(client, city, lang, words):
     project = _rich_project(city, 1)
