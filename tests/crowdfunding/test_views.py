@@ -376,3 +376,66 @@ def test_the_project_page_reads_in_each_language(client, city, lang, words):
     body = client.get(f"/{lang}/projects/{project.pk}/").content.decode()
     for word in words:
         assert word in body
+
+
+def _jpeg(name="photo.jpg"):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (800, 600), "green").save(out, format="JPEG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
+
+
+def test_a_project_photo_is_re_encoded_with_a_thumbnail_and_alt_text(client, alice, city):
+    _login(client, alice)
+    response = client.post(
+        reverse("crowdfunding:project_create"),
+        {
+            "title": "Fresque",
+            "holder": "me",
+            "stage": "idea",
+            "city": city.pk,
+            "photo": _jpeg(),
+            "photo_alt": "Un mur vert",
+        },
+    )
+    assert response.status_code == 302
+    photo = Project.objects.get().photos.get()
+    assert photo.alt == "Un mur vert" and photo.thumbnail.name.endswith(".jpg")
+    body = client.get(Project.objects.get().get_absolute_url()).content.decode()
+    assert 'alt="Un mur vert"' in body
+
+
+def test_a_file_that_is_not_an_image_is_refused_and_no_project_is_half_saved(client, alice, city):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _login(client, alice)
+    response = client.post(
+        reverse("crowdfunding:project_create"),
+        {
+            "title": "Fresque",
+            "holder": "me",
+            "stage": "idea",
+            "city": city.pk,
+            "photo_alt": "x",
+            "photo": SimpleUploadedFile("evil.jpg", b"not an image", content_type="image/jpeg"),
+        },
+    )
+    assert response.status_code == 200
+    assert "not an image" in response.content.decode()
+    assert not Project.objects.exists()
+
+
+def test_a_member_cannot_post_in_the_name_of_an_organisation_they_do_not_belong_to(
+    client, alice, org_b, city
+):
+    _login(client, alice)
+    response = client.post(
+        reverse("crowdfunding:project_create"),
+        {"title": "Fresque", "holder": str(org_b.pk), "stage": "idea", "city": city.pk},
+    )
+    assert response.status_code == 200
+    assert not Project.objects.exists()
