@@ -81,4 +81,4 @@ class ProjectProvider:
 
     def search(self, text: str, *, query: DiscoveryQuery) -> list[DiscoveryItem]:
         qs = self._base(query).search(text)
-        return [self._item(p, rank=float(p.rank or 0) + float(p.similarity or 0)) for p in qs[: query.limit]]
+        return [self._item(p, rank=float(p.rank or 0)) for p in qs[: query.limit]]

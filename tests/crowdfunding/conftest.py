@@ -9,6 +9,15 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Tests read messages and reverse URLs in English (/en/…); French is tested explicitly."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def project(alice, city):
     return ProjectFactory(holder_member=alice, city=city)

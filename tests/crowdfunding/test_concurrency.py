@@ -18,6 +18,11 @@ THREADS = 200
 MAX_CONNECTIONS = 40
 
 
+def _is_sold_out(exc) -> bool:
+    reward_errors = getattr(exc, "error_dict", {}).get("reward", [])
+    return any(error.code == "sold_out" for error in reward_errors)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_200_concurrent_pledges_keep_totals_exact_with_match_funding_and_never_oversell_a_reward():
     city = CityFactory(slug="race-city")
@@ -58,7 +63,7 @@ def test_200_concurrent_pledges_keep_totals_exact_with_match_funding_and_never_o
                     reward=tier if with_reward else None,
                 )
             except Exception as exc:
-                (sold_out if "sold out" in str(exc) else errors).append(exc)
+                (sold_out if _is_sold_out(exc) else errors).append(exc)
             finally:
                 connection.close()
 

@@ -18,15 +18,6 @@ from tests.factories import MemberFactory, MembershipFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    """URLs reversed under /en/, so pages and messages read in English."""
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
-
-
 def _login(client, user):
     client.force_login(user)
     return client
