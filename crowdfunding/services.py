@@ -631,18 +631,20 @@ def pledge_create(
         reward = RewardTier.objects.select_for_update().filter(pk=reward.pk, campaign_id=campaign.pk).first()
         if reward is None:
             raise ValidationError(
-                {"reward": _("This reward belongs to another campaign.")}, code="bad_reward"
+                {"reward": ValidationError(_("This reward belongs to another campaign."), code="bad_reward")}
             )
         if amount_cents < reward.min_amount_cents:
             raise ValidationError(
                 {
-                    "reward": _("This reward needs a pledge of at least %(amount)s.")
-                    % {"amount": format_money(reward.min_amount_cents)}
-                },
-                code="below_reward",
+                    "reward": ValidationError(
+                        _("This reward needs a pledge of at least %(amount)s.")
+                        % {"amount": format_money(reward.min_amount_cents)},
+                        code="below_reward",
+                    )
+                }
             )
         if reward.quantity is not None and reward.claimed >= reward.quantity:
-            raise ValidationError({"reward": _("This reward is sold out.")}, code="sold_out")
+            raise ValidationError({"reward": ValidationError(_("This reward is sold out."), code="sold_out")})
         RewardTier.objects.filter(pk=reward.pk).update(claimed=F("claimed") + 1)
     pledge = Pledge(
         campaign=campaign,
