@@ -225,3 +225,28 @@ def test_a_project_has_one_open_campaign_at_a_time(campaign, project, alice):
 
     with pytest.raises(ValidationError):
         open_campaign(project, by=alice)
+
+
+def test_a_partner_fixed_contribution_counts_towards_the_goal(campaign, bob, olga, city_hall):
+    from crowdfunding.services import partner_add
+
+    partner_add(campaign=campaign, organization=city_hall, by=olga, kind="fixed", fixed_cents=70_000)
+    pledge_create(campaign=campaign, backer=bob, amount_cents=30_000)
+    expire(campaign)
+
+    close_due_campaigns()
+
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.FUNDED
+    assert campaign.final_raised_cents == 100_000
+
+
+def test_nobody_offers_time_once_the_deadline_has_passed(campaign, alice, bob):
+    from django.core.exceptions import ValidationError
+
+    need = time_need_add(
+        campaign=campaign, by=alice, role="Benches", people_wanted=4, day=timezone.localdate()
+    )
+    expire(campaign)
+    with pytest.raises(ValidationError, match="closed"):
+        time_offer_create(need=need, member=bob)

@@ -430,3 +430,20 @@ def test_a_member_cannot_post_in_the_name_of_an_organisation_they_do_not_belong_
     )
     assert response.status_code == 200
     assert not Project.objects.exists()
+
+
+def test_a_meeting_time_is_read_in_the_project_city_time_zone(client, alice, bob):
+    from crowdfunding.models import MeetingProposal
+    from tests.factories import CityFactory
+
+    manila = CityFactory(slug="manila", timezone="Asia/Manila", lat=14.6, lng=120.98)
+    project = ProjectFactory(holder_member=alice, city=manila)
+    day = timezone.localdate() + timedelta(days=10)
+    _login(client, bob)
+    client.post(
+        reverse("crowdfunding:meeting_propose", args=[project.pk]),
+        {"starts_at": f"{day.isoformat()}T18:00", "place": "Plaza", "purpose": "Walk"},
+    )
+    meeting = MeetingProposal.objects.get()
+    assert meeting.starts_at.astimezone(manila.timezone).hour == 18
+    assert meeting.starts_at.utctimetuple().tm_hour == 10  # Manila is UTC+8
