@@ -811,7 +811,21 @@ def _notify_end(campaign: Campaign, project: Project, pledges: list[Pledge], out
         "goal": format_money(campaign.goal_cents, campaign.currency),
     }
     for member in holder_members(project):
-        notify(member, "crowdfunding.campaign_ended", context, url=url, dedupe_key=f"cf-end-{campaign.pk}")
+        notify(
+            member,
+            "crowdfunding.campaign_ended",
+            {**context, "is_holder": True},
+            url=url,
+            dedupe_key=f"cf-end-{campaign.pk}",
+        )
+    for partner in Partner.objects.filter(campaign=campaign).select_related("created_by"):
+        notify(
+            partner.created_by,
+            "crowdfunding.campaign_ended",
+            context,
+            url=url,
+            dedupe_key=f"cf-end-{campaign.pk}",
+        )
     for pledge in pledges:
         if pledge.status == PledgeStatus.FAILED:
             continue

@@ -239,6 +239,7 @@ def test_a_partner_fixed_contribution_counts_towards_the_goal(campaign, bob, olg
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.FUNDED
     assert campaign.final_raised_cents == 100_000
+    assert Notification.objects.filter(recipient=olga, kind="crowdfunding.campaign_ended").exists()
 
 
 def test_nobody_offers_time_once_the_deadline_has_passed(campaign, alice, bob):
