@@ -25,6 +25,11 @@ def _page_for(browser, live_server, email):
     return ctx, page
 
 
+def _fits_the_phone(page) -> bool:
+    """Nothing sticks out sideways on a 390 px screen."""
+    return page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
 def test_an_idea_gets_feedback_then_a_funded_campaign_with_receipts(browser, live_server):
     CityFactory(slug="paris", name_fr="Paris", name_en="Paris", name_es="París")
     ThemeFactory(slug="street", name_en="Street furniture")
@@ -89,6 +94,7 @@ def test_an_idea_gets_feedback_then_a_funded_campaign_with_receipts(browser, liv
     assert_accessible(charlie, "cf-time-offer-form")
     charlie.get_by_role("button", name="Offer my time").click()
     charlie.get_by_text("You are in!").wait_for()
+    assert _fits_the_phone(charlie)
     assert charlie.get_by_text("1 of 4 people").is_visible()
     assert_accessible(charlie, "cf-campaign-backed")
 
@@ -114,6 +120,7 @@ def test_an_idea_gets_feedback_then_a_funded_campaign_with_receipts(browser, liv
     alice.goto(f"/en/projects/{project.pk}/")
     alice.get_by_role("link", name="Pledges and payments").click()
     assert_accessible(alice, "cf-pledge-manage")
+    assert _fits_the_phone(alice)
     bob_pledge = Pledge.objects.get(backer__email="bob@example.org")
     alice.get_by_role("button", name=f"Money received — No. {bob_pledge.pk}").click()
     alice.get_by_text("Payment marked as received").wait_for()
