@@ -10,6 +10,7 @@ import warnings
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from civic import embedded
@@ -187,6 +188,10 @@ SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 FACEBOOK_CLIENT_ID = env("FACEBOOK_CLIENT_ID", default="")
 FACEBOOK_SECRET = env("FACEBOOK_SECRET", default="")
+
+# Crowdfunding card payments (Stripe Checkout + webhooks): enabled only when both are set.
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 SOCIALACCOUNT_PROVIDERS = {
     "facebook": {
         "APPS": (
@@ -318,5 +323,13 @@ CELERY_BEAT_SCHEDULE = {
     "events-reminders": {  # day-before reminders and "how was it?" messages
         "task": "events.tasks.send_event_reminders",
         "schedule": 900.0,
+    },
+    "crowdfunding-close-due-campaigns": {
+        "task": "crowdfunding.tasks.close_due_campaigns",
+        "schedule": 300.0,
+    },
+    "weekly-digest": {  # Mondays 07:00 UTC; one digest per member per ISO week (notify's dedupe key)
+        "task": "civic.core.tasks.send_weekly_digests",
+        "schedule": crontab(minute=0, hour=7, day_of_week="monday"),
     },
 }
