@@ -305,4 +305,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "civic.notifications.tasks.sweep_pending_notifications",
         "schedule": 60.0,
     },
+    "volunteering-reminders": {
+        "task": "volunteering.tasks.send_slot_reminders",
+        "schedule": 15 * 60.0,
+    },
 }
