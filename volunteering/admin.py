@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
@@ -159,7 +159,11 @@ class MissionAdmin(CityTimezoneMixin, OrganizationScopedAdmin, TranslationAdmin)
             except ValidationError as error:
                 self.message_user(request, f"{mission}: {_error_text(error)}", messages.ERROR)
         if done:
-            self.message_user(request, gettext("%(n)d missions published.") % {"n": done}, messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext("%(n)d mission published.", "%(n)d missions published.", done) % {"n": done},
+                messages.SUCCESS,
+            )
 
     @admin.action(description=_("Close the selected missions"))
     def close(self, request, queryset):
@@ -196,6 +200,11 @@ class ParticipationInline(ScopedInlineMixin, admin.TabularInline):
         return contact_of(participation)
 
 
+def local_start(slot) -> str:
+    """The slot's start in its mission city's time zone (reads slot.mission.city)."""
+    return slot.starts_at.astimezone(slot.mission.city.timezone).strftime("%Y-%m-%d %H:%M")
+
+
 def contact_of(participation) -> str:
     """The volunteer's email, only if they agreed to share it with the organisation."""
     if participation.share_contact and not participation.member.is_former:
@@ -210,8 +219,8 @@ class MessageForm(forms.Form):
 @admin.register(Slot)
 class SlotAdmin(CityTimezoneMixin, OrganizationScopedAdmin):
     organization_field = "mission__organization"
-    list_display = ("__str__", "starts_at", "capacity", "confirmed_count", "volunteers_link")
-    list_select_related = ("mission",)
+    list_display = ("__str__", "capacity", "confirmed_count", "volunteers_link")
+    list_select_related = ("mission__city",)
     search_fields = ("mission__title_fr", "mission__title_en", "mission__title_es")
     date_hierarchy = "starts_at"
     fields = ("mission", "starts_at", "ends_at", "capacity", "confirmed_count")
@@ -292,14 +301,14 @@ class SlotAdmin(CityTimezoneMixin, OrganizationScopedAdmin):
         )
         participations = (
             Participation.objects.filter(slot__in=queryset)
-            .select_related("member", "slot__mission")
+            .select_related("member", "slot__mission__city")
             .order_by("slot__starts_at", "status", "position", "created_at")
         )
         for p in participations:
             writer.writerow(
                 [
                     p.slot.mission.title,
-                    timezone.localtime(p.slot.starts_at).isoformat(),
+                    local_start(p.slot),
                     p.member.public_name,
                     contact_of(p),
                     p.get_status_display(),
@@ -313,7 +322,11 @@ class SlotAdmin(CityTimezoneMixin, OrganizationScopedAdmin):
         created = 0
         for slot in queryset.select_related("mission__city"):
             created += len(services.slot_repeat_weekly(slot=slot, weeks=8))
-        self.message_user(request, gettext("%(n)d slots created.") % {"n": created}, messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(n)d slot created.", "%(n)d slots created.", created) % {"n": created},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Participation)
@@ -321,7 +334,7 @@ class ParticipationAdmin(OrganizationScopedAdmin):
     organization_field = "slot__mission__organization"
     list_display = ("volunteer", "contact", "mission", "slot_start", "status", "position", "hours")
     list_filter = ("status",)
-    list_select_related = ("member", "slot__mission")
+    list_select_related = ("member", "slot__mission__city")
     search_fields = ("member__display_name", "slot__mission__title_fr", "slot__mission__title_en")
     readonly_fields = (
         "volunteer",
@@ -356,7 +369,7 @@ class ParticipationAdmin(OrganizationScopedAdmin):
 
     @admin.display(description=_("starts at"), ordering="slot__starts_at")
     def slot_start(self, participation):
-        return timezone.localtime(participation.slot.starts_at).strftime("%Y-%m-%d %H:%M")
+        return local_start(participation.slot)
 
     def _mark(self, request, queryset, attended: bool):
         done = 0
@@ -371,7 +384,11 @@ class ParticipationAdmin(OrganizationScopedAdmin):
                     request, f"{participation.member.public_name}: {_error_text(error)}", messages.ERROR
                 )
         if done:
-            self.message_user(request, gettext("%(n)d volunteers updated.") % {"n": done}, messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext("%(n)d volunteer updated.", "%(n)d volunteers updated.", done) % {"n": done},
+                messages.SUCCESS,
+            )
 
     @admin.action(description=_("Confirm attendance (sets the hours)"))
     def mark_attended(self, request, queryset):

@@ -271,7 +271,8 @@ class Slot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.mission} · {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
+        # Reads mission and its city: list pages select_related("mission__city").
+        return f"{self.mission} · {self.starts_at.astimezone(self.mission.city.timezone):%Y-%m-%d %H:%M}"
 
     def clean(self):
         super().clean()

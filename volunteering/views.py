@@ -313,7 +313,9 @@ def recommend(request: HttpRequest, pk: int) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     """My engagements: upcoming (with waiting ranks), past, and hours per association."""
     now = timezone.now()
-    base = Participation.objects.filter(member=request.user).select_related("slot__mission__organization")
+    base = Participation.objects.filter(member=request.user).select_related(
+        "slot__mission__organization", "slot__mission__city"
+    )
     upcoming = (
         base.filter(status__in=ACTIVE_STATUSES, slot__starts_at__gt=now)
         .with_waiting_rank()
@@ -350,7 +352,7 @@ def attestation(request: HttpRequest, organization_pk: int) -> HttpResponse:
         Participation.objects.filter(
             member=request.user, status=ParticipationStatus.ATTENDED, slot__mission__organization=organization
         )
-        .select_related("slot__mission")
+        .select_related("slot__mission__city")
         .order_by("slot__starts_at")
     )
     if not participations:

@@ -18,14 +18,18 @@ def records(org_a):
     """Association A's mission, slot and one volunteer's participation."""
     mission = MissionFactory(organization=org_a, title_fr="Mission de A")
     slot = SlotFactory(mission=mission)
-    participation = ParticipationFactory(slot=slot, member=MemberFactory(email="vol@example.org", display_name="Vol"))
+    participation = ParticipationFactory(
+        slot=slot, member=MemberFactory(email="vol@example.org", display_name="Vol")
+    )
     return {"mission": mission, "slot": slot, "participation": participation}
 
 
 URLS = {
     "mission_change": lambda r: reverse("admin:volunteering_mission_change", args=[r["mission"].pk]),
     "slot_change": lambda r: reverse("admin:volunteering_slot_change", args=[r["slot"].pk]),
-    "participation_change": lambda r: reverse("admin:volunteering_participation_change", args=[r["participation"].pk]),
+    "participation_change": lambda r: reverse(
+        "admin:volunteering_participation_change", args=[r["participation"].pk]
+    ),
 }
 
 
@@ -44,7 +48,12 @@ def test_admin_scoping_matrix(client, request, records, url_name, who, expected)
 
 
 @pytest.mark.parametrize(
-    "changelist", ["volunteering_mission_changelist", "volunteering_slot_changelist", "volunteering_participation_changelist"]
+    "changelist",
+    [
+        "volunteering_mission_changelist",
+        "volunteering_slot_changelist",
+        "volunteering_participation_changelist",
+    ],
 )
 def test_member_of_another_association_sees_none_of_its_rows(client, bob_in_b, records, changelist):
     client.force_login(bob_in_b)
@@ -70,7 +79,9 @@ def test_member_of_another_association_cannot_act_on_its_rows(client, bob_in_b, 
 
 def test_volunteers_contact_details_show_only_for_those_who_consented(client, alice_in_a, records):
     ParticipationFactory(
-        slot=records["slot"], member=MemberFactory(email="open@example.org", display_name="Open"), share_contact=True
+        slot=records["slot"],
+        member=MemberFactory(email="open@example.org", display_name="Open"),
+        share_contact=True,
     )
     client.force_login(alice_in_a)
 
@@ -116,7 +127,12 @@ def test_association_messages_all_volunteers_of_a_slot(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             url,
-            {"action": "message_volunteers", "_selected_action": [records["slot"].pk], "send": "1", "text": "Bring gloves"},
+            {
+                "action": "message_volunteers",
+                "_selected_action": [records["slot"].pk],
+                "send": "1",
+                "text": "Bring gloves",
+            },
         )
 
     assert Notification.objects.filter(kind="volunteering.message").count() == 1
@@ -190,12 +206,41 @@ def test_association_creates_a_mission_with_a_slot_in_admin(client, alice_in_a, 
 @pytest.mark.parametrize(
     ("slot", "message"),
     [
-        ({"starts_at_0": "2020-01-01", "starts_at_1": "09:00", "ends_at_0": "2020-01-01", "ends_at_1": "10:00", "capacity": "3"}, "in the past"),
-        ({"starts_at_0": "2099-01-01", "starts_at_1": "09:00", "ends_at_0": "2099-01-01", "ends_at_1": "08:00", "capacity": "3"}, "must end after"),
-        ({"starts_at_0": "2099-01-01", "starts_at_1": "09:00", "ends_at_0": "2099-01-01", "ends_at_1": "10:00", "capacity": "0"}, "at least one"),
+        (
+            {
+                "starts_at_0": "2020-01-01",
+                "starts_at_1": "09:00",
+                "ends_at_0": "2020-01-01",
+                "ends_at_1": "10:00",
+                "capacity": "3",
+            },
+            "in the past",
+        ),
+        (
+            {
+                "starts_at_0": "2099-01-01",
+                "starts_at_1": "09:00",
+                "ends_at_0": "2099-01-01",
+                "ends_at_1": "08:00",
+                "capacity": "3",
+            },
+            "must end after",
+        ),
+        (
+            {
+                "starts_at_0": "2099-01-01",
+                "starts_at_1": "09:00",
+                "ends_at_0": "2099-01-01",
+                "ends_at_1": "10:00",
+                "capacity": "0",
+            },
+            "at least one",
+        ),
     ],
 )
-def test_bad_slots_in_admin_get_a_message_and_nothing_is_saved(client, alice_in_a, org_a, city, slot, message, settings):
+def test_bad_slots_in_admin_get_a_message_and_nothing_is_saved(
+    client, alice_in_a, org_a, city, slot, message, settings
+):
     client.force_login(alice_in_a)
 
     response = client.post(
@@ -212,14 +257,18 @@ def test_a_mission_without_a_point_is_refused_in_admin(client, alice_in_a, org_a
     data = _mission_form(org_a, city)
     data.update({"point_lat": "", "point_lng": "", "slots-TOTAL_FORMS": "0"})
 
-    response = client.post("/admin/volunteering/mission/add/", data)
+    response = client.post("/admin/volunteering/mission/add/", data, HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 200 and not Mission.objects.exists()
+    assert "Place the mission on the map" in response.content.decode()
 
 
 def test_association_member_cannot_pick_another_organisation(client, alice_in_a, org_b, city):
     client.force_login(alice_in_a)
 
-    response = client.post("/admin/volunteering/mission/add/", _mission_form(org_b, city))
+    response = client.post(
+        "/admin/volunteering/mission/add/", _mission_form(org_b, city), HTTP_ACCEPT_LANGUAGE="en"
+    )
 
     assert response.status_code == 200 and not Mission.objects.exists()
+    assert "Select a valid choice" in response.content.decode()

@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def slot(org_a):
-    return SlotFactory(mission=MissionFactory(organization=org_a, title_fr="Potager", title_en="Vegetable garden"))
+    return SlotFactory(
+        mission=MissionFactory(organization=org_a, title_fr="Potager", title_en="Vegetable garden")
+    )
 
 
 def test_mission_page_shows_slots_places_left_and_the_join_button(client, slot):
@@ -45,10 +47,14 @@ def test_mission_page_shows_which_people_i_follow_take_part(client, alice, bob, 
 
 
 @pytest.mark.parametrize("n", [3, 30])
-def test_mission_page_query_count_does_not_grow_with_slots(client, alice, org_a, n, django_assert_max_num_queries):
+def test_mission_page_query_count_does_not_grow_with_slots(
+    client, alice, org_a, n, django_assert_max_num_queries
+):
     mission = MissionFactory(organization=org_a)
     for i in range(n):
-        ParticipationFactory(slot=SlotFactory(mission=mission, starts_at=timezone.now() + timedelta(days=i + 1)))
+        ParticipationFactory(
+            slot=SlotFactory(mission=mission, starts_at=timezone.now() + timedelta(days=i + 1))
+        )
     client.force_login(alice)
 
     with django_assert_max_num_queries(8):
@@ -72,9 +78,15 @@ def test_a_visitor_who_clicks_i_participate_is_sent_to_log_in_and_comes_back_to_
 
     done = client.post(join_url, {"share_contact": "on"})
 
-    assert done.status_code == 302 and done["Location"].endswith(f"/missions/{slot.mission.pk}/#slot-{slot.pk}")
+    assert done.status_code == 302 and done["Location"].endswith(
+        f"/missions/{slot.mission.pk}/#slot-{slot.pk}"
+    )
     participation = Participation.objects.get()
-    assert (participation.member, participation.status, participation.share_contact) == (alice, "confirmed", True)
+    assert (participation.member, participation.status, participation.share_contact) == (
+        alice,
+        "confirmed",
+        True,
+    )
 
 
 def test_joining_needs_a_csrf_token(alice, slot):

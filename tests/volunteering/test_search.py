@@ -91,7 +91,9 @@ def test_date_range_keeps_missions_with_a_slot_inside_it(client, saturday_garden
 
 
 def test_flags_and_organisation_filter_the_results(client, org_a, org_b):
-    MissionFactory(organization=org_a, title_fr="Accessible", reduced_mobility_accessible=True, beginner_friendly=True)
+    MissionFactory(
+        organization=org_a, title_fr="Accessible", reduced_mobility_accessible=True, beginner_friendly=True
+    )
     MissionFactory(organization=org_b, title_fr="À distance", remote_possible=True)
     for mission in Mission.objects.all():
         SlotFactory(mission=mission)
@@ -178,7 +180,9 @@ def test_map_feed_refuses_a_bad_radius_and_a_bad_bbox(client, saturday_garden):
 
 def _missions(org, n, theme):
     for i in range(n):
-        mission = MissionFactory(organization=org, title_fr=f"M{i}", lat=north_of_paris(i % 4), themes=[theme])
+        mission = MissionFactory(
+            organization=org, title_fr=f"M{i}", lat=north_of_paris(i % 4), themes=[theme]
+        )
         SlotFactory(mission=mission)
 
 
@@ -189,7 +193,19 @@ def test_search_page_query_count_does_not_grow_with_missions(
     _missions(org_a, n, theme)
     client.force_login(alice)
     url = "/en/missions/"
-    params = {"lat": PARIS[0], "lng": PARIS[1], "km": 10, "availability": ["weekday_morning", "weekday_afternoon", "weekday_evening", "weekend_morning", "weekend_afternoon", "weekend_evening"]}
+    params = {
+        "lat": PARIS[0],
+        "lng": PARIS[1],
+        "km": 10,
+        "availability": [
+            "weekday_morning",
+            "weekday_afternoon",
+            "weekday_evening",
+            "weekend_morning",
+            "weekend_afternoon",
+            "weekend_evening",
+        ],
+    }
 
     with django_assert_max_num_queries(9):
         response = client.get(url, params)
@@ -198,7 +214,9 @@ def test_search_page_query_count_does_not_grow_with_missions(
 
 
 @pytest.mark.parametrize("n", [3, 30])
-def test_map_feed_query_count_does_not_grow_with_missions(client, org_a, theme, n, django_assert_max_num_queries):
+def test_map_feed_query_count_does_not_grow_with_missions(
+    client, org_a, theme, n, django_assert_max_num_queries
+):
     _missions(org_a, n, theme)
 
     with django_assert_max_num_queries(2):
