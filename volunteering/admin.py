@@ -268,7 +268,10 @@ class SlotAdmin(CityTimezoneMixin, OrganizationScopedAdmin):
                 for slot in queryset
             )
             self.message_user(
-                request, gettext("Message sent to %(n)d volunteers.") % {"n": total}, messages.SUCCESS
+                request,
+                ngettext("Message sent to %(n)d volunteer.", "Message sent to %(n)d volunteers.", total)
+                % {"n": total},
+                messages.SUCCESS,
             )
             return None
         return TemplateResponse(
