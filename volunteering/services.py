@@ -225,7 +225,11 @@ def participation_create(*, slot: Slot, member, share_contact: bool = False) -> 
         context["_attachments"] = _ics_attachment(slot)
         kind = "volunteering.confirmed"
     else:
-        context["position"] = participation.position
+        # The rank, not the raw position: people ahead who cancelled no longer count.
+        participation.waiting_rank = Participation.objects.filter(
+            slot=slot, status=ParticipationStatus.WAITING, position__lte=participation.position
+        ).count()
+        context["position"] = participation.waiting_rank
         kind = "volunteering.waiting"
     notify(member, kind, context, url=slot.mission.get_absolute_url())
     return participation

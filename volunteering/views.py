@@ -56,6 +56,8 @@ def _profile_defaults(user) -> dict:
         data["availability"] = list(user.availability)
     if user.has_point:
         data["lat"], data["lng"] = str(user.latitude), str(user.longitude)
+    elif user.home_city_id and user.home_city.has_point:
+        data["lat"], data["lng"] = str(user.home_city.latitude), str(user.home_city.longitude)
     return data
 
 
@@ -236,7 +238,7 @@ def participation_create(request: HttpRequest, slot_pk: int) -> HttpResponse:
                     _(
                         "The slot is full: you are number %(n)d on the waiting list. We will tell you if a place frees up."
                     )
-                    % {"n": participation.position},
+                    % {"n": participation.waiting_rank},
                 )
             return redirect(mission.get_absolute_url() + f"#slot-{slot.pk}")
     status = 400 if error and request.method == "POST" else 200

@@ -293,3 +293,22 @@ def test_fifty_people_racing_for_the_last_three_places_give_three_confirmed_and_
     assert sorted(racing.filter(status="waiting").values_list("position", flat=True)) == list(range(1, 48))
     slot.refresh_from_db()
     assert slot.confirmed_count == 5
+
+
+def test_waiting_message_gives_the_rank_once_people_ahead_cancelled(alice, bob, charlie, edith):
+    slot = SlotFactory(capacity=1)
+    services.participation_create(slot=slot, member=alice)
+    ahead = services.participation_create(slot=slot, member=bob)
+    services.participation_create(slot=slot, member=charlie)
+    services.participation_cancel(participation=ahead, by=bob)
+
+    later = services.participation_create(slot=slot, member=edith)
+
+    assert later.position == 3 and later.waiting_rank == 2
+    assert "n° 2 sur la liste" in Notification.objects.get(recipient=edith, kind="volunteering.waiting").body
+    ranks = dict(
+        Participation.objects.filter(slot=slot, status="waiting")
+        .with_waiting_rank()
+        .values_list("member__display_name", "waiting_rank")
+    )
+    assert ranks == {"Charlie": 1, "Edith": 2}
