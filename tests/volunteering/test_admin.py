@@ -272,3 +272,24 @@ def test_association_member_cannot_pick_another_organisation(client, alice_in_a,
 
     assert response.status_code == 200 and not Mission.objects.exists()
     assert "Select a valid choice" in response.content.decode()
+
+
+@pytest.mark.parametrize("model", ["mission", "slot"])
+def test_delete_pages_answer_404_to_another_association(client, bob_in_b, records, model):
+    client.force_login(bob_in_b)
+
+    response = client.get(reverse(f"admin:volunteering_{model}_delete", args=[records[model].pk]))
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("model", ["mission", "slot"])
+def test_missions_and_slots_with_volunteers_cannot_be_deleted(client, alice_in_a, records, model):
+    client.force_login(alice_in_a)
+
+    response = client.post(
+        reverse(f"admin:volunteering_{model}_delete", args=[records[model].pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 403
+    assert Participation.objects.filter(pk=records["participation"].pk).exists()
