@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from civic.accounts.models import Availability
 from civic.core.models import Theme
-from civic.organizations.models import Organization
 from volunteering.models import MAX_RADIUS_KM
+
+THEME_NAMES = ("name", "name_fr", "name_en", "name_es")
 
 
 class MissionSearchForm(forms.Form):
@@ -33,11 +34,8 @@ class MissionSearchForm(forms.Form):
         },
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )
-    themes = forms.ModelMultipleChoiceField(
-        label=_("Interests"),
-        queryset=Theme.objects.active(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    themes = forms.TypedMultipleChoiceField(
+        label=_("Interests"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -52,12 +50,15 @@ class MissionSearchForm(forms.Form):
     remote = forms.BooleanField(label=_("Remote possible"), required=False)
     beginner = forms.BooleanField(label=_("Suitable for beginners"), required=False)
     accessible = forms.BooleanField(label=_("Accessible to people with reduced mobility"), required=False)
-    organization = forms.ModelChoiceField(
-        label=_("Organisation"),
-        queryset=Organization.objects.active().filter(missions__status="published").distinct(),
-        required=False,
-        empty_label=_("Any organisation"),
-    )
+    organization = forms.CharField(label=_("Organisation"), required=False, max_length=160)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One query for the theme choices (a ModelMultipleChoiceField queries to validate and again to render).
+        self.fields["themes"].choices = [
+            (t.pk, f"{t.icon} {t.name}".strip())
+            for t in Theme.objects.active().only("pk", "icon", *THEME_NAMES)
+        ]
 
     def clean(self):
         data = super().clean()

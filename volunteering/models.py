@@ -14,13 +14,21 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Exists, F, FloatField, Func, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civic.core.search import search_vector
-from civic.places.geo import GeoPointModel, GeoQuerySet, earth_index
+from civic.places.geo import (
+    CubeContains,
+    EarthBox,
+    EarthDistance,
+    GeoPointModel,
+    GeoQuerySet,
+    LlToEarth,
+    earth_index,
+)
 
 MAX_RADIUS_KM = 200
 
@@ -37,6 +45,14 @@ class LocalPart(Func):
 
     def __init__(self, part: str, when, tz, **extra):
         super().__init__(when, tz, part=part, **extra)
+
+
+class CubeDistance(Func):
+    """``a <-> b`` on cubes: the ordering operator the GiST index answers nearest-first."""
+
+    arg_joiner = " <-> "
+    template = "(%(expressions)s)"
+    output_field = FloatField()
 
 
 class LocalDate(Func):
@@ -69,18 +85,19 @@ class SlotQuerySet(models.QuerySet):
     def upcoming(self, now: datetime | None = None):
         return self.filter(starts_at__gt=now or timezone.now())
 
-    def with_local_time(self):
+    def with_local_time(self, tz=None):
         """Annotate ``local_dow`` (1 = Monday … 7 = Sunday), ``local_hour`` and ``local_date`` in the
-        mission city's time zone (joins mission and city in the same query)."""
-        tz = F("mission__city__timezone")
+        mission city's time zone. ``tz`` is an expression for that zone: by default it joins mission and
+        city; a subquery of missions passes ``OuterRef("city__timezone")`` instead."""
+        tz = tz if tz is not None else F("mission__city__timezone")
         return self.annotate(
             local_dow=LocalPart("ISODOW", F("starts_at"), tz),
             local_hour=LocalPart("HOUR", F("starts_at"), tz),
             local_date=LocalDate(F("starts_at"), tz),
         )
 
-    def matching(self, *, availability=(), date_from=None, date_to=None):
-        qs = self.with_local_time()
+    def matching(self, *, availability=(), date_from=None, date_to=None, tz=None):
+        qs = self.with_local_time(tz)
         if availability:
             qs = qs.filter(availability_q(availability))
         if date_from:
@@ -103,6 +120,8 @@ class MissionQuerySet(GeoQuerySet):
         missions that have such a slot. Subqueries in the same SQL statement: no extra query."""
         slots = Slot.objects.filter(mission=OuterRef("pk")).upcoming()
         if availability or date_from or date_to:
+            # The time zone is joined inside the subquery: joining the city in the outer query would
+            # make PostgreSQL hash-join and sort instead of following the nearest-first index scan.
             slots = slots.matching(availability=availability, date_from=date_from, date_to=date_to)
         slots = slots.order_by("starts_at")
         qs = self.annotate(
@@ -117,6 +136,25 @@ class MissionQuerySet(GeoQuerySet):
             qs = qs.filter(Exists(slots))
         return qs
 
+    def nearest_first(self, lat: float, lng: float):
+        """Order by distance to (lat, lng) with the GiST index's nearest-neighbour scan (``<->`` on
+        ``ll_to_earth``): with a LIMIT, PostgreSQL reads the nearest rows first and stops, instead of
+        computing and sorting the distance of every row in the radius as ``near()`` does."""
+        origin = LlToEarth(Value(float(lat)), Value(float(lng)))
+        return self.order_by(CubeDistance(LlToEarth(F("latitude"), F("longitude")), origin))
+
+    def nearest(self, lat: float, lng: float, km: float):
+        """``near()``'s filter and ``distance_m``, ordered by ``nearest_first()``."""
+        lat, lng, meters = float(lat), float(lng), float(km) * 1000.0
+        origin = LlToEarth(Value(lat), Value(lng))
+        here = LlToEarth(F("latitude"), F("longitude"))
+        return (
+            self.filter(CubeContains(EarthBox(origin, Value(meters)), here))
+            .annotate(distance_m=EarthDistance(origin, here))
+            .filter(distance_m__lte=meters)
+            .nearest_first(lat, lng)
+        )
+
     def for_themes(self, theme_ids):
         if not theme_ids:
             return self
@@ -124,8 +162,9 @@ class MissionQuerySet(GeoQuerySet):
         return self.filter(Exists(through.objects.filter(mission_id=OuterRef("pk"), theme_id__in=theme_ids)))
 
     def for_list(self):
-        """What a list or card shows: organisation and city joined, themes prefetched (one query)."""
-        return self.select_related("organization", "city").prefetch_related("themes")
+        """What a list or card shows: organisation joined; city and themes prefetched (two queries).
+        The city is prefetched, not joined, so that a nearest-first scan stays a plain nested loop."""
+        return self.select_related("organization").prefetch_related("city", "themes")
 
     def search(
         self,
@@ -140,11 +179,12 @@ class MissionQuerySet(GeoQuerySet):
         remote: bool = False,
         beginner: bool = False,
         accessible: bool = False,
-        organization_id: int | None = None,
+        organization: str = "",
     ):
         """Published missions with an upcoming slot matching the dates and availability, annotated
-        with that next slot; nearest first within ``km`` of (lat, lng) when given, else soonest first.
-        One SQL statement (slot filters are correlated subqueries)."""
+        with that next slot; nearest first within ``km`` of (lat, lng) when given, else newest first.
+        One SQL statement (slot filters are correlated subqueries). Both orders follow an index, so a
+        LIMIT reads only what it shows: callers page with slices, never with a COUNT."""
         qs = self.published()
         if remote:
             qs = qs.filter(remote_possible=True)
@@ -152,14 +192,14 @@ class MissionQuerySet(GeoQuerySet):
             qs = qs.filter(beginner_friendly=True)
         if accessible:
             qs = qs.filter(reduced_mobility_accessible=True)
-        if organization_id:
-            qs = qs.filter(organization_id=organization_id)
+        if organization:
+            qs = qs.filter(organization__name__icontains=organization)
         qs = qs.for_themes(theme_ids).with_next_slot(
             availability=availability, date_from=date_from, date_to=date_to, only_matching=True
         )
         if lat is not None and lng is not None:
-            return qs.near(lat, lng, km or 10)
-        return qs.order_by("next_slot_at", "pk")
+            return qs.nearest(lat, lng, km or 10)
+        return qs.order_by("-pk")
 
 
 class Mission(GeoPointModel):

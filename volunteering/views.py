@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -91,14 +90,14 @@ def _search(request: HttpRequest) -> tuple[MissionSearchForm, object, tuple | No
         lat=origin[0] if origin else None,
         lng=origin[1] if origin else None,
         km=cd["km"] or 10,
-        theme_ids=[t.pk for t in cd["themes"]],
+        theme_ids=cd["themes"],
         availability=cd["availability"],
         date_from=cd["date_from"],
         date_to=cd["date_to"],
         remote=cd["remote"],
         beginner=cd["beginner"],
         accessible=cd["accessible"],
-        organization_id=cd["organization"].pk if cd["organization"] else None,
+        organization=cd["organization"],
     )
     return form, missions, origin, prefilled
 
@@ -106,7 +105,13 @@ def _search(request: HttpRequest) -> tuple[MissionSearchForm, object, tuple | No
 def index(request: HttpRequest) -> HttpResponse:
     """Search: map and list of published missions with an upcoming slot. Fixed number of queries."""
     form, missions, origin, prefilled = _search(request)
-    page = Paginator(missions.for_list(), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Pages are slices of an index-ordered query: no COUNT over every mission in the radius.
+    try:
+        number = max(1, min(int(request.GET.get("page", 1)), 500))
+    except ValueError:
+        number = 1
+    offset = (number - 1) * PAGE_SIZE
+    rows = list(missions.for_list()[offset : offset + PAGE_SIZE + 1])
     query = request.GET.copy()
     query.pop("page", None)
     feed_url = reverse("volunteering:geojson") + ("?" + query.urlencode() if query else "")
@@ -115,8 +120,10 @@ def index(request: HttpRequest) -> HttpResponse:
         "volunteering/mission_list.html",
         {
             "form": form,
-            "page": page,
-            "missions": page.object_list,
+            "page_number": number,
+            "has_previous": number > 1,
+            "has_next": len(rows) > PAGE_SIZE,
+            "missions": rows[:PAGE_SIZE],
             "origin": origin,
             "prefilled": prefilled,
             "query": query.urlencode(),
@@ -135,7 +142,9 @@ def geojson(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return bad_request(" ".join(str(e) for errors in form.errors.values() for e in errors))
     if bbox:
-        missions = missions.in_bbox(*bbox)
+        south, west, north, east = bbox
+        # Nearest to the centre of the visible area first, so that a crowded view shows its middle.
+        missions = missions.in_bbox(*bbox).nearest_first((south + north) / 2, (west + east) / 2)
     rows = missions.values("pk", "title", "latitude", "longitude", "next_slot_at", "places_left")[:500]
 
     def properties(row):
