@@ -31,8 +31,7 @@ def _base(query: DiscoveryQuery):
             date_to=query.starts_before.date() if query.starts_before else None,
             only_matching=True,
         )
-        .select_related("city")
-        .prefetch_related("themes")
+        .prefetch_related("city", "themes")
     )
     return qs
 
@@ -59,14 +58,14 @@ def _item(mission: Mission, rank: float = 0.0) -> DiscoveryItem:
 
 
 class MissionProvider:
-    """Two queries per call (missions, their themes), whatever ``limit`` is."""
+    """Three queries per call (missions, their cities, their themes), whatever ``limit`` is."""
 
     def near(self, query: DiscoveryQuery) -> list[DiscoveryItem]:
         qs = _base(query)
         if query.lat is not None and query.lng is not None:
-            qs = qs.near(query.lat, query.lng, query.km)
+            qs = qs.nearest(query.lat, query.lng, query.km)
         else:
-            qs = qs.order_by("next_slot_at", "pk")
+            qs = qs.order_by("-pk")
         return [_item(m) for m in qs[: query.limit]]
 
     def search(self, text: str, *, query: DiscoveryQuery) -> list[DiscoveryItem]:
