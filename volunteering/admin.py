@@ -81,7 +81,12 @@ class CityTimezoneMixin:
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         with timezone.override(self._timezone_for(request, object_id)):
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            # A TemplateResponse renders after the view returns: render it here, in the same zone,
+            # so that the times shown are the times parsed back on save.
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            return response
 
 
 @admin.register(Mission)

@@ -6,6 +6,7 @@ Keyed on (organisation, French title) and (mission, start), so running it twice 
 
 from __future__ import annotations
 
+import random
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -430,8 +431,9 @@ def seed(stdout=None) -> None:
             template = MISSIONS[(org_index * MISSIONS_PER_ORG + k) % len(MISSIONS)]
             theme, tfr, ten, tes, desc, skills, bring = template
             # Spread missions over a few kilometres around the city centre (deterministic).
-            lat = org.city.latitude + (((n * 37) % 90) - 45) / 1000
-            lng = org.city.longitude + (((n * 53) % 90) - 45) / 1000
+            spread = random.Random(f"{org.slug}-{k}")
+            lat = org.city.latitude + spread.uniform(-0.04, 0.04)
+            lng = org.city.longitude + spread.uniform(-0.055, 0.055)
             mission, _created = Mission.objects.update_or_create(
                 organization=org,
                 title_fr=tfr,

@@ -293,3 +293,13 @@ def test_missions_and_slots_with_volunteers_cannot_be_deleted(client, alice_in_a
 
     assert response.status_code == 403
     assert Participation.objects.filter(pk=records["participation"].pk).exists()
+
+
+def test_slot_times_are_shown_in_the_city_time_zone_so_saving_keeps_them(client, alice_in_a, records):
+    slot = records["slot"]
+    local = slot.starts_at.astimezone(slot.mission.city.timezone)
+    client.force_login(alice_in_a)
+
+    html = client.get(URLS["mission_change"](records)).content.decode()
+
+    assert f'value="{local:%H:%M:%S}"' in html
