@@ -398,7 +398,7 @@ class Participation(models.Model):
     objects = ParticipationQuerySet.as_manager()
 
     class Meta:
-        ordering = ["slot__starts_at", "position", "created_at"]
+        ordering = ["created_at"]
         verbose_name = _("participation")
         verbose_name_plural = _("participations")
         constraints = [

@@ -240,3 +240,11 @@ def test_a_bad_email_address_is_refused(client, alice, slot):
     response = client.post(f"/en/missions/{slot.mission.pk}/recommend/", {"emails": "not-an-address"})
 
     assert response.status_code == 400 and not Recommendation.objects.exists()
+
+
+def test_weekly_slots_say_they_repeat(client, slot):
+    services.slot_repeat_weekly(slot=slot, weeks=2)
+
+    html = client.get(f"/en/missions/{slot.mission.pk}/").content.decode()
+
+    assert html.count("Every week on") == 3
