@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -66,8 +66,6 @@ def _search(request: HttpRequest) -> tuple[MissionSearchForm, object, tuple | No
     if any(key in request.GET for key in FILTER_PARAMS):
         data = request.GET
     elif request.user.is_authenticated:
-        from django.http import QueryDict
-
         data = QueryDict(mutable=True)
         for key, value in _profile_defaults(request.user).items():
             data.setlist(key, value if isinstance(value, list) else [value])

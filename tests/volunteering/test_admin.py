@@ -303,3 +303,17 @@ def test_slot_times_are_shown_in_the_city_time_zone_so_saving_keeps_them(client,
     html = client.get(URLS["mission_change"](records)).content.decode()
 
     assert f'value="{local:%H:%M:%S}"' in html
+
+
+def test_new_slots_can_only_be_attached_to_ones_own_missions(client, bob_in_b, records, org_b):
+    own = MissionFactory(organization=org_b, title_fr="Mission de B")
+    client.force_login(bob_in_b)
+
+    choices = (
+        client.get(reverse("admin:volunteering_slot_add"))
+        .context["adminform"]
+        .form.fields["mission"]
+        .queryset
+    )
+
+    assert list(choices) == [own]
