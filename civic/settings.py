@@ -180,6 +180,9 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
+# Confirming the email in the browser that signed up logs the member in and resumes where they were
+# going (?next=), e.g. back to the mission they clicked "I participate" on. Other browsers still log in.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG and not TESTING else "http"
 ACCOUNT_ADAPTER = "civic.accounts.adapters.AccountAdapter"
@@ -331,5 +334,9 @@ CELERY_BEAT_SCHEDULE = {
     "weekly-digest": {  # Mondays 07:00 UTC; one digest per member per ISO week (notify's dedupe key)
         "task": "civic.core.tasks.send_weekly_digests",
         "schedule": crontab(minute=0, hour=7, day_of_week="monday"),
+    },
+    "volunteering-reminders": {
+        "task": "volunteering.tasks.send_slot_reminders",
+        "schedule": 15 * 60.0,
     },
 }
