@@ -42,6 +42,7 @@ DJANGO_APPS = [
     "django.contrib.sites",
     "django.contrib.postgres",
     "django.contrib.humanize",
+    "django.forms",
 ]
 THIRD_PARTY_APPS = [
     "allauth",
@@ -88,6 +89,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "civic.urls"
+# Widgets render through the project's template settings, so templates/ may hold widget templates.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "civic.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 
