@@ -8,6 +8,12 @@ from tests.factories import CityFactory, MemberFactory, MembershipFactory, Organ
 from tests.participation.factories import CitySpaceFactory, ProposalFactory
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Factories hash a password per member; the fast hasher keeps 30-row tests quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def space(city):
     return CitySpaceFactory(city=city, support_threshold=3)
