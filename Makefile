@@ -1,5 +1,7 @@
 # Civic: `make run` and `make test` work on a fresh clone with only Python 3.11+ installed.
-PYTHON ?= $(shell command -v python3.12 || command -v python3.11 || command -v python3)
+# The first interpreter that really runs and is 3.11+ (a pyenv shim may exist without its version).
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && echo $$p && break; done)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
@@ -14,7 +16,7 @@ help:
 	@echo "make bench  - measure the main pages (see bench/README.md)"
 
 $(STAMP): pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
+	@test -n "$(PYTHON)" || (echo "Python 3.11+ is required (python3.11, python3.12 or python3 on PATH)"; exit 1)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e ".[dev]"
@@ -49,10 +51,12 @@ messages: $(STAMP)
 	$(BIN)/python manage.py i18n_compile
 
 bench-seed: $(STAMP)
-	$(BIN)/python manage.py bench_seed --scale $${SCALE:-0.1}
+	CIVIC_INSTANCE=bench $(BIN)/python manage.py migrate --noinput -v0
+	CIVIC_INSTANCE=bench $(BIN)/python manage.py bench_seed --scale $${SCALE:-0.1} $(SEED_ARGS)
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	@command -v wrk >/dev/null || (echo "wrk is needed: apt-get install wrk"; exit 1)
+	CIVIC_INSTANCE=bench $(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
-	$(BIN)/python -c "from civic import embedded; embedded.wipe('dev'); embedded.wipe('test')"
+	$(BIN)/python -c "from civic import embedded; [embedded.wipe(i) for i in ('dev', 'test', 'bench')]"

@@ -90,6 +90,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "civic.urls"
 # Widgets render through the project's template settings, so templates/ may hold widget templates.
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour now: "example.org" means https
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "civic.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
@@ -106,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "civic.core.context_processors.site",
+                "civic.core.context_processors.language_urls",
             ],
         },
     }
@@ -121,7 +123,8 @@ if not DEBUG:
     ]
 
 # --- Data stores ------------------------------------------------------------------------------
-_instance = "test" if TESTING else "dev"
+# Which embedded servers under var/: "dev" (make run), "test" (pytest), "bench" (make bench).
+_instance = env("CIVIC_INSTANCE", default="test" if TESTING else "dev")
 DATABASE_URL = env("DATABASE_URL", default=None) or embedded.postgres_url(_instance)
 DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"

@@ -5,8 +5,12 @@ People in tests: Alice owns things, Bob belongs to another organisation, Charlie
 Alice's things; Edith is an editor; Olga is a city official.
 """
 
+import os
+
 import pytest
 from django.core.cache import cache
+
+from civic import embedded
 
 from civic.celery import app as celery_app
 from tests.factories import (
@@ -17,6 +21,15 @@ from tests.factories import (
     OrganizationFactory,
     ThemeFactory,
 )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _embedded_servers():
+    """Settings started the embedded servers (unless DATABASE_URL/REDIS_URL are set); stop Redis at the
+    end of the session (PostgreSQL stops by itself when its last client process exits)."""
+    yield
+    if not os.environ.get("REDIS_URL"):
+        embedded.stop_redis(os.environ.get("CIVIC_INSTANCE", "test"))
 
 
 @pytest.fixture(autouse=True, scope="session")

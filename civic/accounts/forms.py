@@ -30,6 +30,21 @@ class ProfileForm(forms.ModelForm):
     )
     home_city = forms.ModelChoiceField(label=_("Home city"), queryset=City.objects.active(), required=False)
 
+    field_order = [
+        "display_name",
+        "avatar_upload",
+        "clear_avatar",
+        "bio",
+        "language",
+        "home_city",
+        "point",
+        "interests",
+        "availability",
+        "is_spotter",
+        "is_reporter",
+        "is_shaker",
+    ]
+
     class Meta:
         model = User
         fields = [

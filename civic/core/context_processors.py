@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.urls import translate_url
+from django.utils.functional import SimpleLazyObject
 
 
 def site(request):
@@ -9,3 +11,18 @@ def site(request):
         "MAP_TILE_ATTRIBUTION": settings.MAP_TILE_ATTRIBUTION,
         "FACEBOOK_ENABLED": bool(settings.FACEBOOK_CLIENT_ID and settings.FACEBOOK_SECRET),
     }
+
+
+def language_urls(request):
+    """``LANGUAGE_URLS``: this page in each language, [(code, local name, url)], computed once per page."""
+
+    def build():
+        from django.utils.translation import get_language_info
+
+        path = request.get_full_path()
+        return [
+            (code, get_language_info(code)["name_local"], translate_url(path, code))
+            for code, _ in settings.LANGUAGES
+        ]
+
+    return {"LANGUAGE_URLS": SimpleLazyObject(build)}

@@ -54,6 +54,9 @@ class OrganizationAdmin(OrganizationScopedAdmin, TranslationAdmin):
     def has_delete_permission(self, request, obj=None):
         return is_editor(request.user)
 
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if is_editor(request.user) else {}
+
     def get_readonly_fields(self, request, obj=None):
         # Members cannot turn their association into a city hall or move it to another city.
         return () if is_editor(request.user) else ("slug", "kind", "city", "is_active")

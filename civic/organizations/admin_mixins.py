@@ -7,12 +7,28 @@
 """
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.http import Http404
 
 from civic.organizations.rules import is_editor, organization_ids_of, scope_to_member
 
 
-class EditorOnlyAdmin(admin.ModelAdmin):
+class NotFoundForOthersMixin:
+    """Django checks the delete permission before it looks the object up, which would answer 403
+    for a record one cannot see; look it up first so that it answers 404 like every other view."""
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404
+        return super().delete_view(request, object_id, extra_context)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Django redirects to the index with "does not exist"; a record of another organisation
+        # must look exactly like a missing one: 404.
+        raise Http404
+
+
+class EditorOnlyAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
     def has_module_permission(self, request):
         return is_editor(request.user)
 
@@ -28,11 +44,8 @@ class EditorOnlyAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return is_editor(request.user)
 
-    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
-        raise Http404
 
-
-class OrganizationScopedAdmin(admin.ModelAdmin):
+class OrganizationScopedAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
     """Set ``organization_field`` to the path of the owning organisation (default ``"organization"``)."""
 
     organization_field = "organization"
@@ -72,8 +85,3 @@ class OrganizationScopedAdmin(admin.ModelAdmin):
 
             kwargs["queryset"] = Organization.objects.filter(pk__in=organization_ids_of(request.user))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
-        # Django redirects to the index with "does not exist"; another organisation's record must
-        # look exactly like a missing one: 404.
-        raise Http404

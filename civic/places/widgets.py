@@ -35,6 +35,7 @@ class PointWidget(forms.Widget):
                 "lat_label": _("Latitude"),
                 "lng_label": _("Longitude"),
                 "map_help": _("Click on the map to place the point, or type its coordinates."),
+                "map_label": _("Map to pick the point"),
                 "tile_url": settings.MAP_TILE_URL,
                 "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
                 "center_lat": center[0],

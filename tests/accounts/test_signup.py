@@ -54,7 +54,8 @@ def test_sign_up_with_a_taken_email_does_not_reveal_the_account_but_warns_its_ow
 
 def test_sign_up_with_mismatched_passwords_shows_the_error_next_to_the_field(client):
     response = client.post(
-        "/en/accounts/signup/", {"email": "new@example.org", "password1": PASSWORD, "password2": PASSWORD + "x"}
+        "/en/accounts/signup/",
+        {"email": "new@example.org", "password1": PASSWORD, "password2": PASSWORD + "x"},
     )
     assert response.status_code == 200
     assert "same password" in response.content.decode()

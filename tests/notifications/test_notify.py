@@ -1,0 +1,77 @@
+import pytest
+from django.core import mail
+
+from civic.notifications.models import Notification
+from civic.notifications.services import notify
+from civic.notifications.tasks import send_notification_email, sweep_pending_notifications
+
+pytestmark = pytest.mark.django_db
+
+
+def test_notify_stores_an_inbox_entry_and_emails_after_commit(django_capture_on_commit_callbacks, alice):
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = notify(alice, "accounts.followed", {"follower_name": "Bob"}, url="/fr/me/members/1/")
+
+    notification.refresh_from_db()
+    assert notification.title == "Bob vous suit désormais"  # Alice reads French
+    assert notification.email_status == Notification.EmailStatus.SENT
+    assert mail.outbox[0].subject == "Bob vous suit désormais"
+    assert "http://127.0.0.1:8000/fr/me/members/1/" in mail.outbox[0].body
+
+
+def test_sending_twice_sends_one_email(alice):
+    notification = notify(alice, "accounts.followed", {"follower_name": "Bob"})
+    send_notification_email(notification.pk)
+    send_notification_email(notification.pk)
+    assert len(mail.outbox) == 1
+
+
+def test_a_dedupe_key_makes_a_notification_happen_once(alice):
+    first = notify(alice, "accounts.followed", {"follower_name": "Bob"}, dedupe_key="k1")
+    second = notify(alice, "accounts.followed", {"follower_name": "Bob"}, dedupe_key="k1")
+    assert first is not None and second is None
+    assert Notification.objects.filter(recipient=alice).count() == 1
+
+
+def test_a_broker_outage_does_not_fail_the_request_and_the_sweep_sends_later(
+    django_capture_on_commit_callbacks, alice, settings
+):
+    from civic.celery import app
+
+    app.conf.task_always_eager = False
+    old_url = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens there
+    app.close()  # drop pooled connections so the next send uses the URL above
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            notification = notify(alice, "accounts.followed", {"follower_name": "Bob"})
+    finally:
+        app.conf.broker_url = old_url
+        app.close()
+        app.conf.task_always_eager = True
+
+    notification.refresh_from_db()
+    assert notification.email_status == Notification.EmailStatus.PENDING
+    assert mail.outbox == []
+
+    Notification.objects.filter(pk=notification.pk).update(
+        created_at=notification.created_at.replace(year=2020)
+    )
+    assert sweep_pending_notifications() == 1
+    notification.refresh_from_db()
+    assert notification.email_status == Notification.EmailStatus.SENT
+    assert len(mail.outbox) == 1
+
+
+def test_erased_members_are_not_notified(alice):
+    alice.is_former = True
+    alice.save()
+    assert notify(alice, "accounts.followed", {"follower_name": "Bob"}) is None
+
+
+def test_inbox_lists_notifications_and_marks_them_read(client, alice):
+    notify(alice, "accounts.followed", {"follower_name": "Bob"}, email=False)
+    client.force_login(alice)
+    assert "Bob vous suit désormais" in client.get("/fr/me/notifications/").content.decode()
+    client.post("/fr/me/notifications/read/")
+    assert not Notification.objects.filter(recipient=alice, read_at__isnull=True).exists()
