@@ -527,3 +527,42 @@ def call_respond(
         raise ValidationError(_("You have already answered this call.")) from None
     CallForParticipation.objects.filter(pk=call.pk).update(responses_count=F("responses_count") + 1)
     return response
+
+
+# --- Member data (GDPR export and erasure) -----------------------------------------------------
+
+
+def member_data(member) -> dict:
+    """The member's participation data for ``civic.accounts.services.member_export``."""
+    return {
+        "proposals": list(
+            Proposal.objects.filter(author=member).values(
+                "id", "city__slug", "title", "text", "status", "created_at"
+            )
+        ),
+        "comments": list(
+            Comment.objects.filter(author=member, is_deleted=False).values(
+                "proposal_id", "text", "created_at"
+            )
+        ),
+        "supports": list(Support.objects.filter(member=member).values("proposal_id", "created_at")),
+        "follows": list(ProposalFollow.objects.filter(member=member).values_list("proposal_id", flat=True)),
+        "flags": list(
+            Flag.objects.filter(member=member).values("proposal_id", "comment_id", "reason", "details")
+        ),
+        "call_responses": list(
+            CallResponse.objects.filter(member=member).values(
+                "call__title", "message", "consent_to_share", "created_at"
+            )
+        ),
+    }
+
+
+def member_erase(member) -> None:
+    """On account erasure: contact-sharing answers to calls and follows go; proposals, comments and
+    supports stay, signed "former member" (their counts stay exact)."""
+    for call_id in CallResponse.objects.filter(member=member).values_list("call_id", flat=True):
+        CallForParticipation.objects.filter(pk=call_id).update(responses_count=F("responses_count") - 1)
+    CallResponse.objects.filter(member=member).delete()
+    ProposalFollow.objects.filter(member=member).delete()
+    Flag.objects.filter(member=member).update(details="")
