@@ -78,3 +78,61 @@ def test_proposal_goes_from_citizen_to_answer(browser, live_server, city, theme,
     expect(answer).to_contain_text("Accepted")
     assert_accessible(page, "participation-answer-seen")
     ctx.close()
+
+
+def test_other_participation_pages_pass_axe(browser, live_server, city, theme, alice, bob, olga, city_hall):
+    from participation import services
+
+    CitySpaceFactory(city=city, support_threshold=2)
+    proposal = services.proposal_create(
+        author=alice, city=city, title="A bench by the fountain", text="Please.", theme=theme
+    )
+    services.comment_create(proposal=proposal, author=alice, text="Who agrees?")
+    call = services.call_create(
+        city=city,
+        organization=city_hall,
+        by=olga,
+        title="Workshop on the new park",
+        description="Come **draw**.",
+    )
+
+    # Bob, on a phone in French: comments, replies, flags and answers a call.
+    ctx, page = new_page(browser, live_server, width=390)
+    login(page, bob.email, PASSWORD)
+    page.goto(f"/fr/cities/paris/proposals/{proposal.pk}/")
+    page.get_by_label("Votre commentaire").fill("Bonne idée !")
+    page.get_by_role("button", name="Commenter").click()
+    expect(page.get_by_text("Bonne idée !")).to_be_visible()
+    assert_accessible(page, "participation-comments-fr-phone")
+    page.get_by_role("link", name="Signaler cette proposition").click()
+    assert_accessible(page, "participation-flag-form")
+    page.get_by_label("Hors sujet").check()
+    page.get_by_role("button", name="Envoyer le signalement").click()
+    expect(page.get_by_text("Merci : les modérateurs vont examiner ce contenu.")).to_be_visible()
+    page.goto(f"/fr/cities/paris/calls/{call.pk}/")
+    assert_accessible(page, "participation-call")
+    page.get_by_label("J'accepte de partager mon nom et mon e-mail avec l'organisateur").check()
+    page.get_by_role("button", name="Je participe").click()
+    expect(page.get_by_text("Vous avez répondu à cet appel. Merci !")).to_be_visible()
+    ctx.close()
+
+    # Olga's dashboard pages, and the embeddable widget.
+    ctx, page = new_page(browser, live_server)
+    login(page, olga.email, PASSWORD)
+    page.goto("/en/cities/paris/dashboard/")
+    expect(page.get_by_role("heading", name="Moderation queue")).to_be_visible()
+    expect(page.get_by_text("1 report")).to_be_visible()
+    page.get_by_role("link", name="Calls for participation").click()
+    assert_accessible(page, "participation-dashboard-calls")
+    page.get_by_role("link", name=re.compile("^1")).click()
+    expect(page.get_by_role("cell", name=bob.email)).to_be_visible()
+    assert_accessible(page, "participation-call-responses")
+    page.goto("/en/cities/paris/dashboard/settings/")
+    page.get_by_label("Name in English").fill("Old Town")
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.get_by_text("The neighbourhood is added.")).to_be_visible()
+    assert_accessible(page, "participation-dashboard-settings")
+    page.goto("/es/cities/paris/embed/?sort=newest")
+    expect(page.get_by_role("link", name="A bench by the fountain")).to_be_visible()
+    assert_accessible(page, "participation-embed-es")
+    ctx.close()

@@ -2,10 +2,18 @@
 kernel's conftest); Oscar is the official of another city (Lyon); Ursula has not verified her email."""
 
 import pytest
+from django.utils import translation
 
 from participation import services
 from tests.factories import CityFactory, MemberFactory, MembershipFactory, OrganizationFactory
 from tests.participation.factories import CitySpaceFactory, ProposalFactory
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Tests read English: URLs reversed here get the /en/ prefix, messages are in English."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
