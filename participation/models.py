@@ -100,7 +100,7 @@ class ProposalQuerySet(GeoQuerySet):
 
     def for_list(self):
         """Everything a list item shows, in the same query."""
-        return self.select_related("theme", "neighbourhood", "author", "city")
+        return self.select_related("theme", "neighbourhood", "author", "city").defer("text", "search_vector")
 
     def sorted_by(self, key: str):
         orders = {

@@ -431,7 +431,13 @@ def embed(request: HttpRequest, city_slug: str) -> HttpResponse:
         limit = max(1, min(int(request.GET.get("limit", 5)), 20))
     except ValueError:
         limit = 5
-    proposals = Proposal.objects.visible().of_city(space.city).select_related("theme").sorted_by(sort)[:limit]
+    proposals = (
+        Proposal.objects.visible()
+        .of_city(space.city)
+        .select_related("theme")
+        .defer("text", "search_vector")
+        .sorted_by(sort)[:limit]
+    )
     return render(
         request,
         "participation/embed.html",
@@ -459,6 +465,7 @@ def dashboard(request: HttpRequest, city_slug: str) -> HttpResponse:
         Proposal.objects.of_city(city)
         .awaiting_answer()
         .select_related("theme", "author")
+        .defer("text", "search_vector")
         .order_by("threshold_reached_at", "id")[:50]
     )
     flagged_proposals = (
@@ -469,6 +476,7 @@ def dashboard(request: HttpRequest, city_slug: str) -> HttpResponse:
         )
         .annotate(open_flags=open_flags)
         .select_related("author")
+        .defer("text", "search_vector")
         .order_by("-review_pending", "-open_flags", "-id")[:50]
     )
     flagged_comments = (
@@ -569,7 +577,7 @@ def moderate(request: HttpRequest, city_slug: str, kind: str, pk: int, action: s
             messages.success(request, _("The content is visible again."))
     except ValidationError as exc:
         _flash_errors(request, exc)
-    return redirect(request.POST.get("next") or reverse("participation:dashboard", args=[space.city.slug]))
+    return redirect("participation:dashboard", city_slug=space.city.slug)
 
 
 def dashboard_settings(request: HttpRequest, city_slug: str) -> HttpResponse:
