@@ -88,15 +88,16 @@ class ModerationForm(forms.Form):
 
 
 class SpaceSettingsForm(forms.ModelForm):
+    support_threshold = forms.IntegerField(
+        label=_("Support threshold"),
+        min_value=1,
+        help_text=_("A proposal with this many supports enters the city's answer queue."),
+    )
+
     class Meta:
         model = CitySpace
         fields = ["support_threshold", "intro_fr", "intro_en", "intro_es"]
         widgets = {f"intro_{lang}": forms.Textarea(attrs={"rows": 3}) for lang in ("fr", "en", "es")}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["support_threshold"].min_value = 1
-        self.fields["support_threshold"].widget.attrs["min"] = 1
 
 
 class NeighbourhoodForm(forms.Form):

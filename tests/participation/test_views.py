@@ -353,3 +353,86 @@ def test_embed_and_feed_query_counts_do_not_grow(client, django_assert_max_num_q
     with django_assert_max_num_queries(3):
         response = client.get(url("geojson", "paris"))
     assert len(response.json()["features"]) == count
+
+
+# --- Bad input through the forms ---------------------------------------------------------------
+
+
+def test_photo_is_reencoded_with_a_thumbnail_and_its_alt_text(client, bob, space, theme):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (1200, 800), "green").save(buffer, format="JPEG")
+    client.force_login(bob)
+    client.post(
+        url("proposal_create", "paris"),
+        {
+            "title": "Green wall",
+            "text": "Cover the car park wall with plants.",
+            "theme": theme.pk,
+            "photo": SimpleUploadedFile("wall.jpg", buffer.getvalue(), content_type="image/jpeg"),
+            "photo_alt": "A grey concrete wall",
+        },
+    )
+    proposal = Proposal.objects.get()
+    assert proposal.photo and proposal.photo_thumb
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert 'alt="A grey concrete wall"' in page
+
+
+def test_a_file_that_is_not_an_image_is_refused(client, bob, space, theme):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(bob)
+    response = client.post(
+        url("proposal_create", "paris"),
+        {"title": "x", "text": "y", "theme": theme.pk, "photo": SimpleUploadedFile("a.jpg", b"not an image")},
+    )
+    assert response.status_code == 200 and "not an image we can read" in response.content.decode()
+    assert not Proposal.objects.exists()
+
+
+def test_negative_threshold_in_the_settings_form_is_refused(client, olga, space):
+    client.force_login(olga)
+    response = client.post(
+        url("dashboard_settings", "paris"), {"space-support_threshold": "-4", "save_space": ""}
+    )
+    assert response.status_code == 200
+    assert "greater than or equal to 1" in response.content.decode()
+    space.refresh_from_db()
+    assert space.support_threshold == 3
+
+
+def test_answer_form_refuses_an_unknown_status(client, olga, proposal):
+    client.force_login(olga)
+    response = client.post(url("answer", "paris", proposal.pk), {"status": "maybe", "text": "Hmm"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not Proposal.objects.get(pk=proposal.pk).is_answered
+
+
+def test_neighbourhood_of_another_city_is_refused_by_the_form(client, bob, space, other_city, theme):
+    NeighbourhoodFactory(city=space.city, name_fr="Belleville")
+    elsewhere = NeighbourhoodFactory(city=other_city, name_fr="Croix-Rousse")
+    client.force_login(bob)
+    response = client.post(
+        url("proposal_create", "paris"),
+        {"title": "x", "text": "y", "theme": theme.pk, "neighbourhood": elsewhere.pk},
+    )
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert not Proposal.objects.exists()
+
+
+def test_rate_limit_message_shows_on_the_form(
+    client, settings, bob, space, theme, django_capture_on_commit_callbacks
+):
+    settings.PARTICIPATION_PROPOSALS_PER_HOUR = 1
+    client.force_login(bob)
+    data = {"title": "One", "text": "y", "theme": theme.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url("proposal_create", "paris"), data).status_code == 302
+    response = client.post(url("proposal_create", "paris"), {**data, "title": "Two"})
+    assert response.status_code == 200
+    assert "1 proposals in the last hour" in response.content.decode()
+    assert Proposal.objects.count() == 1
