@@ -315,4 +315,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "civic.notifications.tasks.sweep_pending_notifications",
         "schedule": 60.0,
     },
+    "events-timeline": {  # NCZ Day steps; each step is claimed once (events.timeline)
+        "task": "events.tasks.run_timeline",
+        "schedule": 300.0,
+    },
+    "events-reminders": {  # day-before reminders and "how was it?" messages
+        "task": "events.tasks.send_event_reminders",
+        "schedule": 900.0,
+    },
 }
