@@ -56,3 +56,30 @@ def test_provider_costs_one_query(provider, space, theme, django_assert_num_quer
         assert len(provider.near(DiscoveryQuery(limit=50))) == count
     with django_assert_num_queries(1):
         provider.search("trees", query=DiscoveryQuery(limit=50))
+
+
+def test_optional_methods_return_public_proposals_only(provider, space, theme, alice, bob, olga):
+    from django.utils import timezone
+
+    alice.home_city = space.city
+    alice.save()
+    alice.interests.set([theme])
+    liked = ProposalFactory(city=space.city, theme=theme, title="Liked")
+    liked.set_point(48.86, 2.35)
+    liked.save()
+    hidden = ProposalFactory(city=space.city, theme=theme, title="Hidden")
+    hidden.set_point(48.86, 2.35)
+    hidden.save()
+    services.proposal_support(proposal=liked, member=bob)
+    services.proposal_support(proposal=hidden, member=bob)
+    services.content_hide(target=hidden, moderator=olga, reason="Spam")
+
+    assert [i.title for i in provider.featured(limit=5)] == ["Liked"]
+    suggested = provider.for_member(alice, query=DiscoveryQuery())
+    assert [i.title for i in suggested] == ["Liked"] and theme.name in suggested[0].reason
+    activity = provider.activity([bob.pk], limit=10)
+    assert [(a.actor_name, a.item.title) for a in activity] == [("Bob", "Liked")]
+    assert [i.title for i in provider.digest(alice, since=timezone.now() - timezone.timedelta(days=1))] == [
+        "Liked"
+    ]
+    assert [i.title for i in provider.features(city_id=space.city.pk)] == ["Liked"]
