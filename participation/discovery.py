@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db.models.functions import Left
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery
 from participation.models import Proposal, ProposalStatus, Support
@@ -108,7 +109,7 @@ class ProposalProvider:
                 ActivityItem(
                     actor_id=s.member_id,
                     actor_name=s.member.public_name,
-                    verb=_("supports"),
+                    verb=pgettext("activity", "supports"),
                     item=_item(proposal),
                     at=s.created_at,
                 )
