@@ -10,6 +10,7 @@ import warnings
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from civic import embedded
@@ -179,6 +180,9 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
+# Confirming the email in the browser that signed up logs the member in and resumes where they were
+# going (?next=), e.g. back to the mission they clicked "I participate" on. Other browsers still log in.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG and not TESTING else "http"
 ACCOUNT_ADAPTER = "civic.accounts.adapters.AccountAdapter"
@@ -249,6 +253,10 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=12 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# Participation spaces: anti-spam limits per member (Redis counters).
+PARTICIPATION_PROPOSALS_PER_HOUR = env.int("PARTICIPATION_PROPOSALS_PER_HOUR", default=5)
+PARTICIPATION_COMMENTS_PER_HOUR = env.int("PARTICIPATION_COMMENTS_PER_HOUR", default=30)
+
 # --- Email ------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -315,8 +323,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "civic.notifications.tasks.sweep_pending_notifications",
         "schedule": 60.0,
     },
+    "events-timeline": {  # NCZ Day steps; each step is claimed once (events.timeline)
+        "task": "events.tasks.run_timeline",
+        "schedule": 300.0,
+    },
+    "events-reminders": {  # day-before reminders and "how was it?" messages
+        "task": "events.tasks.send_event_reminders",
+        "schedule": 900.0,
+    },
     "crowdfunding-close-due-campaigns": {
         "task": "crowdfunding.tasks.close_due_campaigns",
         "schedule": 300.0,
+    },
+    "weekly-digest": {  # Mondays 07:00 UTC; one digest per member per ISO week (notify's dedupe key)
+        "task": "civic.core.tasks.send_weekly_digests",
+        "schedule": crontab(minute=0, hour=7, day_of_week="monday"),
+    },
+    "volunteering-reminders": {
+        "task": "volunteering.tasks.send_slot_reminders",
+        "schedule": 15 * 60.0,
     },
 }
