@@ -24,13 +24,19 @@ def test_visitor_sees_a_mixed_map_and_list_and_joins_the_nearest_mission(browser
     SlotFactory(mission=near, capacity=3, starts_at=timezone.now() + timedelta(days=3))
     farther = MissionFactory(organization=org_a, title_en="Sort the food bank", lat=48.8806, lng=2.3376)
     SlotFactory(mission=farther, capacity=3, starts_at=timezone.now() + timedelta(days=3))
-    EventFactory(city=city, title_en="Compost meetup", point={"type": "Point", "coordinates": [2.3386, 48.8656]})
+    EventFactory(
+        city=city, title_en="Compost meetup", point={"type": "Point", "coordinates": [2.3386, 48.8656]}
+    )
     InitiativeFactory(city=city, title_en="Solidarity fridge", lat=48.8706, lng=2.3376)
     member = MemberFactory(email="dana@example.org", display_name="Dana")
 
     context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-        geolocation=HERE, permissions=["geolocation"],
+        base_url=live_server.url,
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        geolocation=HERE,
+        permissions=["geolocation"],
     )
     context.set_default_timeout(15000)
     page = context.new_page()
@@ -40,7 +46,12 @@ def test_visitor_sees_a_mixed_map_and_list_and_joins_the_nearest_mission(browser
     page.get_by_role("button", name="Use my position").click()
     page.wait_for_url(re.compile(r"lat=48\.86"))
     titles = page.locator(".result-title").all_inner_texts()
-    assert titles[:4] == ["Water the vegetable garden", "Compost meetup", "Solidarity fridge", "Sort the food bank"]
+    assert titles[:4] == [
+        "Water the vegetable garden",
+        "Compost meetup",
+        "Solidarity fridge",
+        "Sort the food bank",
+    ]
     kinds = page.locator(".result .kind").all_inner_texts()
     assert {k.lower() for k in kinds} == {"volunteer missions", "events", "initiatives"}
     page.locator(".map .leaflet-marker-icon").first.wait_for()
