@@ -257,6 +257,11 @@ class Proposal(ModeratedMixin, GeoPointModel):
             ),
             models.Index(fields=["city"], condition=Q(review_pending=True), name="participation_prop_review"),
             models.Index(
+                fields=["-supports_count", "-id"],
+                condition=Q(is_hidden=False, status__in=["open", "under_study"]),
+                name="participation_prop_featured",
+            ),
+            models.Index(
                 fields=["city", "-moderated_at"],
                 condition=Q(is_hidden=True),
                 name="participation_prop_hidden",
