@@ -113,15 +113,29 @@ TEMPLATES = [
         },
     }
 ]
+# Plain-text templates (notification titles and emails) render without HTML escaping: a quote stays a quote.
+TEMPLATES.append(
+    {
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False, "context_processors": []},
+    }
+)
 if not DEBUG:
     # Cached loaders in production (and benchmarks); APP_DIRS must then be off.
-    TEMPLATES[0]["APP_DIRS"] = False
-    TEMPLATES[0]["OPTIONS"]["loaders"] = [
-        (
-            "django.template.loaders.cached.Loader",
-            ["django.template.loaders.filesystem.Loader", "django.template.loaders.app_directories.Loader"],
-        )
-    ]
+    for _engine in TEMPLATES:
+        _engine["APP_DIRS"] = False
+        _engine["OPTIONS"]["loaders"] = [
+            (
+                "django.template.loaders.cached.Loader",
+                [
+                    "django.template.loaders.filesystem.Loader",
+                    "django.template.loaders.app_directories.Loader",
+                ],
+            )
+        ]
 
 # --- Data stores ------------------------------------------------------------------------------
 # Which embedded servers under var/: "dev" (make run), "test" (pytest), "bench" (make bench).

@@ -30,8 +30,9 @@ def render_notification(kind: str, context: dict, language: str) -> tuple[str, s
     title_tpl, body_tpl = _templates(kind)
     context = {"SITE_URL": settings.SITE_URL, **context}
     with translation.override(language):
-        title = " ".join(render_to_string(title_tpl, context).split())
-        body = render_to_string(body_tpl, context).strip()
+        # The "text" engine does not HTML-escape: these are plain-text titles and emails.
+        title = " ".join(render_to_string(title_tpl, context, using="text").split())
+        body = render_to_string(body_tpl, context, using="text").strip()
     return title[:200], body
 
 

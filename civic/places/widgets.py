@@ -14,7 +14,7 @@ class PointWidget(forms.Widget):
 
     class Media:
         css = {"all": ["leaflet/leaflet.css"]}
-        js = ["leaflet/leaflet.js"]
+        js = ["leaflet/leaflet.js", "js/civic.js"]
 
     def format_value(self, value):
         if isinstance(value, str) and value:
@@ -24,7 +24,10 @@ class PointWidget(forms.Widget):
                 return {"lat": "", "lng": ""}
         coords = (value or {}).get("coordinates") if isinstance(value, dict) else None
         if coords and len(coords) >= 2:
-            return {"lat": coords[1], "lng": coords[0]}
+            try:
+                return {"lat": round(float(coords[1]), 6), "lng": round(float(coords[0]), 6)}
+            except (TypeError, ValueError):
+                return {"lat": coords[1], "lng": coords[0]}
         return {"lat": "", "lng": ""}
 
     def get_context(self, name, value, attrs):

@@ -7,6 +7,7 @@
  */
 (function () {
   "use strict";
+  if (window.Civic) return; // loaded twice (a form's media and the layout): initialise once
 
   function escapeHtml(s) {
     return String(s).replace(/[&<>"']/g, function (c) {

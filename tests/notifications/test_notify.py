@@ -75,3 +75,8 @@ def test_inbox_lists_notifications_and_marks_them_read(client, alice):
     assert "Bob vous suit désormais" in client.get("/fr/me/notifications/").content.decode()
     client.post("/fr/me/notifications/read/")
     assert not Notification.objects.filter(recipient=alice, read_at__isnull=True).exists()
+
+
+def test_plain_text_notifications_are_not_html_escaped(alice):
+    notification = notify(alice, "accounts.followed", {"follower_name": 'Zoé "Zo" & Co'}, email=False)
+    assert notification.title == 'Zoé "Zo" & Co vous suit désormais'

@@ -72,3 +72,10 @@ def test_editor_edits_a_city_with_the_point_picker(client, edith, city):
     assert response.status_code == 302, response.content.decode()[:3000]
     city.refresh_from_db()
     assert (city.latitude, city.longitude) == (48.86, 2.34)
+
+
+def test_the_admin_point_picker_loads_its_map_script(client, edith, city):
+    client.force_login(edith)
+    page = client.get(f"/admin/places/city/{city.pk}/change/").content.decode()
+    assert "/static/js/civic.js" in page and "/static/leaflet/leaflet.js" in page
+    assert 'value="48.8566"' in page  # coordinates shown rounded, without float noise

@@ -57,3 +57,22 @@ def test_point_keeps_latitude_and_longitude_in_step():
 
     assert (city.latitude, city.longitude) == (45.5, -73.5)
     assert city.point == {"type": "Point", "coordinates": [-73.5, 45.5]}
+
+
+def test_nearest_first_with_a_limit_is_an_index_scan_not_a_sort():
+    from django.db import connection
+
+    for n in range(30):
+        CityFactory(slug=f"c{n}", lat=48.8566 + n * 0.001, lng=2.3522)
+    sql, params = City.objects.near(48.8566, 2.3522, km=50)[:5].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    lines = [line.strip() for line in plan.splitlines()]
+    # Limit -> Index Scan ordered by the index (no Sort node): rows come nearest first from the index.
+    assert lines[0].startswith("Limit")
+    assert lines[1].startswith("->  Index Scan using places_city_geo")
+    assert any(line.startswith("Order By:") and "<->" in line for line in lines)
+    assert not any("Sort" in line for line in lines)
