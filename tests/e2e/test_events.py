@@ -73,3 +73,22 @@ def test_shaker_registers_editor_approves_member_joins_and_map_counts_one(browse
     assert "1 participant" in item.inner_text()
     assert_accessible(page, "events-day-after")
     ctx.close()
+
+
+def test_event_lists_calendar_map_and_board_pass_axe_on_a_phone(browser, live_server, demo_data):
+    ctx, page = _new_page(browser, live_server)
+    login(page, "citizen@civic.localhost", kernel_demo.DEMO_PASSWORD)
+    for path, name in [
+        ("/en/events/", "events-list"),
+        ("/en/events/?city=paris&kind=workshop", "events-list-filtered"),
+        ("/fr/events/calendar/", "events-calendar-fr"),
+        ("/es/events/map/", "events-map-es"),
+        ("/en/events/board/paris/", "events-board"),
+        ("/en/events/mine/", "events-mine"),
+        ("/en/events/new/", "events-create"),
+        ("/en/events/days/ncz-day-fresques/summary/", "events-day-summary"),
+    ]:
+        page.goto(path)
+        assert page.locator("h1").count() == 1
+        assert_accessible(page, name)
+    ctx.close()
