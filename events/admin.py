@@ -59,9 +59,10 @@ class EventAdmin(OrganizationScopedAdmin, TranslationAdmin):
 
 
 class FeaturedInline(TranslationTabularInline):
+    """An initiative is a URL + title, or (once the initiatives app exists) a content type and id."""
+
     model = FeaturedInitiative
     extra = 1
-    exclude = ("link_content_type", "link_object_id")
 
 
 class KitInline(TranslationTabularInline):

@@ -157,3 +157,19 @@ def test_organisation_members_see_their_events_in_admin_and_not_others(
 
     assert client.get(f"/admin/events/event/{mine.pk}/change/").status_code == 200
     assert client.get(f"/admin/events/event/{theirs.pk}/change/").status_code == 404
+
+
+def test_a_generic_link_renders_when_its_target_exists_and_falls_back_to_the_url_otherwise():
+    from django.contrib.contenttypes.models import ContentType
+
+    from events.models import MobilisationDay
+    from tests.events.factories import DayFactory, EventFactory
+
+    day = DayFactory(slug="target")
+    ct = ContentType.objects.get_for_model(MobilisationDay)
+    event = EventFactory(link_content_type=ct, link_object_id=day.pk, link_url="https://example.org/fallback/")
+
+    assert event.linked()["url"] == day.get_absolute_url()
+    day.delete()
+    assert event.linked() == {"url": "https://example.org/fallback/", "title": "https://example.org/fallback/"}
+    assert EventFactory().linked() is None
