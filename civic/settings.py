@@ -10,6 +10,7 @@ import warnings
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from civic import embedded
@@ -179,6 +180,9 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
+# Confirming the email in the browser that signed up logs the member in and resumes where they were
+# going (?next=), e.g. back to the mission they clicked "I participate" on. Other browsers still log in.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG and not TESTING else "http"
 ACCOUNT_ADAPTER = "civic.accounts.adapters.AccountAdapter"
@@ -187,6 +191,10 @@ SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 FACEBOOK_CLIENT_ID = env("FACEBOOK_CLIENT_ID", default="")
 FACEBOOK_SECRET = env("FACEBOOK_SECRET", default="")
+
+# Crowdfunding card payments (Stripe Checkout + webhooks): enabled only when both are set.
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 SOCIALACCOUNT_PROVIDERS = {
     "facebook": {
         "APPS": (
@@ -318,5 +326,17 @@ CELERY_BEAT_SCHEDULE = {
     "events-reminders": {  # day-before reminders and "how was it?" messages
         "task": "events.tasks.send_event_reminders",
         "schedule": 900.0,
+    },
+    "crowdfunding-close-due-campaigns": {
+        "task": "crowdfunding.tasks.close_due_campaigns",
+        "schedule": 300.0,
+    },
+    "weekly-digest": {  # Mondays 07:00 UTC; one digest per member per ISO week (notify's dedupe key)
+        "task": "civic.core.tasks.send_weekly_digests",
+        "schedule": crontab(minute=0, hour=7, day_of_week="monday"),
+    },
+    "volunteering-reminders": {
+        "task": "volunteering.tasks.send_slot_reminders",
+        "schedule": 15 * 60.0,
     },
 }

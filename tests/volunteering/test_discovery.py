@@ -1,0 +1,78 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone, translation
+
+from civic.core.discovery import DiscoveryQuery, providers
+from tests.volunteering.factories import MissionFactory, SlotFactory
+from volunteering.models import MissionStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def compost(org_a, theme):
+    mission = MissionFactory(
+        organization=org_a,
+        title_fr="Atelier compostage",
+        title_en="Composting workshop",
+        title_es="Taller de compostaje",
+        lat=48.87,
+        lng=2.35,
+        themes=[theme],
+    )
+    slot = SlotFactory(mission=mission, starts_at=timezone.now() + timedelta(days=2))
+    return mission, slot
+
+
+def test_mission_provider_is_registered():
+    assert "mission" in providers()
+
+
+def test_near_gives_missions_around_a_point_with_the_next_slot_and_a_join_action(compost):
+    mission, slot = compost
+    SlotFactory(mission=MissionFactory(status=MissionStatus.DRAFT, lat=48.87, lng=2.35))
+
+    items = providers()["mission"].near(DiscoveryQuery(lat=48.8566, lng=2.3522, km=5))
+
+    assert [i.pk for i in items] == [mission.pk]
+    item = items[0]
+    assert item.kind == "mission" and item.when == slot.starts_at
+    assert item.action_label and item.action_url.endswith(f"#slot-{slot.pk}")
+    assert item.distance_m == pytest.approx(1500, rel=0.1)
+
+
+def test_near_leaves_out_missions_beyond_the_radius(compost):
+    assert providers()["mission"].near(DiscoveryQuery(lat=45.76, lng=4.83, km=10)) == []
+
+
+@pytest.mark.parametrize("text", ["compost", "compostaje", "COMPOSTAGE", "compst atelier"])
+def test_search_finds_missions_in_any_language_and_with_typos(compost, text):
+    with translation.override("fr"):
+        items = providers()["mission"].search(text, query=DiscoveryQuery())
+
+    assert [i.title for i in items] == ["Atelier compostage"]
+
+
+def test_items_are_titled_in_the_active_language(compost):
+    with translation.override("es"):
+        items = providers()["mission"].search("compost", query=DiscoveryQuery())
+
+    assert [i.title for i in items] == ["Taller de compostaje"]
+
+
+def test_search_does_not_find_unrelated_text(compost):
+    assert providers()["mission"].search("piscine", query=DiscoveryQuery()) == []
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_provider_query_count_does_not_grow_with_missions(org_a, theme, n, django_assert_max_num_queries):
+    for i in range(n):
+        SlotFactory(mission=MissionFactory(organization=org_a, title_fr=f"Compost {i}", themes=[theme]))
+
+    with django_assert_max_num_queries(3):
+        items = providers()["mission"].near(DiscoveryQuery(lat=48.8566, lng=2.3522, km=5, limit=50))
+    with django_assert_max_num_queries(3):
+        providers()["mission"].search("compost", query=DiscoveryQuery(limit=50))
+
+    assert len(items) == n

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from civic.accounts.models import Availability
+from civic.core.models import Theme
+from volunteering.models import MAX_RADIUS_KM
+
+THEME_NAMES = ("name", "name_fr", "name_en", "name_es")
+
+
+class MissionSearchForm(forms.Form):
+    """The search page's filters. Every field is optional; an invalid one gets a message beside it."""
+
+    where = forms.CharField(
+        label=_("Address or city"),
+        required=False,
+        max_length=200,
+        help_text=_("Or use the “Near me” button."),
+    )
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+    km = forms.FloatField(
+        label=_("Radius (km)"),
+        required=False,
+        initial=10,
+        min_value=0.1,
+        max_value=MAX_RADIUS_KM,
+        error_messages={
+            "invalid": _("The radius must be a number of kilometres."),
+            "max_value": _("The radius can be at most %(limit_value)s km."),
+            "min_value": _("The radius must be more than 0 km."),
+        },
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
+    themes = forms.TypedMultipleChoiceField(
+        label=_("Interests"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    availability = forms.MultipleChoiceField(
+        label=_("When I am free"),
+        choices=Availability.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    remote = forms.BooleanField(label=_("Remote possible"), required=False)
+    beginner = forms.BooleanField(label=_("Suitable for beginners"), required=False)
+    accessible = forms.BooleanField(label=_("Accessible to people with reduced mobility"), required=False)
+    organization = forms.CharField(label=_("Organisation"), required=False, max_length=160)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One query for the theme choices (a ModelMultipleChoiceField queries to validate and again to render).
+        self.fields["themes"].choices = [
+            (t.pk, f"{t.icon} {t.name}".strip())
+            for t in Theme.objects.active().only("pk", "icon", *THEME_NAMES)
+        ]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end date must be after the start date."))
+        return data
+
+
+class JoinForm(forms.Form):
+    share_contact = forms.BooleanField(
+        label=_("Share my email address with the organisation so that it can contact me about this mission"),
+        required=False,
+    )
+
+
+class RecommendForm(forms.Form):
+    emails = forms.CharField(
+        label=_("Email addresses"),
+        max_length=1000,
+        help_text=_("Up to five, separated by commas. We send one email and do not keep the addresses."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "email"}),
+    )
+    message = forms.CharField(
+        label=_("A word from you (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,380 @@
+"""Every write on missions, slots and participations that matters: one transaction each.
+
+``participation_create`` and ``participation_cancel`` lock the slot row (``SELECT … FOR UPDATE``)
+before counting, so that concurrent joins never overbook a slot and a cancellation hands its place
+to the first person on the waiting list in the same transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from civic.core.services import log_action
+from civic.notifications.services import notify
+from volunteering.calendar import ics_filename, slot_ics
+from volunteering.models import (
+    ACTIVE_STATUSES,
+    Mission,
+    MissionStatus,
+    Participation,
+    ParticipationStatus,
+    Recommendation,
+    Slot,
+)
+from volunteering.rules import why_not_joinable
+
+RECOMMENDATIONS_PER_HOUR = 10
+MAX_RECIPIENTS = 5
+
+
+def _slot_context(slot: Slot) -> dict:
+    """JSON-ready context describing a slot in its city's local time (reads mission, city, organisation)."""
+    tz = slot.mission.city.timezone
+    return {
+        "mission_title": str(slot.mission.title),
+        "organization_name": slot.mission.organization.name,
+        "when": f"{slot.starts_at.astimezone(tz):%Y-%m-%d %H:%M}–{slot.ends_at.astimezone(tz):%H:%M}",
+        "address": slot.mission.address,
+    }
+
+
+def _locked_slot(slot_id: int) -> Slot:
+    return (
+        Slot.objects.select_for_update(of=("self",))
+        .select_related("mission__organization", "mission__city")
+        .get(pk=slot_id)
+    )
+
+
+# --- Missions -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def mission_publish(*, mission: Mission, by=None) -> Mission:
+    mission.full_clean()
+    mission.status = MissionStatus.PUBLISHED
+    mission.published_at = mission.published_at or timezone.now()
+    mission.save(update_fields=["status", "published_at", "updated_at"])
+    log_action("volunteering.mission.published", target=mission, actor=by)
+    return mission
+
+
+@transaction.atomic
+def mission_close(*, mission: Mission, by=None) -> Mission:
+    mission.status = MissionStatus.CLOSED
+    mission.save(update_fields=["status", "updated_at"])
+    log_action("volunteering.mission.closed", target=mission, actor=by)
+    return mission
+
+
+@transaction.atomic
+def mission_duplicate(*, mission: Mission, by=None) -> Mission:
+    """A draft copy of ``mission`` (texts in every language, flags, themes), without slots."""
+    copy = Mission.objects.get(pk=mission.pk)
+    copy.pk = copy.id = None
+    copy._state.adding = True
+    copy.status = MissionStatus.DRAFT
+    copy.published_at = None
+    for lang, _name in settings.LANGUAGES:
+        title = getattr(copy, f"title_{lang}")
+        if title:
+            setattr(copy, f"title_{lang}", f"{title} (2)"[:160])
+    copy.full_clean()
+    copy.save()
+    copy.themes.set(mission.themes.all())
+    log_action("volunteering.mission.duplicated", target=copy, actor=by, data={"from": mission.pk})
+    return copy
+
+
+# --- Slots --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def slot_create(
+    *, mission: Mission, starts_at: datetime, ends_at: datetime, capacity: int, series=None
+) -> Slot:
+    slot = Slot(mission=mission, starts_at=starts_at, ends_at=ends_at, capacity=capacity, series=series)
+    slot.full_clean()
+    slot.save()
+    return slot
+
+
+@transaction.atomic
+def slot_repeat_weekly(*, slot: Slot, weeks: int) -> list[Slot]:
+    """Copy ``slot`` to the same local weekday and time for the next ``weeks`` weeks (DST-safe)."""
+    if not 1 <= weeks <= 52:
+        raise ValidationError(_("Repeat between 1 and 52 weeks."))
+    tz = slot.mission.city.timezone
+    start, end = slot.starts_at.astimezone(tz), slot.ends_at.astimezone(tz)
+    series = slot.series or uuid.uuid4()
+    if slot.series is None:
+        Slot.objects.filter(pk=slot.pk).update(series=series)
+        slot.series = series
+    created = []
+    for week in range(1, weeks + 1):
+        delta = timedelta(weeks=week)
+        new_start = datetime.combine(start.date() + delta, start.time(), tzinfo=tz)
+        new_end = datetime.combine(end.date() + delta, end.time(), tzinfo=tz)
+        if Slot.objects.filter(mission=slot.mission, starts_at=new_start).exists():
+            continue  # already repeated: running the action twice adds nothing
+        created.append(
+            slot_create(
+                mission=slot.mission,
+                starts_at=new_start,
+                ends_at=new_end,
+                capacity=slot.capacity,
+                series=series,
+            )
+        )
+    return created
+
+
+def _fill_from_waiting_list(slot: Slot) -> list[Participation]:
+    """Give free places to the waiting list, first come first served. Call with the slot locked."""
+    if slot.starts_at <= timezone.now():
+        return []
+    free = slot.capacity - slot.confirmed_count
+    if free <= 0:
+        return []
+    promoted = list(
+        Participation.objects.filter(slot=slot, status=ParticipationStatus.WAITING)
+        .select_related("member")
+        .order_by("position", "created_at")[:free]
+    )
+    for participation in promoted:
+        participation.status = ParticipationStatus.CONFIRMED
+        participation.position = None
+        participation.save(update_fields=["status", "position", "updated_at"])
+        log_action("volunteering.participation.promoted", target=participation)
+        notify(
+            participation.member,
+            "volunteering.promoted",
+            {**_slot_context(slot), "_attachments": _ics_attachment(slot)},
+            url=slot.mission.get_absolute_url(),
+            dedupe_key=f"volunteering.promoted:{participation.pk}:{participation.updated_at.timestamp()}",
+        )
+    if promoted:
+        Slot.objects.filter(pk=slot.pk).update(confirmed_count=F("confirmed_count") + len(promoted))
+        slot.confirmed_count += len(promoted)
+    return promoted
+
+
+@transaction.atomic
+def slot_fill_from_waiting_list(*, slot_id: int) -> int:
+    """Promote waiting volunteers into free places (after a capacity increase). Idempotent."""
+    return len(_fill_from_waiting_list(_locked_slot(slot_id)))
+
+
+# --- Participations -----------------------------------------------------------------------
+
+
+def _ics_attachment(slot: Slot) -> list[dict]:
+    return [{"name": ics_filename(slot), "content": slot_ics(slot), "mimetype": "text/calendar"}]
+
+
+@transaction.atomic
+def participation_create(*, slot: Slot, member, share_contact: bool = False) -> Participation:
+    """``member`` joins ``slot``: confirmed while places are left, else on the waiting list.
+
+    Raises ValidationError when the mission is not published, the slot has started, or the member
+    already takes part. Locks the slot row: concurrent calls are serialised per slot.
+    """
+    slot = _locked_slot(slot.pk)
+    reason = why_not_joinable(slot)
+    if reason:
+        raise ValidationError(reason, code="not_joinable")
+    participation = Participation.objects.filter(slot=slot, member=member).first()
+    if participation is not None and participation.is_active:
+        raise ValidationError(_("You already take part in this slot."), code="already_joined")
+    if participation is None:
+        participation = Participation(slot=slot, member=member)
+    participation.share_contact = share_contact
+    participation.hours = None
+    if slot.confirmed_count < slot.capacity:
+        participation.status = ParticipationStatus.CONFIRMED
+        participation.position = None
+        Slot.objects.filter(pk=slot.pk).update(confirmed_count=F("confirmed_count") + 1)
+        slot.confirmed_count += 1
+    else:
+        last = Participation.objects.filter(slot=slot, status=ParticipationStatus.WAITING).aggregate(
+            m=Max("position")
+        )["m"]
+        participation.status = ParticipationStatus.WAITING
+        participation.position = (last or 0) + 1
+    participation.full_clean(validate_unique=False, validate_constraints=False)
+    participation.save()
+    log_action(
+        "volunteering.participation.created",
+        target=participation,
+        actor=member,
+        data={"status": participation.status},
+    )
+    context = _slot_context(slot)
+    if participation.status == ParticipationStatus.CONFIRMED:
+        context["_attachments"] = _ics_attachment(slot)
+        kind = "volunteering.confirmed"
+    else:
+        # The rank, not the raw position: people ahead who cancelled no longer count.
+        participation.waiting_rank = Participation.objects.filter(
+            slot=slot, status=ParticipationStatus.WAITING, position__lte=participation.position
+        ).count()
+        context["position"] = participation.waiting_rank
+        kind = "volunteering.waiting"
+    notify(member, kind, context, url=slot.mission.get_absolute_url())
+    return participation
+
+
+@transaction.atomic
+def participation_cancel(*, participation: Participation, by=None) -> Participation | None:
+    """Cancel; a confirmed place goes to the first on the waiting list, who is told.
+    Returns the promoted participation, if any."""
+    slot = _locked_slot(participation.slot_id)
+    current = Participation.objects.select_for_update().get(pk=participation.pk)
+    if current.status not in ACTIVE_STATUSES:
+        raise ValidationError(_("This participation is not active."), code="not_active")
+    if slot.starts_at <= timezone.now():
+        raise ValidationError(
+            _("This slot has already started: it can no longer be cancelled."), code="started"
+        )
+    was_confirmed = current.status == ParticipationStatus.CONFIRMED
+    current.status = ParticipationStatus.CANCELLED
+    current.position = None
+    current.save(update_fields=["status", "position", "updated_at"])
+    participation.status, participation.position = current.status, None
+    log_action("volunteering.participation.cancelled", target=current, actor=by)
+    if not was_confirmed:
+        return None
+    Slot.objects.filter(pk=slot.pk).update(confirmed_count=F("confirmed_count") - 1)
+    slot.confirmed_count -= 1
+    promoted = _fill_from_waiting_list(slot)
+    return promoted[0] if promoted else None
+
+
+@transaction.atomic
+def participation_mark_attendance(*, participation: Participation, attended: bool, by=None) -> Participation:
+    """After the slot has started, record attendance: attended (hours = the slot's length) or absent."""
+    current = Participation.objects.select_for_update().select_related("slot").get(pk=participation.pk)
+    if current.slot.starts_at > timezone.now():
+        raise ValidationError(_("Attendance can only be recorded once the slot has started."), code="future")
+    if current.status not in (
+        ParticipationStatus.CONFIRMED,
+        ParticipationStatus.ATTENDED,
+        ParticipationStatus.ABSENT,
+    ):
+        raise ValidationError(
+            _("Only confirmed volunteers can be marked present or absent."), code="not_confirmed"
+        )
+    current.status = ParticipationStatus.ATTENDED if attended else ParticipationStatus.ABSENT
+    current.hours = current.slot.duration_hours if attended else Decimal("0")
+    current.save(update_fields=["status", "hours", "updated_at"])
+    log_action("volunteering.participation.attendance", target=current, actor=by, data={"attended": attended})
+    return current
+
+
+@transaction.atomic
+def slot_message(*, slot: Slot, text: str, by=None) -> int:
+    """Send ``text`` to every confirmed and waiting volunteer of ``slot``; returns how many."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(_("Write a message."))
+    slot = Slot.objects.select_related("mission__organization", "mission__city").get(pk=slot.pk)
+    sent = 0
+    for participation in Participation.objects.filter(slot=slot, status__in=ACTIVE_STATUSES).select_related(
+        "member"
+    ):
+        if notify(
+            participation.member,
+            "volunteering.message",
+            {**_slot_context(slot), "text": text},
+            url=slot.mission.get_absolute_url(),
+        ):
+            sent += 1
+    log_action("volunteering.slot.messaged", target=slot, actor=by, data={"recipients": sent})
+    return sent
+
+
+# --- Reminders ----------------------------------------------------------------------------
+
+
+def reminders_send(*, now: datetime | None = None) -> int:
+    """Remind confirmed volunteers whose slot starts within the next 24 hours. Idempotent: each
+    participation is reminded once (notify's dedupe_key)."""
+    now = now or timezone.now()
+    participations = Participation.objects.filter(
+        status=ParticipationStatus.CONFIRMED,
+        slot__starts_at__gt=now,
+        slot__starts_at__lte=now + timedelta(hours=24),
+        slot__mission__status=MissionStatus.PUBLISHED,
+    ).select_related("member", "slot__mission__organization", "slot__mission__city")
+    sent = 0
+    for participation in participations:
+        with transaction.atomic():
+            if notify(
+                participation.member,
+                "volunteering.reminder",
+                _slot_context(participation.slot),
+                url=participation.slot.mission.get_absolute_url(),
+                dedupe_key=f"volunteering.reminder:{participation.pk}",
+            ):
+                sent += 1
+    return sent
+
+
+# --- Recommendations ----------------------------------------------------------------------
+
+
+def _parse_emails(raw: str) -> list[str]:
+    emails = []
+    for part in raw.replace(";", ",").replace("\n", ",").split(","):
+        email = part.strip()
+        if email:
+            validate_email(email)
+            if email.lower() not in (e.lower() for e in emails):
+                emails.append(email)
+    return emails
+
+
+def recommendation_send(*, sender, mission: Mission, emails: str, message: str = "") -> Recommendation:
+    """Email ``mission`` to up to five addresses on behalf of ``sender``. The addresses go to the
+    email task and are never stored; at most RECOMMENDATIONS_PER_HOUR recipients per sender per hour
+    (counted in the Redis cache)."""
+    try:
+        recipients = _parse_emails(emails)
+    except ValidationError:
+        raise ValidationError({"emails": _("One of these email addresses is not valid.")}) from None
+    if not recipients:
+        raise ValidationError({"emails": _("Give at least one email address.")})
+    if len(recipients) > MAX_RECIPIENTS:
+        raise ValidationError({"emails": _("At most %(n)d addresses at a time.") % {"n": MAX_RECIPIENTS}})
+    key = f"volunteering:recommend:{sender.pk}"
+    cache.add(key, 0, 3600)
+    used = cache.incr(key, len(recipients))
+    if used > RECOMMENDATIONS_PER_HOUR:
+        cache.decr(key, len(recipients))
+        raise ValidationError(_("You have sent many recommendations recently: please try again in an hour."))
+    with transaction.atomic():
+        recommendation = Recommendation.objects.create(
+            sender=sender, mission=mission, recipients_count=len(recipients)
+        )
+        log_action("volunteering.mission.recommended", target=mission, actor=sender)
+
+        language = translation.get_language() or "fr"
+
+        def enqueue():
+            from volunteering.tasks import send_recommendation
+
+            send_recommendation.delay(recommendation.pk, recipients, message[:1000], language)
+
+        transaction.on_commit(enqueue)
+    return recommendation

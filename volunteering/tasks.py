@@ -1,0 +1,56 @@
+"""Celery tasks: thin, idempotent wrappers that take ids and call the services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils import translation
+
+
+@shared_task(acks_late=True)
+def send_slot_reminders() -> int:
+    """Beat, hourly: remind volunteers the day before their slot (each participation once)."""
+    from volunteering.services import reminders_send
+
+    return reminders_send()
+
+
+@shared_task(acks_late=True)
+def fill_from_waiting_list(slot_id: int) -> int:
+    """After a capacity change: promote waiting volunteers into the free places (idempotent)."""
+    from volunteering.services import slot_fill_from_waiting_list
+
+    return slot_fill_from_waiting_list(slot_id=slot_id)
+
+
+@shared_task(acks_late=True)
+def send_recommendation(
+    recommendation_id: int, recipients: list[str], message: str, language: str = "fr"
+) -> int:
+    """Email a recommendation to people who may not be members. The addresses exist only in this
+    task's arguments; nothing about them is stored."""
+    from volunteering.models import Recommendation
+
+    recommendation = (
+        Recommendation.objects.select_related("sender", "mission__organization")
+        .filter(pk=recommendation_id)
+        .first()
+    )
+    if recommendation is None:
+        return 0
+    with translation.override(language):
+        context = {
+            "sender_name": recommendation.sender.public_name,
+            "mission": recommendation.mission,
+            "message": message,
+            "url": settings.SITE_URL + recommendation.mission.get_absolute_url(),
+        }
+        subject = " ".join(render_to_string("volunteering/email/recommendation_subject.txt", context).split())
+        body = render_to_string("volunteering/email/recommendation_body.txt", context)
+    sent = 0
+    for email in recipients:
+        EmailMessage(subject=subject, body=body, to=[email]).send()
+        sent += 1
+    return sent
