@@ -378,7 +378,9 @@ def test_followers_of_featured_initiatives_are_announced_when_the_initiatives_ap
     monkeypatch.setitem(sys.modules, "initiatives.services", fake)
     day = DayFactory(date=timezone.localdate() + timedelta(days=10))
     FeaturedFactory(day=day, link_object_id=42)
-    now = datetime.combine(day.registration_opens, datetime.min.time(), tzinfo=ZoneInfo("UTC")).replace(hour=11)
+    now = datetime.combine(day.registration_opens, datetime.min.time(), tzinfo=ZoneInfo("UTC")).replace(
+        hour=11
+    )
 
     _run(now, django_capture_on_commit_callbacks)
 

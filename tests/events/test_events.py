@@ -167,9 +167,14 @@ def test_a_generic_link_renders_when_its_target_exists_and_falls_back_to_the_url
 
     day = DayFactory(slug="target")
     ct = ContentType.objects.get_for_model(MobilisationDay)
-    event = EventFactory(link_content_type=ct, link_object_id=day.pk, link_url="https://example.org/fallback/")
+    event = EventFactory(
+        link_content_type=ct, link_object_id=day.pk, link_url="https://example.org/fallback/"
+    )
 
     assert event.linked()["url"] == day.get_absolute_url()
     day.delete()
-    assert event.linked() == {"url": "https://example.org/fallback/", "title": "https://example.org/fallback/"}
+    assert event.linked() == {
+        "url": "https://example.org/fallback/",
+        "title": "https://example.org/fallback/",
+    }
     assert EventFactory().linked() is None
