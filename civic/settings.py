@@ -253,6 +253,10 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=12 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# Participation spaces: anti-spam limits per member (Redis counters).
+PARTICIPATION_PROPOSALS_PER_HOUR = env.int("PARTICIPATION_PROPOSALS_PER_HOUR", default=5)
+PARTICIPATION_COMMENTS_PER_HOUR = env.int("PARTICIPATION_COMMENTS_PER_HOUR", default=30)
+
 # --- Email ------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
