@@ -69,6 +69,7 @@ def test_shaker_registers_editor_approves_member_joins_and_map_counts_one(browse
     nairobi = [f for f in feed["features"] if f["properties"]["title"] == "Nairobi"]
     assert [f["properties"]["participants"] for f in nairobi] == [1]
     page.goto(day_url)
+    page.locator(".leaflet-marker-icon[title='Nairobi']").wait_for()  # the marker on the world map
     item = page.locator("li.edition", has_text="Nairobi")
     assert "1 participant" in item.inner_text()
     assert_accessible(page, "events-day-after")
