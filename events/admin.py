@@ -1,5 +1,6 @@
 """Admin: organisation members manage their organisation's events; editors manage the rest."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
@@ -29,8 +30,31 @@ class RSVPInline(admin.TabularInline):
         return False  # RSVPs go through the service (capacity and waiting list)
 
 
+class EventAdminForm(forms.ModelForm):
+    """Admin edits go through the same rules as the pages: end after start, capacity not below the
+    seats taken (the database constraints would otherwise answer with an error page)."""
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The end must be after the start."))
+        capacity = data.get("capacity")
+        if self.instance.pk and capacity is not None and capacity < self.instance.seats_taken:
+            self.add_error(
+                "capacity",
+                _(
+                    "%(taken)d seats are already taken: the capacity cannot be lower. "
+                    "Cancel RSVPs first or keep a larger capacity."
+                )
+                % {"taken": self.instance.seats_taken},
+            )
+        return data
+
+
 @admin.register(Event)
 class EventAdmin(OrganizationScopedAdmin, TranslationAdmin):
+    form = EventAdminForm
     list_display = (
         "title",
         "kind",
@@ -56,12 +80,15 @@ class EventAdmin(OrganizationScopedAdmin, TranslationAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
         services.update_search_vectors([obj.pk])
+        if change and "capacity" in form.changed_data:
+            services.promote_after_capacity_change(event=obj)
 
 
 class FeaturedInline(TranslationTabularInline):
+    """An initiative is a URL + title, or (once the initiatives app exists) a content type and id."""
+
     model = FeaturedInitiative
     extra = 1
-    exclude = ("link_content_type", "link_object_id")
 
 
 class KitInline(TranslationTabularInline):

@@ -218,6 +218,25 @@ def _upsert(existing, fields: dict):
     return event
 
 
+def _link_to_catalogue(featured, word: str) -> None:
+    """Point a featured initiative at a real catalogue entry when the initiatives app is installed
+    (a generic reference: no import of that app)."""
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    if not apps.is_installed("initiatives"):
+        return
+    try:
+        model = apps.get_model("initiatives", "Initiative")
+    except LookupError:
+        return
+    target = model._default_manager.filter(title_fr__icontains=word).order_by("pk").first()
+    if target is not None:
+        featured.link_content_type = ContentType.objects.get_for_model(model)
+        featured.link_object_id = target.pk
+        featured.save(update_fields=["link_content_type", "link_object_id"])
+
+
 def _aware(day, hour, tz) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=tz)
 
@@ -443,6 +462,7 @@ def seed(stdout=None) -> None:
             "link_url": "https://www.newcityzens.org/",
         },
     )
+    _link_to_catalogue(compost, "compost")
     past, _created = MobilisationDay.objects.update_or_create(
         slug="ncz-day-fresques",
         defaults={

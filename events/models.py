@@ -123,21 +123,6 @@ class EventQuerySet(GeoQuerySet):
         """What a card shows: city, organisation, themes; a fixed number of queries for any count."""
         return self.select_related("city", "organization", "edition").prefetch_related("themes")
 
-    def visible_to(self, user):
-        """Published events, plus unpublished ones ``user`` manages (cheap: ids only)."""
-        if user.is_authenticated and (user.is_staff or user.is_superuser):
-            return self
-        if not user.is_authenticated:
-            return self.published()
-        from civic.organizations.rules import organization_ids_of
-
-        return self.filter(
-            Q(is_published=True)
-            | Q(created_by=user)
-            | Q(organisers=user)
-            | Q(organization_id__in=organization_ids_of(user))
-        ).distinct()
-
     def search(self, text: str):
         from django.contrib.postgres.search import SearchRank, TrigramSimilarity
 

@@ -329,6 +329,12 @@ def _change_guests(locked: Event, rsvp: RSVP, guests: int) -> RSVP:
 
 
 @transaction.atomic
+def promote_after_capacity_change(*, event: Event) -> list[RSVP]:
+    """After the capacity was raised elsewhere (admin), move the waiting list forward."""
+    return _promote_waiting(_lock(event))
+
+
+@transaction.atomic
 def rsvp_change_guests(*, event: Event, member, guests: int) -> RSVP:
     locked = _lock(event)
     _check_guests(locked, guests)

@@ -154,6 +154,13 @@ def notify_members(member_ids: list[int], kind: str, context: dict, *, url: str,
         else None
     )
     localized: dict[str, dict] = {}
+    # One transaction per batch: one commit instead of one per message; emails are enqueued after it.
+    with transaction.atomic():
+        sent = _notify_each(member_ids, kind, context, url, dedupe_key, event, day, localized)
+    return sent
+
+
+def _notify_each(member_ids, kind, context, url, dedupe_key, event, day, localized) -> int:
     sent = 0
     for member in User.objects.active().filter(pk__in=member_ids):
         lang = member.language or "fr"

@@ -69,7 +69,25 @@ def test_shaker_registers_editor_approves_member_joins_and_map_counts_one(browse
     nairobi = [f for f in feed["features"] if f["properties"]["title"] == "Nairobi"]
     assert [f["properties"]["participants"] for f in nairobi] == [1]
     page.goto(day_url)
+    page.locator(".leaflet-marker-icon[title='Nairobi']").wait_for()  # the marker on the world map
     item = page.locator("li.edition", has_text="Nairobi")
     assert "1 participant" in item.inner_text()
     assert_accessible(page, "events-day-after")
+    ctx.close()
+
+
+def test_event_lists_calendar_map_and_board_pass_axe_on_a_phone(browser, live_server, demo_data):
+    ctx, page = _new_page(browser, live_server)
+    login(page, "citizen@civic.localhost", kernel_demo.DEMO_PASSWORD)
+    for path, name in [
+        ("/en/events/", "events-list"),
+        ("/fr/events/calendar/", "events-calendar-fr"),
+        ("/es/events/map/", "events-map-es"),
+        ("/en/events/board/paris/", "events-board"),
+        ("/en/events/new/", "events-create"),
+        ("/en/events/days/ncz-day-fresques/summary/", "events-day-summary"),
+    ]:
+        page.goto(path)
+        assert page.locator("h1").count() == 1
+        assert_accessible(page, name)
     ctx.close()

@@ -364,3 +364,24 @@ def test_two_schedulers_at_once_claim_each_step_once(shaker, edith, city):
     steps = list(ScheduledStep.objects.values_list("step", flat=True))
     assert len(steps) == len(set(steps))
     assert _count("events.organiser_kit") == 1
+
+
+def test_followers_of_featured_initiatives_are_announced_when_the_initiatives_app_offers_them(
+    shaker, edith, city, django_capture_on_commit_callbacks, monkeypatch
+):
+    import sys
+    import types
+
+    follower = MemberFactory(email="follower@example.org")
+    fake = types.ModuleType("initiatives.services")
+    fake.follower_ids = lambda ids: [follower.pk] if ids == [42] else []
+    monkeypatch.setitem(sys.modules, "initiatives.services", fake)
+    day = DayFactory(date=timezone.localdate() + timedelta(days=10))
+    FeaturedFactory(day=day, link_object_id=42)
+    now = datetime.combine(day.registration_opens, datetime.min.time(), tzinfo=ZoneInfo("UTC")).replace(
+        hour=11
+    )
+
+    _run(now, django_capture_on_commit_callbacks)
+
+    assert follower.notifications.filter(kind="events.day_announce").count() == 1

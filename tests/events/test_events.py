@@ -157,3 +157,56 @@ def test_organisation_members_see_their_events_in_admin_and_not_others(
 
     assert client.get(f"/admin/events/event/{mine.pk}/change/").status_code == 200
     assert client.get(f"/admin/events/event/{theirs.pk}/change/").status_code == 404
+
+
+def test_a_generic_link_renders_when_its_target_exists_and_falls_back_to_the_url_otherwise():
+    from django.contrib.contenttypes.models import ContentType
+
+    from events.models import MobilisationDay
+    from tests.events.factories import DayFactory, EventFactory
+
+    day = DayFactory(slug="target")
+    ct = ContentType.objects.get_for_model(MobilisationDay)
+    event = EventFactory(
+        link_content_type=ct, link_object_id=day.pk, link_url="https://example.org/fallback/"
+    )
+
+    assert event.linked()["url"] == day.get_absolute_url()
+    day.delete()
+    assert event.linked() == {
+        "url": "https://example.org/fallback/",
+        "title": "https://example.org/fallback/",
+    }
+    assert EventFactory().linked() is None
+
+
+def test_admin_refuses_a_capacity_below_the_seats_taken(client, edith, alice, bob):
+    from tests.events.factories import EventFactory
+
+    event = EventFactory(capacity=5)
+    services.rsvp_create(event=event, member=alice, guests=2)
+    client.force_login(edith)
+    url = f"/admin/events/event/{event.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list | dict)}
+    data.update(
+        {
+            "capacity": "2",
+            "starts_at_0": event.starts_at.strftime("%Y-%m-%d"),
+            "starts_at_1": event.starts_at.strftime("%H:%M:%S"),
+            "ends_at_0": event.ends_at.strftime("%Y-%m-%d"),
+            "ends_at_1": event.ends_at.strftime("%H:%M:%S"),
+            "city": event.city_id,
+            "rsvps-TOTAL_FORMS": "1",
+            "rsvps-INITIAL_FORMS": "1",
+            "rsvps-MIN_NUM_FORMS": "0",
+            "rsvps-MAX_NUM_FORMS": "1000",
+        }
+    )
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["capacity"]
+    event.refresh_from_db()
+    assert event.capacity == 5

@@ -397,3 +397,37 @@ def test_reports_of_events_linked_to_an_initiative(shaker):
 
     assert [r.event_id for r in services.reports_for_link(url="https://example.org/i/1/")] == [event.pk]
     assert list(services.reports_for_link(url="https://example.org/i/2/")) == []
+
+
+def test_near_me_without_a_position_uses_the_members_home(client, alice):
+    from civic.places.geo import point
+
+    alice.point = point(48.857, 2.352)
+    alice.save()
+    EventFactory(title_en="Close", point={"type": "Point", "coordinates": [2.35, 48.86]})
+    EventFactory(title_en="Far", point={"type": "Point", "coordinates": [5.37, 43.30]})
+    client.force_login(alice)
+
+    response = client.get("/en/events/?near=on&km=5")
+
+    assert [e.title for e in response.context["events"]] == ["Close"]
+
+
+def test_editor_approves_editions_with_the_admin_action(client, edith, shaker, city):
+    from tests.events.factories import DayFactory, edition_for
+
+    edition = edition_for(DayFactory(), organiser=shaker, city=city, approved=False)
+    client.force_login(edith)
+
+    client.post(
+        "/admin/events/cityedition/",
+        {"action": "approve", "_selected_action": [edition.pk]},
+    )
+
+    edition.refresh_from_db()
+    assert edition.status == "approved"
+
+
+def test_admin_of_editions_is_for_editors_only(client, alice_in_a):
+    client.force_login(alice_in_a)
+    assert client.get("/admin/events/cityedition/").status_code in (403, 404)
