@@ -10,6 +10,7 @@ import warnings
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from civic import embedded
@@ -190,6 +191,10 @@ SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 FACEBOOK_CLIENT_ID = env("FACEBOOK_CLIENT_ID", default="")
 FACEBOOK_SECRET = env("FACEBOOK_SECRET", default="")
+
+# Crowdfunding card payments (Stripe Checkout + webhooks): enabled only when both are set.
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 SOCIALACCOUNT_PROVIDERS = {
     "facebook": {
         "APPS": (
@@ -247,6 +252,10 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=12 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Participation spaces: anti-spam limits per member (Redis counters).
+PARTICIPATION_PROPOSALS_PER_HOUR = env.int("PARTICIPATION_PROPOSALS_PER_HOUR", default=5)
+PARTICIPATION_COMMENTS_PER_HOUR = env.int("PARTICIPATION_COMMENTS_PER_HOUR", default=30)
 
 # --- Email ------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -313,6 +322,22 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {
         "task": "civic.notifications.tasks.sweep_pending_notifications",
         "schedule": 60.0,
+    },
+    "events-timeline": {  # NCZ Day steps; each step is claimed once (events.timeline)
+        "task": "events.tasks.run_timeline",
+        "schedule": 300.0,
+    },
+    "events-reminders": {  # day-before reminders and "how was it?" messages
+        "task": "events.tasks.send_event_reminders",
+        "schedule": 900.0,
+    },
+    "crowdfunding-close-due-campaigns": {
+        "task": "crowdfunding.tasks.close_due_campaigns",
+        "schedule": 300.0,
+    },
+    "weekly-digest": {  # Mondays 07:00 UTC; one digest per member per ISO week (notify's dedupe key)
+        "task": "civic.core.tasks.send_weekly_digests",
+        "schedule": crontab(minute=0, hour=7, day_of_week="monday"),
     },
     "volunteering-reminders": {
         "task": "volunteering.tasks.send_slot_reminders",

@@ -15,6 +15,11 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", core_views.home, name="home"),
+    path("discover.geojson", core_views.home_geojson, name="home_geojson"),
+    path("search/", core_views.search, name="search"),
+    path("me/", core_views.my_civic, name="my_civic"),
+    path("data/<slug:kind>.geojson", core_views.open_data, name="open_data"),
+    path("digest/unsubscribe/<str:token>/", core_views.digest_unsubscribe, name="digest_unsubscribe"),
     path("accounts/", include("allauth.urls")),
     path("me/", include("civic.accounts.urls")),
     path("me/notifications/", include("civic.notifications.urls")),

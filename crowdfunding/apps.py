@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class CrowdfundingConfig(AppConfig):
     name = "crowdfunding"
     verbose_name = _("Civic crowdfunding")
+
+    def ready(self) -> None:
+        import crowdfunding.rules  # noqa: F401  (registers the permissions)
+        from civic.accounts.services import register_erasure, register_export
+        from civic.core.discovery import register
+        from crowdfunding import services
+        from crowdfunding.discovery import ProjectProvider
+
+        register("project", ProjectProvider())
+        register_export("crowdfunding", services.member_export)
+        register_erasure(services.member_erase)

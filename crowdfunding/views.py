@@ -1,7 +1,598 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Thin views: fetch with QuerySet methods, check with rules, write with services.
+
+Management pages of a project answer 404 to anyone who may not manage it, so nothing leaks.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from civic.core.models import Theme
+from civic.organizations.models import Organization
+from civic.places.geojson import feature_collection, geojson_response
+from civic.places.models import City
+from crowdfunding import rules, services
+from crowdfunding.forms import (
+    CampaignForm,
+    FeedbackForm,
+    MeetingForm,
+    PartnerForm,
+    PledgeForm,
+    ProjectForm,
+    RewardForm,
+    TimeNeedForm,
+    TimeOfferForm,
+    UpdateForm,
+)
+from crowdfunding.models import (
+    Campaign,
+    CampaignStatus,
+    Feedback,
+    MeetingProposal,
+    MeetingStatus,
+    Partner,
+    Pledge,
+    Project,
+    ProjectFollow,
+    Stage,
+    TimeNeed,
+)
+from crowdfunding.payments import get_gateway
+
+logger = logging.getLogger(__name__)
+PAGE_SIZE = 24
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    """Put a service's ``ValidationError`` next to the matching fields (or on top of the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _project_for_manager(request, pk: int) -> Project:
+    project = get_object_or_404(Project.objects.select_related("city", "current_campaign"), pk=pk)
+    if not rules.can_manage_project(request.user, project):
+        raise Http404
+    return project
+
+
+def _campaign_for_manager(request, pk: int) -> Campaign:
+    campaign = get_object_or_404(Campaign.objects.select_related("project", "project__city"), pk=pk)
+    if not rules.can_manage_project(request.user, campaign.project):
+        raise Http404
+    return campaign
+
+
+def _require_verified(request) -> None:
+    if not rules.is_verified(request.user):
+        raise Http404
+
+
+# --- Lists ---------------------------------------------------------------------------------
+
+
+def _filtered(request: HttpRequest):
+    """Public projects filtered by ?stage, ?city (slug), ?theme (slug) and ?q; and the filters."""
+    projects = Project.objects.public()
+    stage = request.GET.get("stage", "")
+    if stage in Stage.values:
+        projects = projects.filter(stage=stage)
+    else:
+        stage = ""
+    city = request.GET.get("city", "")[:80]
+    if city:
+        projects = projects.filter(city__slug=city)
+    theme = request.GET.get("theme", "")[:80]
+    if theme:
+        projects = projects.filter(themes__slug=theme)
+    q = request.GET.get("q", "").strip()[:100]
+    if q:
+        projects = projects.search(q)
+    return projects, {"stage": stage, "city": city, "theme": theme, "q": q}
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    """Placeholder landing page; the crowdfunding issue replaces it with the real list."""
-    return render(request, "crowdfunding/index.html")
+    """The ideas space: every project at every stage, filtered by stage, city, theme and words."""
+    projects, current = _filtered(request)
+    projects = projects.for_list()
+    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = urlencode([(k, v) for k, v in current.items() if v])
+    return render(
+        request,
+        "crowdfunding/project_list.html",
+        {
+            "page": page,
+            "projects": page.object_list,
+            "stages": Stage.choices,
+            "cities": City.objects.active(),
+            "themes": Theme.objects.active(),
+            "current": current,
+            "query": query,
+            "MAP_TILE_URL": settings.MAP_TILE_URL,
+        },
+    )
+
+
+def funding_list(request: HttpRequest) -> HttpResponse:
+    """The funding space: open campaigns, the nearest deadline first, with their progress."""
+    campaigns = Campaign.objects.open().for_list().order_by("deadline", "id")
+    page = Paginator(campaigns, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "crowdfunding/campaign_list.html", {"page": page, "campaigns": page.object_list})
+
+
+def map_feed(request: HttpRequest) -> HttpResponse:
+    projects, _current = _filtered(request)
+    rows = projects.values("pk", "title_fr", "title_en", "title_es", "stage", "latitude", "longitude")[:500]
+    lang = request.LANGUAGE_CODE
+
+    def props(row):
+        title = row.get(f"title_{lang}") or row["title_fr"] or row["title_en"] or row["title_es"]
+        return {
+            "title": title,
+            "url": reverse("crowdfunding:project_detail", args=[row["pk"]]),
+            "stage": row["stage"],
+        }
+
+    return geojson_response(feature_collection(rows, props))
+
+
+# --- Project pages -------------------------------------------------------------------------
+
+
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_object_or_404(
+        Project.objects.public()
+        .select_related("city", "holder_member", "holder_organization", "current_campaign")
+        .prefetch_related(
+            "themes",
+            "photos",
+            Prefetch("feedback", queryset=Feedback.objects.select_related("author")),
+            Prefetch("meetings", queryset=MeetingProposal.objects.select_related("proposed_by")),
+            "updates",
+        ),
+        pk=pk,
+    )
+    user = request.user
+    is_manager = rules.can_manage_project(user, project)
+    meetings = list(project.meetings.all())
+    campaign = project.current_campaign
+    context = {
+        "project": project,
+        "is_manager": is_manager,
+        "can_contribute": rules.can_contribute(user),
+        "accepted_meetings": [m for m in meetings if m.status == MeetingStatus.ACCEPTED],
+        "proposed_meetings": [m for m in meetings if m.status == MeetingStatus.PROPOSED]
+        if is_manager
+        else [],
+        "is_following": user.is_authenticated
+        and ProjectFollow.objects.filter(project=project, member=user).exists(),
+        "feedback_form": FeedbackForm(),
+        "campaign": campaign,
+        "stage_moves": sorted(services.MANUAL_STAGE_MOVES.get(project.stage, set())) if is_manager else [],
+        "Stage": Stage,
+    }
+    if campaign is not None:
+        context.update(
+            {
+                "rewards": list(campaign.rewards.all()),
+                "time_needs": list(campaign.time_needs.all()),
+                "partners": list(Partner.objects.filter(campaign=campaign).select_related("organization")),
+                "public_pledges": list(
+                    campaign.pledges.counted().filter(is_anonymous=False).select_related("backer")[:12]
+                ),
+                "my_offers": set(
+                    TimeNeed.objects.filter(campaign=campaign, offers__member=user).values_list(
+                        "pk", flat=True
+                    )
+                )
+                if user.is_authenticated
+                else set(),
+                "can_partner": user.is_authenticated and rules.partner_organizations(user, campaign).exists(),
+            }
+        )
+    return render(request, "crowdfunding/project_detail.html", context)
+
+
+@login_required
+def project_create(request: HttpRequest) -> HttpResponse:
+    _require_verified(request)
+    organizations = Organization.objects.of_member(request.user).order_by("name")
+    form = ProjectForm(
+        request.POST or None, request.FILES or None, user=request.user, organizations=organizations
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        holder = None if data["holder"] == "me" else organizations.filter(pk=data["holder"]).first()
+        try:
+            project = services.project_create(
+                author=request.user,
+                holder_organization=holder,
+                title=data["title"],
+                summary=data["summary"],
+                description=data["description"],
+                city=data["city"],
+                themes=data["themes"],
+                stage=data["stage"],
+                point=data.get("point") or None,
+                language=request.LANGUAGE_CODE,
+                photo=data.get("photo"),
+                photo_alt=data.get("photo_alt", ""),
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Your project is online. Others can now give feedback."))
+            return redirect(project)
+    return render(request, "crowdfunding/project_form.html", {"form": form})
+
+
+@login_required
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project_for_manager(request, pk)
+    initial = {
+        "title": project.title,
+        "summary": project.summary,
+        "description": project.description,
+        "city": project.city,
+        "themes": project.themes.all(),
+        "point": project.point,
+    }
+    form = ProjectForm(
+        request.POST or None, request.FILES or None, user=request.user, editing=True, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.project_edit(
+                project=project,
+                by=request.user,
+                title=data["title"],
+                summary=data["summary"],
+                description=data["description"],
+                city=data["city"],
+                themes=data["themes"],
+                point=data.get("point") or None,
+                photo=data.get("photo"),
+                photo_alt=data.get("photo_alt", ""),
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Project saved."))
+            return redirect(project)
+    return render(request, "crowdfunding/project_form.html", {"form": form, "project": project})
+
+
+@login_required
+@require_POST
+def project_stage(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project_for_manager(request, pk)
+    try:
+        services.project_move_stage(project=project, by=request.user, to=request.POST.get("to", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Stage updated."))
+    return redirect(project)
+
+
+@login_required
+@require_POST
+def project_follow(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_object_or_404(Project.objects.public(), pk=pk)
+    services.project_follow(project=project, member=request.user, follow=request.POST.get("follow") == "1")
+    return redirect(project)
+
+
+@login_required
+@require_POST
+def feedback_create(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_verified(request)
+    project = get_object_or_404(Project.objects.public(), pk=pk)
+    form = FeedbackForm(request.POST)
+    if form.is_valid():
+        try:
+            services.feedback_create(project=project, author=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Thank you for your feedback."))
+            return redirect(f"{project.get_absolute_url()}#feedback")
+    return render(request, "crowdfunding/feedback_form.html", {"form": form, "project": project})
+
+
+@login_required
+def meeting_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_verified(request)
+    project = get_object_or_404(Project.objects.public().select_related("city"), pk=pk)
+    form = MeetingForm(request.POST or None)
+    # The date typed is a local time in the project's city.
+    with timezone.override(project.city.timezone):
+        valid = request.method == "POST" and form.is_valid()
+    if valid:
+        try:
+            services.meeting_propose(project=project, member=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Your meeting proposal was sent to the holder."))
+            return redirect(project)
+    return render(request, "crowdfunding/meeting_form.html", {"form": form, "project": project})
+
+
+@login_required
+@require_POST
+def meeting_decide(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    project = _project_for_manager(request, pk)
+    meeting = get_object_or_404(MeetingProposal, pk=meeting_pk, project=project)
+    try:
+        services.meeting_decide(meeting=meeting, by=request.user, accept=request.POST.get("accept") == "1")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(project)
+
+
+@login_required
+def update_create(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project_for_manager(request, pk)
+    form = UpdateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_post_update(project=project, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Your news was sent to backers and followers."))
+            return redirect(project)
+    return render(request, "crowdfunding/update_form.html", {"form": form, "project": project})
+
+
+# --- Campaigns -----------------------------------------------------------------------------
+
+
+@login_required
+def campaign_create(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project_for_manager(request, pk)
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.campaign_open(
+                project=project,
+                by=request.user,
+                goal_cents=data["goal"],
+                deadline_day=data["deadline"],
+                mode=data["mode"],
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "goal_cents" in exc.error_dict:
+                exc.error_dict["goal"] = exc.error_dict.pop("goal_cents")
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Your campaign is open. Add rewards and time needs if you wish."))
+            return redirect(project)
+    return render(request, "crowdfunding/campaign_form.html", {"form": form, "project": project})
+
+
+@login_required
+def reward_create(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign_for_manager(request, pk)
+    form = RewardForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.reward_add(
+                campaign=campaign,
+                by=request.user,
+                title=data["title"],
+                min_amount_cents=data["min_amount"],
+                quantity=data["quantity"],
+                description=data["description"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            return redirect(campaign)
+    return render(
+        request,
+        "crowdfunding/reward_form.html",
+        {"form": form, "campaign": campaign, "project": campaign.project},
+    )
+
+
+@login_required
+def time_need_create(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign_for_manager(request, pk)
+    form = TimeNeedForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.time_need_add(
+                campaign=campaign,
+                by=request.user,
+                role=data["role"],
+                people_wanted=data["people_wanted"],
+                day=data["date"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            return redirect(campaign)
+    return render(
+        request,
+        "crowdfunding/timeneed_form.html",
+        {"form": form, "campaign": campaign, "project": campaign.project},
+    )
+
+
+@login_required
+@require_POST
+def campaign_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign_for_manager(request, pk)
+    services.campaign_cancel(campaign=campaign, by=request.user)
+    messages.success(request, _("The campaign is cancelled; every pledge is released."))
+    return redirect(campaign)
+
+
+@login_required
+def pledge_manage(request: HttpRequest, pk: int) -> HttpResponse:
+    """The holder's list of pledges, to mark payments received once the campaign is funded."""
+    campaign = _campaign_for_manager(request, pk)
+    pledges = campaign.pledges.select_related("backer", "reward").order_by("-created_at", "-id")
+    page = Paginator(pledges, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "crowdfunding/pledge_manage.html",
+        {"campaign": campaign, "project": campaign.project, "page": page, "pledges": page.object_list},
+    )
+
+
+@login_required
+@require_POST
+def pledge_received(request: HttpRequest, pk: int) -> HttpResponse:
+    pledge = get_object_or_404(Pledge.objects.select_related("campaign__project"), pk=pk)
+    if not rules.can_manage_project(request.user, pledge.campaign.project):
+        raise Http404
+    try:
+        services.pledge_mark_received(pledge=pledge, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Payment marked as received; the backer gets a receipt."))
+    return redirect("crowdfunding:pledge_manage", pk=pledge.campaign_id)
+
+
+@login_required
+def pledge_create(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_object_or_404(Campaign.objects.select_related("project", "project__city"), pk=pk)
+    if not campaign.is_open:
+        messages.error(request, _("This campaign is closed: it no longer takes pledges or offers."))
+        return redirect(campaign)
+    _require_verified(request)
+    form = PledgeForm(request.POST or None, campaign=campaign)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            pledge = services.pledge_create(
+                campaign=campaign,
+                backer=request.user,
+                amount_cents=data["amount"],
+                reward=data["reward"],
+                is_anonymous=data["is_anonymous"],
+                message=data["message"],
+                gateway=data["gateway"],
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "amount_cents" in exc.error_dict:
+                exc.error_dict["amount"] = exc.error_dict.pop("amount_cents")
+            _form_errors(form, exc)
+        else:
+            gateway = get_gateway(pledge.gateway)
+            back = request.build_absolute_uri(campaign.get_absolute_url())
+            redirect_url = gateway.start(pledge, success_url=back, cancel_url=back)
+            if redirect_url:
+                return redirect(redirect_url)
+            messages.success(
+                request,
+                _("Thank you! Your pledge of %(amount)s is recorded as a promise.")
+                % {"amount": services.format_money(pledge.amount_cents, pledge.currency)},
+            )
+            return redirect(campaign)
+    return render(
+        request,
+        "crowdfunding/pledge_form.html",
+        {"form": form, "campaign": campaign, "project": campaign.project},
+    )
+
+
+@login_required
+def time_offer_create(request: HttpRequest, pk: int) -> HttpResponse:
+    need = get_object_or_404(TimeNeed.objects.select_related("campaign", "campaign__project"), pk=pk)
+    _require_verified(request)
+    form = TimeOfferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.time_offer_create(need=need, member=request.user, message=form.cleaned_data["message"])
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Thank you! The holder counts on you."))
+            return redirect(need.campaign)
+    return render(
+        request,
+        "crowdfunding/timeoffer_form.html",
+        {"form": form, "need": need, "campaign": need.campaign, "project": need.campaign.project},
+    )
+
+
+@login_required
+def partner_create(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_object_or_404(
+        Campaign.objects.select_related("project").filter(status=CampaignStatus.OPEN), pk=pk
+    )
+    organizations = rules.partner_organizations(request.user, campaign)
+    if not organizations.exists():
+        raise Http404
+    form = PartnerForm(request.POST or None, organizations=organizations)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.partner_add(
+                campaign=campaign,
+                organization=data["organization"],
+                by=request.user,
+                kind=data["kind"],
+                fixed_cents=data.get("fixed") or 0,
+                match_cap_per_pledge_cents=data.get("match_cap_per_pledge") or 0,
+                match_total_cap_cents=data.get("match_total_cap") or 0,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Thank you! Your organisation now backs this campaign."))
+            return redirect(campaign)
+    return render(
+        request,
+        "crowdfunding/partner_form.html",
+        {"form": form, "campaign": campaign, "project": campaign.project},
+    )
+
+
+# --- Payment provider webhooks -------------------------------------------------------------
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request: HttpRequest) -> HttpResponse:
+    """Stripe calls this. Unsigned, badly signed or stale requests get a 400 and a log line."""
+    from crowdfunding.payments.stripe import SignatureError, parse_event, verify_signature
+
+    payload = request.body
+    try:
+        verify_signature(payload, request.headers.get("Stripe-Signature"), settings.STRIPE_WEBHOOK_SECRET)
+        event = parse_event(payload)
+    except (SignatureError, ValueError, json.JSONDecodeError) as exc:
+        logger.warning("stripe webhook refused: %s", exc)
+        return HttpResponseBadRequest("invalid webhook")
+    outcome = services.stripe_event_handle(event)
+    logger.info("stripe webhook %s (%s): %s", event["id"], event["type"], outcome)
+    return HttpResponse(outcome, content_type="text/plain")

@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = _("Events and NCZ Days")
+
+    def ready(self) -> None:
+        from civic.accounts.services import register_erasure, register_export
+        from civic.core.discovery import register
+        from events import (
+            rules,  # noqa: F401  (registers the permissions)
+            services,
+        )
+        from events.discovery import EventProvider
+
+        register("event", EventProvider())
+        register_export("events", services.member_export)
+        register_erasure(services.member_erase)

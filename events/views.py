@@ -1,7 +1,686 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Thin views: parse input, call a QuerySet or a service, render."""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+from collections import defaultdict
+from datetime import UTC, datetime, time, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import TruncDate
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from civic.core.models import Theme
+from civic.places.geojson import feature_collection, geojson_response
+from civic.places.models import City
+from events import rules, services
+from events.forms import (
+    BoardEntryForm,
+    BoardReplyForm,
+    EditionForm,
+    EventFilterForm,
+    EventForm,
+    MessageForm,
+    ReportForm,
+    RSVPForm,
+)
+from events.ics import calendar_for, ics_response
+from events.models import (
+    RSVP,
+    BoardReply,
+    CityEdition,
+    CommunityBoardEntry,
+    Event,
+    EventReport,
+    FeedToken,
+    MobilisationDay,
+    ReportPhoto,
+    ScheduledStep,
+)
+
+PAGE_SIZE = 20
+MAP_LIMIT = 1000
+FEED_LIMIT = 500
 
 
-def index(request: HttpRequest) -> HttpResponse:
-    """Placeholder landing page; the events issue replaces it with the real list."""
-    return render(request, "events/index.html")
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+# --- Lists: list, calendar, map ------------------------------------------------------------------
+
+
+def _filtered(request: HttpRequest, *, upcoming: bool = True) -> tuple[EventFilterForm, object, bool]:
+    """The filter form and the filtered events (published), upcoming unless a date range is given
+    (or ``upcoming`` is False, for the calendar)."""
+    form = EventFilterForm(request.GET or None)
+    qs = Event.objects.published()
+    ranged = False
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            qs = qs.search(data["q"])
+        if data["city"]:
+            qs = qs.filter(city=data["city"])
+        if data["theme"]:
+            qs = qs.filter(themes=data["theme"])
+        if data["kind"]:
+            qs = qs.filter(kind=data["kind"])
+        if data["start"]:
+            qs = qs.filter(ends_at__gte=datetime.combine(data["start"], time.min, tzinfo=UTC))
+            ranged = True
+        if data["end"]:
+            qs = qs.filter(
+                starts_at__lt=datetime.combine(data["end"] + timedelta(days=1), time.min, tzinfo=UTC)
+            )
+            ranged = True
+        lat, lng = data.get("lat"), data.get("lng")
+        if data["near"] and (lat is None or lng is None) and request.user.is_authenticated:
+            lat, lng = request.user.latitude, request.user.longitude
+        if data["near"] and lat is not None and lng is not None:
+            qs = qs.near(lat, lng, data["km"] or 25)
+            return form, qs, True
+    if not ranged and upcoming:
+        qs = qs.upcoming()
+    elif not (form.is_valid() and form.cleaned_data["q"]):
+        qs = qs.order_by("starts_at", "pk")
+    return form, qs, False
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def event_list(request: HttpRequest) -> HttpResponse:
+    form, qs, _near = _filtered(request)
+    page = Paginator(qs.for_list(), PAGE_SIZE).get_page(request.GET.get("page"))
+    days = MobilisationDay.objects.published().filter(date__gte=timezone.localdate()).order_by("date")[:2]
+    return render(
+        request,
+        "events/event_list.html",
+        {
+            "form": form,
+            "page": page,
+            "events": page.object_list,
+            "query": _query_without_page(request),
+            "days": days,
+        },
+    )
+
+
+def event_calendar(request: HttpRequest) -> HttpResponse:
+    """A month grid (weeks from Monday); each event is placed on its local date in its city."""
+    try:
+        first = datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
+    except ValueError:
+        first = timezone.localdate().replace(day=1)
+    weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    grid_start, grid_end = weeks[0][0], weeks[-1][-1]
+    window = (
+        datetime.combine(grid_start - timedelta(days=1), time.min, tzinfo=UTC),
+        datetime.combine(grid_end + timedelta(days=2), time.min, tzinfo=UTC),
+    )
+    form, qs, _near = _filtered(request, upcoming=False)
+    by_day = defaultdict(list)
+    for event in qs.between(*window).order_by("starts_at", "pk").select_related("city")[:MAP_LIMIT]:
+        by_day[event.local_start.date()].append(event)
+    prev_month = (first - timedelta(days=1)).replace(day=1)
+    next_month = (first + timedelta(days=32)).replace(day=1)
+    params = request.GET.copy()
+    params.pop("month", None)
+    return render(
+        request,
+        "events/event_calendar.html",
+        {
+            "form": form,
+            "month": first,
+            "weeks": [[(d, by_day.get(d, []), d.month == first.month) for d in week] for week in weeks],
+            "prev_month": prev_month,
+            "next_month": next_month,
+            "query": params.urlencode(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def event_map(request: HttpRequest) -> HttpResponse:
+    form, _qs, _near = _filtered(request)
+    return render(
+        request,
+        "events/event_map.html",
+        {"form": form, "query": request.GET.urlencode()},
+    )
+
+
+def event_geojson(request: HttpRequest) -> HttpResponse:
+    _form, qs, _near = _filtered(request)
+    rows = qs.select_related("city")[:MAP_LIMIT]
+    return geojson_response(
+        feature_collection(
+            rows,
+            lambda e: {
+                "title": e.title,
+                "url": e.get_absolute_url(),
+                "subtitle": f"{e.local_start:%Y-%m-%d %H:%M} · {e.city.name}",
+                "kind": e.kind,
+            },
+        )
+    )
+
+
+# --- One event -----------------------------------------------------------------------------------
+
+
+def _visible_event(request: HttpRequest, pk: int, *related) -> Event:
+    event = get_object_or_404(
+        Event.objects.select_related("city", "organization", "series", *related).prefetch_related(
+            "themes", "organisers"
+        ),
+        pk=pk,
+    )
+    if not rules.may_see_event(request.user, event):
+        raise Http404
+    return event
+
+
+def _managed_event(request: HttpRequest, pk: int) -> Event:
+    event = _visible_event(request, pk)
+    if not rules.may_manage_event(request.user, event):
+        raise Http404  # another organiser's event looks like a missing one
+    return event
+
+
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _visible_event(request, pk)
+    my_rsvp = None
+    if request.user.is_authenticated:
+        my_rsvp = (
+            RSVP.objects.filter(event=event, member=request.user)
+            .exclude(status=RSVP.Status.CANCELLED)
+            .first()
+        )
+    report = EventReport.objects.filter(event=event).prefetch_related("photos").first()
+    edition = CityEdition.objects.filter(event=event).select_related("day", "initiative").first()
+    waiting_position = None
+    if my_rsvp and my_rsvp.status == RSVP.Status.WAITING:
+        waiting_position = (
+            event.rsvps.waiting()
+            .filter(Q(queued_at__lt=my_rsvp.queued_at) | Q(queued_at=my_rsvp.queued_at, pk__lt=my_rsvp.pk))
+            .count()
+            + 1
+        )
+    can_manage = rules.may_manage_event(request.user, event)
+    return render(
+        request,
+        "events/event_detail.html",
+        {
+            "event": event,
+            "my_rsvp": my_rsvp,
+            "waiting_position": waiting_position,
+            "rsvp_form": RSVPForm(initial={"guests": my_rsvp.guests if my_rsvp else 0}),
+            "report": report,
+            "edition": edition,
+            "linked": event.linked(),
+            "can_manage": can_manage,
+            "show_online_link": event.is_online
+            and (can_manage or (my_rsvp and my_rsvp.status == RSVP.Status.GOING)),
+            "waiting_count": event.rsvps.waiting().count() if can_manage else None,
+        },
+    )
+
+
+def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _visible_event(request, pk)
+    show = set()
+    if request.user.is_authenticated and (
+        rules.may_manage_event(request.user, event)
+        or event.rsvps.going().filter(member=request.user).exists()
+    ):
+        show = {event.pk}
+    return ics_response(calendar_for([event], name=event.title, show_links_for=show), f"event-{event.pk}.ics")
+
+
+@login_required
+@require_POST
+def event_rsvp(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _visible_event(request, pk)
+    form = RSVPForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a number of guests from the list."))
+        return redirect(event)
+    try:
+        rsvp = services.rsvp_create(event=event, member=request.user, guests=form.cleaned_data["guests"] or 0)
+    except ValidationError as exc:
+        for msg in exc.messages:
+            messages.error(request, msg)
+        return redirect(event)
+    if rsvp.status == RSVP.Status.GOING:
+        messages.success(request, _("You are going. See you there!"))
+    else:
+        messages.info(
+            request, _("The event is full: you are on the waiting list. We will tell you if a seat frees up.")
+        )
+    return redirect(event)
+
+
+@login_required
+@require_POST
+def event_rsvp_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _visible_event(request, pk)
+    if services.rsvp_cancel(event=event, member=request.user):
+        messages.success(request, _("Your RSVP is cancelled."))
+    return redirect(event)
+
+
+@login_required
+def event_create(request: HttpRequest) -> HttpResponse:
+    if not rules.may_create_event(request.user):
+        raise PermissionDenied
+    form = EventForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k in services.EVENT_FIELDS}
+        try:
+            event = services.event_create(
+                created_by=request.user,
+                data=data,
+                themes=form.cleaned_data["themes"],
+                repeat=form.cleaned_data.get("repeat") or "",
+                until=form.cleaned_data.get("until"),
+                exceptions=form.cleaned_data.get("exceptions") or [],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Your event is published."))
+            return redirect(event)
+    return render(request, "events/event_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _managed_event(request, pk)
+    form = EventForm(request.POST or None, instance=event, user=request.user, editing=True)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k in services.EVENT_FIELDS}
+        try:
+            event = services.event_update(
+                event=event, by=request.user, data=data, themes=form.cleaned_data["themes"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect(event)
+    return render(request, "events/event_form.html", {"form": form, "event": event, "creating": False})
+
+
+@login_required
+@require_POST
+def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _managed_event(request, pk)
+    services.event_cancel_occurrence(event=event, by=request.user)
+    messages.success(request, _("The event is cancelled; attendees are told."))
+    return redirect(event)
+
+
+# --- Organisers --------------------------------------------------------------------------------------
+
+
+@login_required
+def event_attendees(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _managed_event(request, pk)
+    if request.method == "POST":
+        ids = [int(x) for x in request.POST.getlist("present") if x.isdigit()]
+        services.attendance_mark(event=event, by=request.user, present_ids=ids)
+        messages.success(request, _("Attendance is saved."))
+        return redirect("events:attendees", pk=event.pk)
+    rsvps = event.rsvps.active().select_related("member").order_by("status", "queued_at", "pk")
+    return render(request, "events/event_attendees.html", {"event": event, "rsvps": rsvps})
+
+
+@login_required
+def event_attendees_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _managed_event(request, pk)
+    response = HttpResponse(services.attendees_csv(event), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="event-{event.pk}-attendees.csv"'
+    return response
+
+
+@login_required
+def event_message(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _managed_event(request, pk)
+    form = MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        count = services.attendees_message(event=event, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Your message was sent to %(n)d attendees.") % {"n": count})
+        return redirect(event)
+    return render(request, "events/event_message.html", {"event": event, "form": form})
+
+
+@login_required
+def event_report(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _managed_event(request, pk)
+    existing = EventReport.objects.filter(event=event).first()
+    initial = {"people_count": existing.people_count, "text": existing.text} if existing else None
+    form = ReportForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_post(
+                event=event,
+                by=request.user,
+                people_count=form.cleaned_data["people_count"],
+                text=form.cleaned_data["text"],
+                photos=form.photos(),
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Thank you: the report is on the event page."))
+            return redirect(event)
+    return render(request, "events/event_report.html", {"event": event, "form": form})
+
+
+# --- iCal feeds ---------------------------------------------------------------------------------------
+
+
+def _feed(events, name: str, filename: str, show_links_for=frozenset()) -> HttpResponse:
+    rows = events.published().filter(is_cancelled=False).upcoming().select_related("city")[:FEED_LIMIT]
+    return ics_response(calendar_for(rows, name=name, show_links_for=show_links_for), filename)
+
+
+def feed_city(request: HttpRequest, slug: str) -> HttpResponse:
+    city = get_object_or_404(City, slug=slug)
+    return _feed(Event.objects.filter(city=city), f"Civic — {city.name}", f"{city.slug}.ics")
+
+
+def feed_theme(request: HttpRequest, slug: str) -> HttpResponse:
+    theme = get_object_or_404(Theme, slug=slug)
+    return _feed(Event.objects.filter(themes=theme), f"Civic — {theme.name}", f"{theme.slug}.ics")
+
+
+def feed_member(request: HttpRequest, token: str) -> HttpResponse:
+    """Events the token's owner is going to. A wrong token answers 404, like a missing page."""
+    feed = get_object_or_404(FeedToken.objects.select_related("member"), token=token)
+    going = RSVP.objects.filter(member=feed.member, status=RSVP.Status.GOING)
+    events = Event.objects.filter(Exists(going.filter(event=OuterRef("pk"))))
+    ids = set(going.values_list("event_id", flat=True))
+    return _feed(events, "Civic", "my-events.ics", show_links_for=ids)
+
+
+@login_required
+def my_events(request: HttpRequest) -> HttpResponse:
+    token = services.feed_token_for(request.user)
+    rsvps = (
+        RSVP.objects.filter(member=request.user, event__ends_at__gte=timezone.now())
+        .exclude(status=RSVP.Status.CANCELLED)
+        .select_related("event", "event__city")
+        .order_by("event__starts_at")
+    )
+    feed_url = request.build_absolute_uri(reverse("events:feed_member", args=[token.token]))
+    return render(request, "events/my_events.html", {"rsvps": rsvps, "feed_url": feed_url})
+
+
+# --- Community board -----------------------------------------------------------------------------
+
+
+def board(request: HttpRequest, city: str) -> HttpResponse:
+    city_obj = get_object_or_404(City, slug=city)
+    entries = (
+        CommunityBoardEntry.objects.open()
+        .filter(city=city_obj)
+        .select_related("city", "author", "organization")
+    )
+    kind = request.GET.get("kind")
+    if kind in ("need", "offer"):
+        entries = entries.filter(kind=kind)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    form = BoardEntryForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('account_login')}?next={request.path}")
+        if form.is_valid():
+            entry = services.board_entry_create(author=request.user, city=city_obj, data=form.cleaned_data)
+            messages.success(request, _("Your entry is on the board."))
+            return redirect(entry)
+    return render(
+        request,
+        "events/board_list.html",
+        {"city": city_obj, "page": page, "entries": page.object_list, "form": form, "kind": kind},
+    )
+
+
+def board_entry(request: HttpRequest, city: str, pk: int) -> HttpResponse:
+    entry = get_object_or_404(
+        CommunityBoardEntry.objects.select_related("city", "author"), pk=pk, city__slug=city
+    )
+    replies = BoardReply.objects.none()
+    user = request.user
+    if user.is_authenticated:
+        replies = entry.replies.filter(Q(sender=user) | Q(recipient=user)).select_related(
+            "sender", "recipient"
+        )
+    form = BoardReplyForm(request.POST or None)
+    if request.method == "POST":
+        if not user.is_authenticated:
+            return redirect(f"{reverse('account_login')}?next={request.path}")
+        if form.is_valid():
+            recipient = None
+            if form.cleaned_data.get("recipient"):
+                recipient = (
+                    entry.replies.filter(sender_id=form.cleaned_data["recipient"])
+                    .select_related("sender")
+                    .first()
+                )
+                recipient = recipient.sender if recipient else None
+            try:
+                services.board_reply(
+                    entry=entry, sender=user, body=form.cleaned_data["body"], recipient=recipient
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Your private message is sent."))
+                return redirect(entry)
+    threads = []
+    if user.is_authenticated and user.pk == entry.author_id:
+        seen = {}
+        for reply in replies:
+            other = reply.recipient if reply.sender_id == user.pk else reply.sender
+            seen.setdefault(other.pk, (other, []))[1].append(reply)
+        threads = list(seen.values())
+    return render(
+        request,
+        "events/board_entry.html",
+        {
+            "entry": entry,
+            "replies": replies,
+            "threads": threads,
+            "form": form,
+            "is_author": user.pk == entry.author_id,
+        },
+    )
+
+
+# --- NCZ Days ------------------------------------------------------------------------------------
+
+
+def day_list(request: HttpRequest) -> HttpResponse:
+    days = MobilisationDay.objects.published().annotate(
+        edition_count=Count("editions", filter=Q(editions__status=CityEdition.Status.APPROVED))
+    )
+    return render(request, "events/day_list.html", {"days": days, "today": timezone.localdate()})
+
+
+def _day(slug: str) -> MobilisationDay:
+    return get_object_or_404(MobilisationDay.objects.published(), slug=slug)
+
+
+def _countdown(day: MobilisationDay) -> str:
+    delta = (day.date - timezone.localdate()).days
+    if delta > 1:
+        return _("In %(n)d days") % {"n": delta}
+    if delta == 1:
+        return _("Tomorrow")
+    if delta == 0:
+        return _("Today!")
+    return _("This NCZ Day took place on %(date)s.") % {"date": day.date.isoformat()}
+
+
+def day_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    day = _day(slug)
+    editions = list(
+        day.editions.approved().for_map().order_by("event__city__country", "event__city__name_fr")
+    )
+    by_country = defaultdict(list)
+    for edition in editions:
+        by_country[edition.event.city.country].append(edition)
+    countries = sorted(by_country.items(), key=lambda kv: str(kv[0].name))
+    return render(
+        request,
+        "events/day_detail.html",
+        {
+            "day": day,
+            "editions": editions,
+            "countries": countries,
+            "countdown": _countdown(day),
+            "participants": sum(e.event.seats_taken for e in editions),
+            "featured": day.featured.all(),
+            "kit_files": day.kit_files.all(),
+            "can_register": rules.may_register_edition(request.user) and day.registration_is_open(),
+            "can_review": rules.may_review_edition(request.user),
+        },
+    )
+
+
+def day_geojson(request: HttpRequest, slug: str) -> HttpResponse:
+    """Approved editions with their participant counts (an edition without a point sits on its city)."""
+    day = _day(slug)
+    return geojson_response(_edition_features(day.editions.approved().select_related("event", "event__city")))
+
+
+def _edition_features(editions) -> dict:
+    features = []
+    for ed in editions:
+        event = ed.event
+        lat, lng = (
+            (event.latitude, event.longitude)
+            if event.has_point
+            else (event.city.latitude, event.city.longitude)
+        )
+        if lat is None:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(lng, 6), round(lat, 6)]},
+                "properties": {
+                    "title": event.city.name,
+                    "url": event.get_absolute_url(),
+                    "subtitle": _("%(n)d participants") % {"n": event.seats_taken},
+                    "participants": event.seats_taken,
+                    "country": str(event.city.country),
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+@login_required
+def edition_register(request: HttpRequest, slug: str) -> HttpResponse:
+    day = _day(slug)
+    if not rules.may_register_edition(request.user):
+        raise PermissionDenied
+    form = EditionForm(request.POST or None, day=day)
+    if request.method == "POST" and form.is_valid():
+        try:
+            edition = services.edition_register(day=day, organiser=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Thank you! An editor will review your edition soon."))
+            return redirect(edition.event)
+    return render(request, "events/edition_form.html", {"day": day, "form": form})
+
+
+def _require_editor(request: HttpRequest) -> None:
+    if not rules.may_review_edition(request.user):
+        raise Http404
+
+
+def day_progress(request: HttpRequest, slug: str) -> HttpResponse:
+    """Editors: editions by status, registrations per day, approved editions without a report."""
+    _require_editor(request)
+    day = get_object_or_404(MobilisationDay, slug=slug)
+    editions = list(day.editions.select_related("event", "event__city", "organiser").order_by("status", "pk"))
+    by_status = {s: [e for e in editions if e.status == s] for s in CityEdition.Status.values}
+    registrations = (
+        RSVP.objects.filter(event__edition__day=day)
+        .exclude(status=RSVP.Status.CANCELLED)
+        .annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(n=Count("pk"), seats=Sum("guests"))
+        .order_by("day")
+    )
+    reported = set(EventReport.objects.filter(event__edition__day=day).values_list("event_id", flat=True))
+    without_report = [e for e in by_status["approved"] if e.event_id not in reported]
+    steps = ScheduledStep.objects.filter(day=day).values("step").annotate(n=Count("pk")).order_by("step")
+    return render(
+        request,
+        "events/day_progress.html",
+        {
+            "day": day,
+            "status_groups": [(label, by_status[value]) for value, label in CityEdition.Status.choices],
+            "registrations": registrations,
+            "without_report": without_report,
+            "steps": steps,
+        },
+    )
+
+
+@require_POST
+def edition_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    _require_editor(request)
+    edition = get_object_or_404(CityEdition, pk=pk, day__slug=slug)
+    approve = request.POST.get("decision") == "approve"
+    services.edition_review(edition=edition, editor=request.user, approve=approve)
+    messages.success(request, _("The edition is approved.") if approve else _("The edition is rejected."))
+    return redirect("events:day_progress", slug=slug)
+
+
+def day_summary(request: HttpRequest, slug: str) -> HttpResponse:
+    day = _day(slug)
+    editions = list(day.editions.approved().for_map().select_related("event__report"))
+    photos = list(
+        ReportPhoto.objects.filter(report__event__edition__in=editions).select_related("report__event__city")[
+            :24
+        ]
+    )
+    reports = [e for e in editions if hasattr(e.event, "report")]
+    return render(
+        request,
+        "events/day_summary.html",
+        {
+            "day": day,
+            "editions": editions,
+            "participants": sum(e.event.seats_taken for e in editions),
+            "people_reported": sum(e.event.report.people_count for e in reports),
+            "countries": len({e.event.city.country.code for e in editions}),
+            "reports": reports,
+            "photos": photos,
+        },
+    )

@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class InitiativesConfig(AppConfig):
     name = "initiatives"
     verbose_name = _("Initiatives")
+
+    def ready(self) -> None:
+        from civic.accounts.services import register_erasure, register_export
+        from civic.core.discovery import register
+        from initiatives import services
+        from initiatives.discovery import InitiativeProvider
+
+        register("initiative", InitiativeProvider())
+        register_export("initiatives", services.member_export)
+        register_erasure(services.member_erase)

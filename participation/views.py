@@ -1,7 +1,740 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Thin views: load, check ``participation.rules`` (another city's dashboard or a hidden proposal
+answers 404), call a service, render."""
+
+from __future__ import annotations
+
+import csv
+
+from csp.decorators import csp_replace
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_POST
+
+from civic.core.models import Theme
+from civic.organizations.models import Organization
+from civic.places.geojson import feature_collection, geojson_response
+from participation import rules, services, stats
+from participation.forms import (
+    AnswerForm,
+    CallForm,
+    CallResponseForm,
+    CommentForm,
+    FlagForm,
+    ModerationForm,
+    NeighbourhoodForm,
+    ProposalForm,
+    SpaceFilterForm,
+    SpaceSettingsForm,
+)
+from participation.models import (
+    AnswerRevision,
+    CallForParticipation,
+    CallResponse,
+    CitySpace,
+    Comment,
+    Flag,
+    Neighbourhood,
+    Proposal,
+    ProposalFollow,
+    Support,
+)
+
+PAGE_SIZE = 20
+
+
+def _space(city_slug: str) -> CitySpace:
+    return get_object_or_404(CitySpace.objects.select_related("city"), city__slug=city_slug, is_active=True)
+
+
+def _visible_proposal(request, space: CitySpace, pk: int, *, related=()) -> Proposal:
+    proposal = get_object_or_404(
+        Proposal.objects.select_related("city", "author", *related), city=space.city, pk=pk
+    )
+    if not rules.can_view_proposal(request.user, proposal):
+        raise Http404
+    return proposal
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _flash_errors(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _require_verified(request) -> bool:
+    if rules.is_verified(request.user):
+        return True
+    messages.error(request, _("Please confirm your email address before taking part."))
+    return False
+
+
+# --- Public pages ------------------------------------------------------------------------------
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    """Placeholder landing page; the participation issue replaces it with the real list."""
-    return render(request, "participation/index.html")
+    """The cities that have a participation space, with their number of public proposals."""
+    spaces = (
+        CitySpace.objects.filter(is_active=True)
+        .select_related("city")
+        .annotate(proposals=Count("city__proposals", filter=Q(city__proposals__is_hidden=False)))
+        .order_by("city__name")
+    )
+    return render(request, "participation/space_list.html", {"spaces": spaces})
+
+
+def space_detail(request: HttpRequest, city_slug: str) -> HttpResponse:
+    """A city's space: sorted, filtered proposals, the map, the topics that matter most."""
+    space = _space(city_slug)
+    city = space.city
+    themes = list(Theme.objects.active())
+    neighbourhoods = list(Neighbourhood.objects.filter(city=city))
+    form = SpaceFilterForm(request.GET or None, city=city, themes=themes, neighbourhoods=neighbourhoods)
+    proposals = form.filter(Proposal.objects.visible().of_city(city).for_list())
+    page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
+    supported = set()
+    if request.user.is_authenticated:
+        supported = set(
+            Support.objects.filter(member=request.user, proposal__in=[p.pk for p in page]).values_list(
+                "proposal_id", flat=True
+            )
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    embed_url = request.build_absolute_uri(reverse("participation:embed", args=[city.slug]))
+    return render(
+        request,
+        "participation/space_detail.html",
+        {
+            "space": space,
+            "city": city,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "supported": supported,
+            "topics": stats.topics_that_matter(city, themes=themes, neighbourhoods=neighbourhoods),
+            "calls": CallForParticipation.objects.open().filter(city=city).select_related("organization")[:5],
+            "can_publish": rules.can_publish(request.user),
+            "can_manage": rules.can_manage_city(request.user, city),
+            "embed_snippet": (
+                f'<iframe src="{embed_url}?sort=supported" title="{_("Proposals in %(city)s") % {"city": city}}"'
+                ' width="100%" height="480" loading="lazy" style="border:0"></iframe>'
+            ),
+        },
+    )
+
+
+def space_geojson(request: HttpRequest, city_slug: str) -> HttpResponse:
+    """Located public proposals of a city, most supported first (500 at most)."""
+    space = _space(city_slug)
+    rows = (
+        Proposal.objects.visible()
+        .of_city(space.city)
+        .filter(latitude__isnull=False)
+        .order_by("-supports_count", "-id")
+        .values("pk", "title", "latitude", "longitude", "supports_count")[:500]
+    )
+    base = reverse("participation:space", args=[space.city.slug])
+
+    def props(row):
+        return {
+            "title": row["title"],
+            "url": f"{base}proposals/{row['pk']}/",
+            "subtitle": _("%(n)d supports") % {"n": row["supports_count"]},
+        }
+
+    return geojson_response(feature_collection(rows, props))
+
+
+@login_required
+def proposal_create(request: HttpRequest, city_slug: str) -> HttpResponse:
+    space = _space(city_slug)
+    if not rules.can_publish(request.user):
+        return render(request, "participation/verify_email.html", {"space": space}, status=403)
+    form = ProposalForm(request.POST or None, request.FILES or None, city=space.city)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            proposal = services.proposal_create(
+                author=request.user,
+                city=space.city,
+                title=data["title"],
+                text=data["text"],
+                theme=data["theme"],
+                neighbourhood=data.get("neighbourhood"),
+                point=data.get("point"),
+                photo=data.get("photo"),
+                photo_alt=data.get("photo_alt", ""),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Your proposal is published."))
+            return redirect(proposal.get_absolute_url())
+    return render(request, "participation/proposal_form.html", {"space": space, "form": form})
+
+
+def proposal_detail(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
+    space = _space(city_slug)
+    proposal = _visible_proposal(
+        request, space, pk, related=("theme", "neighbourhood", "answer__organization")
+    )
+    user = request.user
+    comments = list(proposal.comments.select_related("author"))
+    threads = [c for c in comments if c.parent_id is None]
+    replies: dict[int, list[Comment]] = {}
+    for c in comments:
+        if c.parent_id:
+            replies.setdefault(c.parent_id, []).append(c)
+    for c in threads:
+        c.thread_replies = replies.get(c.pk, [])
+    answer = getattr(proposal, "answer", None) if proposal.answered_at else None
+    revisions = list(AnswerRevision.objects.filter(answer=answer)) if answer else []
+    state = {"supported": False, "following": False}
+    if user.is_authenticated:
+        state["supported"] = Support.objects.filter(proposal=proposal, member=user).exists()
+        state["following"] = ProposalFollow.objects.filter(proposal=proposal, member=user).exists()
+    can_comment = rules.can_comment(user, proposal)
+    return render(
+        request,
+        "participation/proposal_detail.html",
+        {
+            "space": space,
+            "city": space.city,
+            "proposal": proposal,
+            "threads": threads,
+            "answer": answer,
+            "revisions": revisions,
+            "supported": bool(state["supported"]),
+            "following": state["following"],
+            "can_support": rules.can_support(user, proposal),
+            "can_comment": can_comment,
+            "can_flag": rules.can_flag(user, proposal) and proposal.author_id != user.pk,
+            "can_answer": rules.can_answer(user, space.city),
+            "can_manage": rules.can_manage_city(user, space.city),
+            "comment_form": CommentForm() if can_comment else None,
+            "user_id": user.pk,
+        },
+    )
+
+
+@require_POST
+@login_required
+def proposal_support(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
+    space = _space(city_slug)
+    proposal = _visible_proposal(request, space, pk)
+    if _require_verified(request):
+        try:
+            if request.POST.get("action") == "withdraw":
+                services.support_withdraw(proposal=proposal, member=request.user)
+                messages.success(request, _("Your support is withdrawn."))
+            else:
+                services.proposal_support(proposal=proposal, member=request.user)
+                messages.success(request, _("Thank you for your support."))
+        except ValidationError as exc:
+            _flash_errors(request, exc)
+    return redirect(proposal.get_absolute_url())
+
+
+@require_POST
+@login_required
+def proposal_follow(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
+    space = _space(city_slug)
+    proposal = _visible_proposal(request, space, pk)
+    if request.POST.get("action") == "unfollow":
+        services.proposal_unfollow(proposal=proposal, member=request.user)
+        messages.success(request, _("You no longer follow this proposal."))
+    elif not proposal.is_hidden:
+        services.proposal_follow(proposal=proposal, member=request.user)
+        messages.success(request, _("You follow this proposal: you will be told about comments and answers."))
+    return redirect(proposal.get_absolute_url())
+
+
+@require_POST
+@login_required
+def comment_create(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
+    space = _space(city_slug)
+    proposal = _visible_proposal(request, space, pk)
+    if not _require_verified(request):
+        return redirect(proposal.get_absolute_url())
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        parent = None
+        if form.cleaned_data.get("parent"):
+            parent = Comment.objects.filter(pk=form.cleaned_data["parent"], proposal=proposal).first()
+            if parent is None:
+                raise Http404
+        try:
+            comment = services.comment_create(
+                proposal=proposal, author=request.user, text=form.cleaned_data["text"], parent=parent
+            )
+        except ValidationError as exc:
+            _flash_errors(request, exc)
+        else:
+            messages.success(request, _("Your comment is published."))
+            return redirect(f"{proposal.get_absolute_url()}#comment-{comment.pk}")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(f"{proposal.get_absolute_url()}#comments")
+
+
+def _own_comment(request, space, pk, comment_pk) -> Comment:
+    proposal = _visible_proposal(request, space, pk)
+    comment = get_object_or_404(Comment, pk=comment_pk, proposal=proposal)
+    comment.proposal = proposal
+    if comment.author_id != request.user.pk:
+        raise Http404
+    return comment
+
+
+@login_required
+def comment_edit(request: HttpRequest, city_slug: str, pk: int, comment_pk: int) -> HttpResponse:
+    space = _space(city_slug)
+    comment = _own_comment(request, space, pk, comment_pk)
+    url = f"{comment.proposal.get_absolute_url()}#comment-{comment.pk}"
+    if not rules.can_edit_comment(request.user, comment):
+        messages.error(request, _("A comment can only be edited during the 15 minutes after it is posted."))
+        return redirect(url)
+    form = CommentForm(request.POST or None, initial={"text": comment.text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_edit(comment=comment, member=request.user, text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Your comment is updated."))
+            return redirect(url)
+    return render(
+        request, "participation/comment_form.html", {"space": space, "comment": comment, "form": form}
+    )
+
+
+@require_POST
+@login_required
+def comment_delete(request: HttpRequest, city_slug: str, pk: int, comment_pk: int) -> HttpResponse:
+    space = _space(city_slug)
+    comment = _own_comment(request, space, pk, comment_pk)
+    services.comment_delete(comment=comment, member=request.user)
+    messages.success(request, _("Your comment is deleted."))
+    return redirect(f"{comment.proposal.get_absolute_url()}#comments")
+
+
+@login_required
+def flag(request: HttpRequest, city_slug: str, pk: int, comment_pk: int | None = None) -> HttpResponse:
+    space = _space(city_slug)
+    proposal = _visible_proposal(request, space, pk)
+    comment = get_object_or_404(Comment, pk=comment_pk, proposal=proposal) if comment_pk else None
+    if not _require_verified(request):
+        return redirect(proposal.get_absolute_url())
+    form = FlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.flag_create(
+                member=request.user,
+                reason=form.cleaned_data["reason"],
+                details=form.cleaned_data["details"],
+                proposal=None if comment else proposal,
+                comment=comment,
+            )
+        except ValidationError as exc:
+            _flash_errors(request, exc)
+        else:
+            messages.success(request, _("Thank you: the moderators will look at it."))
+        return redirect(proposal.get_absolute_url())
+    return render(
+        request,
+        "participation/flag_form.html",
+        {"space": space, "proposal": proposal, "comment": comment, "form": form},
+    )
+
+
+def call_detail(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
+    space = _space(city_slug)
+    call = get_object_or_404(
+        CallForParticipation.objects.select_related("organization", "city"), city=space.city, pk=pk
+    )
+    if not call.is_published and not rules.can_manage_call(request.user, call):
+        raise Http404
+    is_open = CallForParticipation.objects.open().filter(pk=call.pk).exists()
+    already = (
+        request.user.is_authenticated and CallResponse.objects.filter(call=call, member=request.user).exists()
+    )
+    form = CallResponseForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('account_login')}?next={request.path}")
+        if _require_verified(request) and form.is_valid():
+            try:
+                services.call_respond(call=call, member=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("Thank you: your answer is sent to the organiser."))
+                return redirect(call.get_absolute_url())
+    return render(
+        request,
+        "participation/call_detail.html",
+        {
+            "space": space,
+            "call": call,
+            "form": form,
+            "is_open": is_open,
+            "already": already,
+            "can_respond": rules.can_respond_to_call(request.user, call),
+            "can_manage": rules.can_manage_call(request.user, call),
+        },
+    )
+
+
+def call_responses(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
+    """Who answered a call: names and emails of those who consented, counts for the others."""
+    space = _space(city_slug)
+    call = get_object_or_404(
+        CallForParticipation.objects.select_related("organization", "city"), city=space.city, pk=pk
+    )
+    if not rules.can_manage_call(request.user, call):
+        raise Http404
+    counts = call.responses.aggregate(
+        total=Count("id"), consented=Count("id", filter=Q(consent_to_share=True))
+    )
+    shared = call.responses.filter(consent_to_share=True).select_related("member")
+    return render(
+        request,
+        "participation/call_responses.html",
+        {"space": space, "call": call, "counts": counts, "shared": shared},
+    )
+
+
+@xframe_options_exempt
+@csp_replace({"frame-ancestors": ["*"]})
+def embed(request: HttpRequest, city_slug: str) -> HttpResponse:
+    """The embeddable widget: the latest or most supported public proposals. The only framable page."""
+    space = _space(city_slug)
+    sort = "newest" if request.GET.get("sort") == "newest" else "supported"
+    try:
+        limit = max(1, min(int(request.GET.get("limit", 5)), 20))
+    except ValueError:
+        limit = 5
+    proposals = (
+        Proposal.objects.visible()
+        .of_city(space.city)
+        .select_related("theme")
+        .defer("text", "search_vector")
+        .sorted_by(sort)[:limit]
+    )
+    return render(
+        request,
+        "participation/embed.html",
+        {"space": space, "city": space.city, "proposals": proposals, "sort": sort},
+    )
+
+
+# --- Dashboard (officials) ---------------------------------------------------------------------
+
+
+def _managed_space(request, city_slug: str) -> CitySpace:
+    space = _space(city_slug)
+    if not rules.can_manage_city(request.user, space.city):
+        raise Http404
+    return space
+
+
+def dashboard(request: HttpRequest, city_slug: str) -> HttpResponse:
+    space = _managed_space(request, city_slug)
+    city = space.city
+    themes = list(Theme.objects.all())
+    neighbourhoods = list(Neighbourhood.objects.filter(city=city))
+    open_flags = Count("flags", filter=Q(flags__resolved_at__isnull=True))
+    queue = (
+        Proposal.objects.of_city(city)
+        .awaiting_answer()
+        .select_related("theme", "author")
+        .defer("text", "search_vector")
+        .order_by("threshold_reached_at", "id")[:50]
+    )
+    flagged_proposals = (
+        Proposal.objects.of_city(city)
+        .filter(
+            Q(review_pending=True)
+            | Exists(Flag.objects.filter(proposal=OuterRef("pk"), resolved_at__isnull=True))
+        )
+        .annotate(open_flags=open_flags)
+        .select_related("author")
+        .defer("text", "search_vector")
+        .order_by("-review_pending", "-open_flags", "-id")[:50]
+    )
+    flagged_comments = (
+        Comment.objects.filter(proposal__city=city)
+        .filter(
+            Q(review_pending=True)
+            | Exists(Flag.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True))
+        )
+        .annotate(open_flags=open_flags)
+        .select_related("author", "proposal")
+        .order_by("-review_pending", "-open_flags", "-id")[:50]
+    )
+    hidden = (
+        Proposal.objects.of_city(city)
+        .filter(is_hidden=True, review_pending=False)
+        .order_by("-moderated_at")[:20]
+    )
+    return render(
+        request,
+        "participation/dashboard.html",
+        {
+            "space": space,
+            "city": city,
+            "figures": stats.key_figures(city),
+            "charts": stats.charts(city, themes=themes, neighbourhoods=neighbourhoods),
+            "queue": queue,
+            "flagged_proposals": flagged_proposals,
+            "flagged_comments": flagged_comments,
+            "hidden": hidden,
+            "can_answer": rules.can_answer(request.user, city),
+            "moderation_form": ModerationForm(),
+        },
+    )
+
+
+def answer_form(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
+    space = _space(city_slug)
+    if not rules.can_answer(request.user, space.city):
+        raise Http404
+    proposal = get_object_or_404(
+        Proposal.objects.select_related("city", "author", "theme", "answer__organization"),
+        city=space.city,
+        pk=pk,
+    )
+    answer = getattr(proposal, "answer", None) if proposal.answered_at else None
+    initial = {}
+    if answer:
+        initial = {
+            "status": answer.status,
+            "text": answer.text,
+            "cost": None if answer.cost_cents is None else answer.cost_cents / 100,
+            "planned_date": answer.planned_date,
+        }
+    form = AnswerForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.proposal_answer(
+                proposal=proposal,
+                official=request.user,
+                status=form.cleaned_data["status"],
+                text=form.cleaned_data["text"],
+                cost_cents=form.cost_cents(),
+                planned_date=form.cleaned_data["planned_date"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Your answer is published."))
+            return redirect("participation:dashboard", city_slug=space.city.slug)
+    revisions = list(AnswerRevision.objects.filter(answer=answer).select_related("author")) if answer else []
+    return render(
+        request,
+        "participation/answer_form.html",
+        {"space": space, "proposal": proposal, "form": form, "answer": answer, "revisions": revisions},
+    )
+
+
+@require_POST
+def moderate(request: HttpRequest, city_slug: str, kind: str, pk: int, action: str) -> HttpResponse:
+    space = _managed_space(request, city_slug)
+    if kind not in ("proposal", "comment") or action not in ("hide", "restore"):
+        raise Http404
+    if kind == "proposal":
+        target = get_object_or_404(Proposal.objects.select_related("city", "author"), city=space.city, pk=pk)
+    else:
+        target = get_object_or_404(
+            Comment.objects.select_related("proposal__city", "author"), proposal__city=space.city, pk=pk
+        )
+    form = ModerationForm(request.POST)
+    form.is_valid()
+    reason = form.cleaned_data.get("reason", "")
+    try:
+        if action == "hide":
+            services.content_hide(target=target, moderator=request.user, reason=reason)
+            messages.success(request, _("The content is hidden; its author is told why."))
+        else:
+            services.content_restore(target=target, moderator=request.user, reason=reason)
+            messages.success(request, _("The content is visible again."))
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    return redirect("participation:dashboard", city_slug=space.city.slug)
+
+
+def dashboard_settings(request: HttpRequest, city_slug: str) -> HttpResponse:
+    space = _managed_space(request, city_slug)
+    form = SpaceSettingsForm(request.POST or None, instance=space, prefix="space")
+    hood_form = NeighbourhoodForm(request.POST or None, prefix="hood")
+    if request.method == "POST":
+        try:
+            if "delete_neighbourhood" in request.POST:
+                hood = get_object_or_404(
+                    Neighbourhood, city=space.city, pk=request.POST["delete_neighbourhood"]
+                )
+                services.neighbourhood_delete(neighbourhood=hood, by=request.user)
+                messages.success(request, _("The neighbourhood is removed."))
+                return redirect("participation:dashboard_settings", city_slug=space.city.slug)
+            if "add_neighbourhood" in request.POST:
+                form = SpaceSettingsForm(instance=space, prefix="space")
+                if hood_form.is_valid():
+                    services.neighbourhood_create(city=space.city, by=request.user, **hood_form.cleaned_data)
+                    messages.success(request, _("The neighbourhood is added."))
+                    return redirect("participation:dashboard_settings", city_slug=space.city.slug)
+            else:
+                hood_form = NeighbourhoodForm(prefix="hood")
+                if form.is_valid():
+                    data = form.cleaned_data
+                    services.space_update(
+                        space=CitySpace.objects.get(pk=space.pk),
+                        by=request.user,
+                        support_threshold=data["support_threshold"],
+                        **{k: v for k, v in data.items() if k.startswith("intro_")},
+                    )
+                    messages.success(request, _("The settings are saved."))
+                    return redirect("participation:dashboard_settings", city_slug=space.city.slug)
+        except ValidationError as exc:
+            _add_errors(hood_form if "add_neighbourhood" in request.POST else form, exc)
+    return render(
+        request,
+        "participation/dashboard_settings.html",
+        {
+            "space": space,
+            "form": form,
+            "hood_form": hood_form,
+            "neighbourhoods": Neighbourhood.objects.filter(city=space.city),
+        },
+    )
+
+
+def dashboard_calls(request: HttpRequest, city_slug: str) -> HttpResponse:
+    space = _managed_space(request, city_slug)
+    city = space.city
+    form = CallForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organization = (
+            Organization.objects.public_bodies_of(city).filter(memberships__user=request.user).first()
+            or Organization.objects.public_bodies_of(city).first()
+        )
+        if organization is None:
+            raise PermissionDenied
+        try:
+            services.call_create(city=city, organization=organization, by=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            if isinstance(exc, PermissionDenied):
+                raise Http404 from exc
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Your call for participation is published."))
+            return redirect("participation:dashboard_calls", city_slug=city.slug)
+    calls = CallForParticipation.objects.filter(city=city).select_related("organization")
+    return render(
+        request, "participation/dashboard_calls.html", {"space": space, "form": form, "calls": calls}
+    )
+
+
+def _csv_response(filename: str) -> tuple[HttpResponse, csv.writer]:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # spreadsheet software then reads UTF-8 correctly
+    return response, csv.writer(response)
+
+
+def export(request: HttpRequest, city_slug: str, what: str) -> HttpResponse:
+    """CSV exports of public (non-hidden) content: proposals, supports per day, answers."""
+    space = _managed_space(request, city_slug)
+    city = space.city
+    response, writer = _csv_response(f"{city.slug}-{what}.csv")
+    if what == "proposals":
+        writer.writerow(
+            [
+                _("id"),
+                _("published"),
+                _("title"),
+                _("theme"),
+                _("neighbourhood"),
+                _("status"),
+                _("supports"),
+                _("comments"),
+                _("latitude"),
+                _("longitude"),
+            ]
+        )
+        rows = (
+            Proposal.objects.visible().of_city(city).select_related("theme", "neighbourhood").order_by("id")
+        )
+        for p in rows.iterator(chunk_size=2000):
+            writer.writerow(
+                [
+                    p.pk,
+                    p.created_at.isoformat(),
+                    p.title,
+                    p.theme,
+                    p.neighbourhood or "",
+                    p.get_status_display(),
+                    p.supports_count,
+                    p.comments_count,
+                    p.latitude or "",
+                    p.longitude or "",
+                ]
+            )
+    elif what == "supports":
+        writer.writerow([_("day"), _("supports")])
+        for day, n in stats.supports_per_day(city):
+            writer.writerow([day.isoformat(), n])
+    elif what == "answers":
+        writer.writerow(
+            [
+                _("proposal id"),
+                _("proposal"),
+                _("status"),
+                _("organisation"),
+                _("answer"),
+                _("estimated cost"),
+                _("planned date"),
+                _("updated"),
+            ]
+        )
+        rows = (
+            Proposal.objects.visible()
+            .of_city(city)
+            .filter(answered_at__isnull=False)
+            .select_related("answer__organization")
+            .order_by("id")
+        )
+        for p in rows.iterator(chunk_size=2000):
+            a = p.answer
+            cost = "" if a.cost_cents is None else f"{a.cost_cents / 100:.2f}"
+            writer.writerow(
+                [
+                    p.pk,
+                    p.title,
+                    a.get_status_display(),
+                    a.organization,
+                    a.text,
+                    cost,
+                    a.planned_date or "",
+                    a.updated_at.isoformat(),
+                ]
+            )
+    else:
+        raise Http404
+    return response

@@ -11,7 +11,6 @@ import pytest
 from django.core.cache import cache
 
 from civic import embedded
-
 from civic.celery import app as celery_app
 from tests.factories import (
     CityFactory,

@@ -43,6 +43,7 @@ class ProfileForm(forms.ModelForm):
         "is_spotter",
         "is_reporter",
         "is_shaker",
+        "weekly_digest",
     ]
 
     class Meta:
@@ -56,6 +57,7 @@ class ProfileForm(forms.ModelForm):
             "is_spotter",
             "is_reporter",
             "is_shaker",
+            "weekly_digest",
         ]
         labels = {"point": _("My place on the map (optional)")}
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}

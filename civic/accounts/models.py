@@ -79,6 +79,11 @@ class User(GeoPointModel, AbstractUser):
         _("reporter"), default=False, help_text=_("I write portraits and reports.")
     )
     is_shaker = models.BooleanField(_("shaker"), default=False, help_text=_("I run meetups and workshops."))
+    weekly_digest = models.BooleanField(
+        _("weekly digest"),
+        default=False,
+        help_text=_("Once a week, an email with new things near me and news of what I follow."),
+    )
     is_former = models.BooleanField(_("former member"), default=False, editable=False)
 
     USERNAME_FIELD = "email"

@@ -85,6 +85,7 @@ def member_export(*, member: User) -> dict:
             "home_point": member.point,
             "interests": list(member.interests.values_list("slug", flat=True)),
             "availability": member.availability,
+            "weekly_digest": member.weekly_digest,
             "roles": {
                 "spotter": member.is_spotter,
                 "reporter": member.is_reporter,
@@ -130,7 +131,7 @@ def member_erase(*, member: User) -> None:
     member.home_city = None
     member.point = None
     member.availability = []
-    member.is_spotter = member.is_reporter = member.is_shaker = False
+    member.is_spotter = member.is_reporter = member.is_shaker = member.weekly_digest = False
     member.is_active = False
     member.is_staff = member.is_superuser = False
     member.is_former = True

@@ -1,26 +1,34 @@
-"""One interface through which the home page, the global search and the digest ask every
-feature app for its items, so that adding a kind never touches the others.
+"""One interface through which the home page, the global search, suggestions, the follow feed,
+the weekly digest and the open-data feeds ask every feature app for its items, so that adding a
+kind never touches the others (no feature app imports another).
 
 Each feature app that takes part registers a provider in its ``AppConfig.ready()``::
 
     from civic.core.discovery import register
     register("mission", MissionProvider())
 
-A provider implements ``near()`` and ``search()`` and returns ``DiscoveryItem``s (plain data, no
-model instances, so the caller's query count never depends on another app's internals). Each call
-must cost a fixed number of queries whatever ``limit`` is.
+Required methods: ``near(query)`` and ``search(text, *, query)``. Optional methods (absent means
+"nothing of this kind"): ``featured(*, limit)``, ``for_member(member, *, query)``,
+``activity(member_ids, *, limit)``, ``digest(member, *, since)``, ``features(*, city_id, bbox, limit)``.
+Providers return plain data (``DiscoveryItem``, ``ActivityItem``), only public content (published,
+not hidden, not anonymous), and each call costs a fixed number of queries whatever ``limit`` is.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+logger = logging.getLogger(__name__)
+
+KINDS = ("mission", "event", "project", "proposal", "initiative")
+
 
 @dataclass(frozen=True)
 class DiscoveryItem:
-    kind: str  # "initiative", "mission", "project", "proposal", "event"
+    kind: str  # one of KINDS
     pk: int
     title: str
     url: str
@@ -34,7 +42,19 @@ class DiscoveryItem:
     action_label: str = ""  # translated primary action: "Join", "RSVP", "Pledge", "Support", "Read"
     action_url: str = ""
     rank: float = 0.0  # search relevance, higher first
+    reason: str = ""  # why it is suggested ("Matches your interest in recycling")
     extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ActivityItem:
+    """A public action of a followed member: "Bob joined <mission>"."""
+
+    actor_id: int
+    actor_name: str
+    verb: str  # translated: "joined", "supports", "backed", "is going to"
+    item: DiscoveryItem
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -46,12 +66,17 @@ class DiscoveryQuery:
     starts_after: datetime | None = None
     starts_before: datetime | None = None
     weekends_only: bool = False
+    city_id: int | None = None
     limit: int = 20
+
+    @property
+    def has_point(self) -> bool:
+        return self.lat is not None and self.lng is not None
 
 
 class Provider(Protocol):
     def near(self, query: DiscoveryQuery) -> list[DiscoveryItem]:
-        """Public items within ``query.km`` of (lat, lng), nearest first (or newest when no point)."""
+        """Public items within ``query.km`` of (lat, lng), nearest first (soonest/newest without a point)."""
 
     def search(self, text: str, *, query: DiscoveryQuery) -> list[DiscoveryItem]:
         """Public items matching ``text`` (any language, accents and typos tolerated), best first."""
@@ -64,5 +89,82 @@ def register(kind: str, provider: Provider) -> None:
     _PROVIDERS[kind] = provider
 
 
-def providers() -> dict[str, Provider]:
-    return dict(_PROVIDERS)
+def unregister(kind: str) -> None:
+    _PROVIDERS.pop(kind, None)
+
+
+def providers(kinds=None) -> dict[str, Provider]:
+    """Registered providers in the platform's order (missions first), optionally only ``kinds``."""
+    order = {k: i for i, k in enumerate(KINDS)}
+    chosen = {k: p for k, p in _PROVIDERS.items() if not kinds or k in kinds}
+    return dict(sorted(chosen.items(), key=lambda kv: order.get(kv[0], 99)))
+
+
+def _call(provider, method: str, *args, **kwargs) -> list:
+    fn = getattr(provider, method, None)
+    return list(fn(*args, **kwargs)) if fn is not None else []
+
+
+def _by_distance(item: DiscoveryItem):
+    return (item.distance_m is None, item.distance_m or 0.0)
+
+
+def near_all(query: DiscoveryQuery, kinds=None) -> list[DiscoveryItem]:
+    """Items of every kind around the point, mixed and ordered by distance, at most ``query.limit``."""
+    items = [item for provider in providers(kinds).values() for item in _call(provider, "near", query)]
+    if query.has_point:
+        items.sort(key=_by_distance)
+    return items[: query.limit]
+
+
+def search_all(text: str, query: DiscoveryQuery, kinds=None) -> dict[str, list[DiscoveryItem]]:
+    """Results grouped by kind, best first; with a point, equal relevance is broken by distance."""
+    grouped = {}
+    for kind, provider in providers(kinds).items():
+        items = _call(provider, "search", text, query=query)
+        items.sort(key=lambda i: (-round(i.rank, 3), *_by_distance(i)))
+        if items:
+            grouped[kind] = items
+    return grouped
+
+
+def featured_all(limit: int = 6, kinds=None) -> list[DiscoveryItem]:
+    return [item for p in providers(kinds).values() for item in _call(p, "featured", limit=limit)]
+
+
+def suggestions_for(member, query: DiscoveryQuery, kinds=None) -> list[DiscoveryItem]:
+    """Things matching the member (interests, availability, home point) that they have not joined yet,
+    each with a ``reason``; nearest first."""
+    items = [item for p in providers(kinds).values() for item in _call(p, "for_member", member, query=query)]
+    items.sort(key=_by_distance)
+    return items[: query.limit]
+
+
+def activity_of_followed(member, limit: int = 30) -> list[ActivityItem]:
+    """Public actions of the people ``member`` follows, newest first (never anonymous or private ones)."""
+    followed = list(
+        member.following_set.filter(followed__is_former=False).values_list("followed_id", flat=True)
+    )
+    if not followed:
+        return []
+    items = [a for p in providers().values() for a in _call(p, "activity", followed, limit=limit)]
+    items.sort(key=lambda a: a.at, reverse=True)
+    return items[:limit]
+
+
+def digest_for(member, since: datetime) -> dict[str, list[DiscoveryItem]]:
+    """What is new for ``member`` since ``since``, grouped by kind (empty kinds left out)."""
+    grouped = {}
+    for kind, provider in providers().items():
+        items = _call(provider, "digest", member, since=since)
+        if items:
+            grouped[kind] = items
+    return grouped
+
+
+def features_all(kinds, *, city_id=None, bbox=None, limit: int = 1000) -> list[DiscoveryItem]:
+    return [
+        i
+        for p in providers(kinds).values()
+        for i in _call(p, "features", city_id=city_id, bbox=bbox, limit=limit)
+    ]

@@ -1,13 +1,178 @@
-from django.db import connection
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Kernel pages: act near me (home), search everything, my Civic, open-data feeds, digest unsubscribe.
 
+Every page asks the feature apps through civic.core.discovery, so its cost is a fixed number of queries
+per registered kind, whatever the amount of data.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from civic.core import discovery
+from civic.core.forms_discover import KIND_CHOICES, DiscoverForm
 from civic.core.models import Theme
+from civic.places.geojson import bad_request, geojson_response, parse_bbox
+
+SEARCH_MAX_LENGTH = 200
+OPEN_DATA_KINDS = {"missions": "mission", "events": "event", "initiatives": "initiative"}
+
+
+def _discover(request: HttpRequest, limit: int):
+    form = DiscoverForm(request.GET or None, member=request.user)
+    if request.GET and form.is_valid():
+        query = form.to_query(limit=limit)
+        return form, query, form.selected_kinds()
+    if not request.GET:
+        form = DiscoverForm({"km": 10}, member=request.user)
+        form.is_valid()  # fills the member's home point, if any
+        return form, form.to_query(limit=limit), []
+    return form, None, []
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The front door. Feature issues fill it (act near me); for now: what the platform offers."""
-    return render(request, "core/home.html", {"themes": Theme.objects.active()})
+    """What can I do near …? One mixed list and map; featured things while there is no position."""
+    form, query, kinds = _discover(request, limit=30)
+    items = discovery.near_all(query, kinds) if query is not None and query.has_point else []
+    featured = discovery.featured_all(limit=6) if query is None or not query.has_point else []
+    return render(
+        request,
+        "core/home.html",
+        {
+            "form": form,
+            "query": query,
+            "items": items,
+            "featured": featured,
+            "kind_labels": dict(KIND_CHOICES),
+            "feed_query": request.GET.urlencode(),
+            "themes": Theme.objects.active() if not items else (),
+        },
+    )
+
+
+def home_geojson(request: HttpRequest) -> HttpResponse:
+    """The home page's results as GeoJSON, for its map."""
+    form, query, kinds = _discover(request, limit=200)
+    if query is None:
+        return bad_request("; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+    items = discovery.near_all(query, kinds) if query.has_point else []
+    return geojson_response(_collection(items))
+
+
+def _collection(items) -> dict:
+    labels = dict(KIND_CHOICES)
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(i.longitude, 6), round(i.latitude, 6)]},
+                "properties": {
+                    "kind": i.kind,
+                    "title": i.title,
+                    "url": i.url,
+                    "subtitle": str(labels.get(i.kind, i.kind)),
+                    "when": i.when.isoformat() if i.when else None,
+                    "city": i.city_name,
+                },
+            }
+            for i in items
+            if i.latitude is not None and i.longitude is not None
+        ],
+    }
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """Search everything: results grouped by kind, in any language, ranked, with matches highlighted."""
+    text = (request.GET.get("q") or "").strip()[:SEARCH_MAX_LENGTH]
+    form, query, kinds = _discover(request, limit=10)
+    groups = discovery.search_all(text, query or discovery.DiscoveryQuery(limit=10), kinds) if text else {}
+    labels = dict(KIND_CHOICES)
+    return render(
+        request,
+        "core/search.html",
+        {
+            "q": text,
+            "groups": [(kind, labels.get(kind, kind), items) for kind, items in groups.items()],
+            "total": sum(len(v) for v in groups.values()),
+        },
+    )
+
+
+@login_required
+def my_civic(request: HttpRequest) -> HttpResponse:
+    """The member's dashboard: suggestions with their reasons, and what the people they follow do."""
+    form = DiscoverForm({"km": 25}, member=request.user)
+    form.is_valid()
+    query = form.to_query(limit=12)
+    return render(
+        request,
+        "core/my_civic.html",
+        {
+            "suggestions": discovery.suggestions_for(request.user, query),
+            "activity": discovery.activity_of_followed(request.user, limit=30),
+            "has_home_point": request.user.has_point,
+            "kind_labels": dict(KIND_CHOICES),
+        },
+    )
+
+
+def open_data(request: HttpRequest, kind: str) -> HttpResponse:
+    """Public GeoJSON of missions, events or initiatives for a city (``?city=slug``) or a box (``?bbox=``)."""
+    if kind not in OPEN_DATA_KINDS:
+        raise Http404
+    try:
+        bbox = parse_bbox(request)
+    except ValueError as exc:
+        return bad_request(str(exc))
+    city_id = None
+    if request.GET.get("city"):
+        from civic.places.models import City
+
+        city_id = City.objects.filter(slug=request.GET["city"]).values_list("pk", flat=True).first()
+        if city_id is None:
+            return bad_request(_("Unknown city."))
+    if city_id is None and bbox is None:
+        return bad_request(_("Give a city (?city=slug) or a bounding box (?bbox=west,south,east,north)."))
+    items = discovery.features_all([OPEN_DATA_KINDS[kind]], city_id=city_id, bbox=bbox, limit=5000)
+    response = geojson_response(_collection(items))
+    response["Access-Control-Allow-Origin"] = "*"  # open data: reusable from any site
+    return response
+
+
+DIGEST_SALT = "civic.digest.unsubscribe"
+
+
+def digest_unsubscribe_token(member) -> str:
+    return signing.dumps(member.pk, salt=DIGEST_SALT)
+
+
+@require_http_methods(["GET", "POST"])
+def digest_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """One click from the email, no login: GET shows the button, POST unsubscribes (mail clients'
+    List-Unsubscribe-Post also POST here)."""
+    from civic.accounts.models import User
+
+    try:
+        pk = signing.loads(token, salt=DIGEST_SALT, max_age=60 * 60 * 24 * 120)
+    except signing.BadSignature:
+        raise Http404 from None
+    member = User.objects.filter(pk=pk, is_former=False).first()
+    if member is None:
+        raise Http404
+    if request.method == "POST":
+        if member.weekly_digest:
+            member.weekly_digest = False
+            member.save(update_fields=["weekly_digest"])
+        messages.success(request, _("You will not receive the weekly digest any more."))
+        return render(request, "core/digest_unsubscribed.html", {"done": True})
+    return render(request, "core/digest_unsubscribed.html", {"done": False})
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

@@ -25,7 +25,10 @@ def _templates(kind: str) -> tuple[str, str]:
 
 
 def render_notification(kind: str, context: dict, language: str) -> tuple[str, str]:
+    from django.conf import settings
+
     title_tpl, body_tpl = _templates(kind)
+    context = {"SITE_URL": settings.SITE_URL, **context}
     with translation.override(language):
         title = " ".join(render_to_string(title_tpl, context).split())
         body = render_to_string(body_tpl, context).strip()

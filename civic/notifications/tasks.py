@@ -43,7 +43,14 @@ def send_notification_email(notification_id: int) -> str:
                     else settings.SITE_URL + notification.url
                 )
                 body = f"{body}\n\n{link}"
-            message = EmailMessage(subject=notification.title, body=body, to=[recipient.email])
+            headers = dict(notification.context.get("_headers", {}))
+            if notification.context.get("unsubscribe_url"):
+                headers["List-Unsubscribe"] = (
+                    f"<{settings.SITE_URL}{notification.context['unsubscribe_url']}>"
+                )
+            message = EmailMessage(
+                subject=notification.title, body=body, to=[recipient.email], headers=headers
+            )
             for attachment in notification.context.get("_attachments", []):
                 message.attach(attachment["name"], attachment["content"], attachment["mimetype"])
         try:

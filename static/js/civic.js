@@ -95,8 +95,10 @@
     var el = box.querySelector(".map-picker");
     var lat = parseFloat(latIn.value), lng = parseFloat(lngIn.value);
     var has = !isNaN(lat) && !isNaN(lng);
-    var map = L.map(el).setView(has ? [lat, lng] : [parseFloat(box.dataset.centerLat), parseFloat(box.dataset.centerLng)], has ? 13 : 4);
+    // The picker map is aria-hidden (keyboard users type the coordinates), so nothing in it may take focus.
+    var map = L.map(el, { keyboard: false }).setView(has ? [lat, lng] : [parseFloat(box.dataset.centerLat), parseFloat(box.dataset.centerLng)], has ? 13 : 4);
     if (box.dataset.tileUrl) L.tileLayer(box.dataset.tileUrl, { attribution: box.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);
+    el.querySelectorAll("a, button").forEach(function (c) { c.setAttribute("tabindex", "-1"); });
     var marker = null;
     function place(la, ln) {
       if (marker) marker.setLatLng([la, ln]);

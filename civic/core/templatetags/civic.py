@@ -2,6 +2,7 @@ from django import template
 from django.urls import translate_url
 from django.utils.safestring import SafeString
 
+from civic.core.highlight import highlight as highlight_text
 from civic.core.markdown import render_markdown
 
 register = template.Library()
@@ -29,3 +30,23 @@ def display_name(user) -> str:
     if user is None or getattr(user, "is_former", False):
         return gettext("former member")
     return user.public_name
+
+
+@register.filter
+def highlight(text: str, query: str) -> SafeString:
+    """``{{ title|highlight:q }}``: escaped text with the searched words in <mark>."""
+    return highlight_text(str(text), query)
+
+
+@register.filter
+def distance_km(meters) -> str:
+    """Metres to a short kilometre figure: 850 → "0.9", 12345 → "12"."""
+    if meters is None:
+        return ""
+    km = float(meters) / 1000
+    return f"{km:.1f}" if km < 10 else f"{km:.0f}"
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, "") if mapping else ""

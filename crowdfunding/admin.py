@@ -1,0 +1,171 @@
+"""Admin: organisation members manage their organisation's projects and campaigns (another
+organisation's answers 404); editors see everything. Money and pledge states are read-only here:
+they change only through the services."""
+
+from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+
+from civic.organizations.admin_mixins import OrganizationScopedAdmin
+from crowdfunding.models import (
+    Campaign,
+    Feedback,
+    MeetingProposal,
+    Partner,
+    Pledge,
+    PledgeEvent,
+    Project,
+    ProjectPhoto,
+    RewardTier,
+    TimeNeed,
+)
+
+
+class PhotoInline(admin.TabularInline):
+    model = ProjectPhoto
+    extra = 0
+    fields = ("image", "alt", "position")
+
+
+class FeedbackInline(admin.TabularInline):
+    model = Feedback
+    extra = 0
+    fields = ("author", "kind", "body", "created_at")
+    readonly_fields = fields
+    can_delete = True
+
+
+@admin.register(Project)
+class ProjectAdmin(OrganizationScopedAdmin, TranslationAdmin):
+    organization_field = "holder_organization"
+    list_display = ("title", "stage", "city", "holder_organization", "holder_member", "created_at")
+    list_filter = ("stage", "city", "is_published")
+    search_fields = ("title_all",)
+    raw_id_fields = ("holder_member",)
+    autocomplete_fields = ()
+    filter_horizontal = ("themes",)
+    readonly_fields = ("stage", "followers_count", "feedback_count")
+    exclude = ("created_by",)
+    inlines = [PhotoInline, FeedbackInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("city", "holder_organization", "holder_member")
+
+    def save_model(self, request, obj, form, change):
+        from crowdfunding.services import _refresh_search
+
+        super().save_model(request, obj, form, change)
+        _refresh_search(obj)
+
+
+class RewardInline(TranslationTabularInline):
+    model = RewardTier
+    extra = 0
+    readonly_fields = ("claimed",)
+
+
+class TimeNeedInline(TranslationTabularInline):
+    model = TimeNeed
+    extra = 0
+    readonly_fields = ("offers_count",)
+
+
+class PartnerInline(admin.TabularInline):
+    model = Partner
+    extra = 0
+    fields = (
+        "organization",
+        "kind",
+        "fixed_cents",
+        "match_cap_per_pledge_cents",
+        "match_total_cap_cents",
+        "matched_cents",
+    )
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Campaign)
+class CampaignAdmin(OrganizationScopedAdmin):
+    organization_field = "project__holder_organization"
+    list_display = (
+        "project",
+        "status",
+        "goal_cents",
+        "pledged_cents",
+        "matched_cents",
+        "backers_count",
+        "deadline",
+    )
+    list_filter = ("status", "mode")
+    readonly_fields = (
+        "project",
+        "goal_cents",
+        "currency",
+        "mode",
+        "status",
+        "deadline",
+        "pledged_cents",
+        "matched_cents",
+        "partner_fixed_cents",
+        "backers_count",
+        "final_raised_cents",
+        "opened_by",
+        "opened_at",
+        "closed_at",
+    )
+    inlines = [RewardInline, TimeNeedInline, PartnerInline]
+
+    def has_add_permission(self, request):
+        return False  # campaigns are opened from the project page (validation, stage, lock)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("project")
+
+
+class PledgeEventInline(admin.TabularInline):
+    model = PledgeEvent
+    extra = 0
+    fields = ("from_status", "to_status", "actor", "source", "created_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Pledge)
+class PledgeAdmin(OrganizationScopedAdmin):
+    organization_field = "campaign__project__holder_organization"
+    list_display = (
+        "id",
+        "campaign",
+        "backer",
+        "amount_cents",
+        "matched_cents",
+        "status",
+        "gateway",
+        "created_at",
+    )
+    list_filter = ("status", "gateway")
+    readonly_fields = [f.name for f in Pledge._meta.fields]
+    inlines = [PledgeEventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("campaign__project", "backer")
+
+
+@admin.register(MeetingProposal)
+class MeetingProposalAdmin(OrganizationScopedAdmin):
+    organization_field = "project__holder_organization"
+    list_display = ("purpose", "project", "starts_at", "status")
+    list_filter = ("status",)
+    readonly_fields = ("project", "proposed_by", "status", "decided_by", "decided_at")

@@ -1,0 +1,84 @@
+"""Discovery provider "project": campaigns being funded (with their time needs), nearest first or
+matching a search; the action is "Pledge" and ``when`` is the deadline. Two queries per call
+(campaigns with projects and cities, then the projects' themes), whatever ``limit`` is."""
+
+from __future__ import annotations
+
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from civic.core.discovery import DiscoveryItem, DiscoveryQuery
+from crowdfunding.models import CampaignStatus, Project
+
+
+class ProjectProvider:
+    kind = "project"
+
+    def _base(self, query: DiscoveryQuery):
+        qs = (
+            Project.objects.public()
+            .filter(
+                current_campaign__status=CampaignStatus.OPEN,
+                current_campaign__deadline__gt=timezone.now(),
+            )
+            .select_related("city", "current_campaign")
+            .prefetch_related("themes")
+            .annotate(
+                open_needs=Count(
+                    "current_campaign__time_needs",
+                    filter=Q(
+                        current_campaign__time_needs__offers_count__lt=F(
+                            "current_campaign__time_needs__people_wanted"
+                        )
+                    ),
+                )
+            )
+        )
+        if query.theme_ids:
+            qs = qs.filter(themes__in=query.theme_ids).distinct()
+        if query.starts_after:
+            qs = qs.filter(current_campaign__deadline__gte=query.starts_after)
+        if query.starts_before:
+            qs = qs.filter(current_campaign__deadline__lte=query.starts_before)
+        return qs
+
+    def _item(self, project, *, rank: float = 0.0) -> DiscoveryItem:
+        campaign = project.current_campaign
+        url = reverse("crowdfunding:project_detail", args=[project.pk])
+        return DiscoveryItem(
+            kind=self.kind,
+            pk=project.pk,
+            title=project.title,
+            url=url,
+            summary=project.summary,
+            latitude=project.latitude,
+            longitude=project.longitude,
+            distance_m=getattr(project, "distance_m", None),
+            when=campaign.deadline,
+            city_name=project.city.name,
+            theme_ids=tuple(t.pk for t in project.themes.all()),
+            action_label=gettext("Pledge"),
+            action_url=reverse("crowdfunding:pledge_create", args=[campaign.pk]),
+            rank=rank,
+            extra={
+                "raised_cents": campaign.raised_cents,
+                "goal_cents": campaign.goal_cents,
+                "percent": campaign.percent,
+                "backers": campaign.backers_count,
+                "open_time_needs": project.open_needs,
+            },
+        )
+
+    def near(self, query: DiscoveryQuery) -> list[DiscoveryItem]:
+        qs = self._base(query)
+        if query.lat is not None and query.lng is not None:
+            qs = qs.near(query.lat, query.lng, query.km)
+        else:
+            qs = qs.order_by("current_campaign__deadline")
+        return [self._item(p) for p in qs[: query.limit]]
+
+    def search(self, text: str, *, query: DiscoveryQuery) -> list[DiscoveryItem]:
+        qs = self._base(query).search(text)
+        return [self._item(p, rank=float(p.rank or 0)) for p in qs[: query.limit]]

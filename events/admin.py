@@ -1,0 +1,115 @@
+"""Admin: organisation members manage their organisation's events; editors manage the rest."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+
+from civic.organizations.admin_mixins import EditorOnlyAdmin, OrganizationScopedAdmin
+from events import services
+from events.models import (
+    RSVP,
+    CityEdition,
+    CommunityBoardEntry,
+    Event,
+    EventReport,
+    FeaturedInitiative,
+    KitFile,
+    MobilisationDay,
+)
+
+
+class RSVPInline(admin.TabularInline):
+    model = RSVP
+    extra = 0
+    fields = ("member", "status", "guests", "queued_at", "attended")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # RSVPs go through the service (capacity and waiting list)
+
+
+@admin.register(Event)
+class EventAdmin(OrganizationScopedAdmin, TranslationAdmin):
+    list_display = (
+        "title",
+        "kind",
+        "city",
+        "starts_at",
+        "capacity",
+        "seats_taken",
+        "is_published",
+        "is_cancelled",
+    )
+    list_filter = ("kind", "is_published", "is_cancelled", "city")
+    search_fields = ("title_fr", "title_en", "title_es", "place_name")
+    date_hierarchy = "starts_at"
+    autocomplete_fields = ()
+    filter_horizontal = ("themes", "organisers")
+    exclude = ("link_content_type", "link_object_id", "series", "created_by")
+    readonly_fields = ("seats_taken",)
+    list_select_related = ("city",)
+    inlines = [RSVPInline]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        services.update_search_vectors([obj.pk])
+
+
+class FeaturedInline(TranslationTabularInline):
+    model = FeaturedInitiative
+    extra = 1
+    exclude = ("link_content_type", "link_object_id")
+
+
+class KitInline(TranslationTabularInline):
+    model = KitFile
+    extra = 1
+
+
+@admin.register(MobilisationDay)
+class MobilisationDayAdmin(EditorOnlyAdmin, TranslationAdmin):
+    list_display = ("title", "date", "registration_opens", "registration_closes", "is_published")
+    prepopulated_fields = {"slug": ("title_fr",)}
+    filter_horizontal = ("themes",)
+    inlines = [FeaturedInline, KitInline]
+
+
+@admin.action(description=_("Approve the selected editions"))
+def approve(modeladmin, request, queryset):
+    for edition in queryset:
+        services.edition_review(edition=edition, editor=request.user, approve=True)
+    messages.success(request, _("Editions approved."))
+
+
+@admin.action(description=_("Reject the selected editions"))
+def reject(modeladmin, request, queryset):
+    for edition in queryset:
+        services.edition_review(edition=edition, editor=request.user, approve=False)
+    messages.success(request, _("Editions rejected."))
+
+
+@admin.register(CityEdition)
+class CityEditionAdmin(EditorOnlyAdmin):
+    list_display = ("__str__", "day", "organiser", "status", "created_at")
+    list_filter = ("day", "status")
+    list_select_related = ("day", "event__city", "organiser")
+    readonly_fields = ("day", "event", "organiser", "status", "reviewed_by", "reviewed_at")
+    actions = [approve, reject]
+
+
+@admin.register(CommunityBoardEntry)
+class CommunityBoardEntryAdmin(EditorOnlyAdmin):
+    list_display = ("title", "city", "kind", "category", "author", "is_open", "created_at")
+    list_filter = ("city", "kind", "category", "is_open")
+    list_select_related = ("city", "author")
+    readonly_fields = ("author",)
+
+
+@admin.register(EventReport)
+class EventReportAdmin(EditorOnlyAdmin):
+    list_display = ("event", "people_count", "author", "created_at")
+    list_select_related = ("event", "author")
+    readonly_fields = ("event", "author")

@@ -1,0 +1,118 @@
+"""The "event" provider for the home page, search, suggestions, follow feed, digest and open data
+(civic.core.discovery). Every method costs a fixed number of queries (events, then their themes)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.utils.translation import gettext as _
+
+from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery
+from events.models import RSVP, Event
+
+
+def _item(event: Event, rank: float = 0.0, reason: str = "") -> DiscoveryItem:
+    return DiscoveryItem(
+        kind="event",
+        pk=event.pk,
+        title=event.title,
+        url=event.get_absolute_url(),
+        summary=(event.description or "")[:200],
+        latitude=event.latitude,
+        longitude=event.longitude,
+        distance_m=getattr(event, "distance_m", None),
+        when=event.starts_at,
+        city_name=event.city.name,
+        theme_ids=tuple(t.pk for t in event.themes.all()),
+        action_label=_("RSVP"),
+        action_url=event.get_absolute_url(),
+        rank=float(getattr(event, "rank", 0.0) or 0.0),
+        reason=reason,
+        extra={"kind": event.kind, "seats_left": event.seats_left},
+    )
+
+
+class EventProvider:
+    """Upcoming, published, not cancelled events."""
+
+    def _public(self):
+        return Event.objects.published().filter(is_cancelled=False).upcoming()
+
+    def _base(self, query: DiscoveryQuery):
+        qs = self._public()
+        if query.theme_ids:
+            qs = qs.filter(themes__in=query.theme_ids).distinct()
+        if query.city_id:
+            qs = qs.filter(city_id=query.city_id)
+        if query.starts_after:
+            qs = qs.filter(starts_at__gte=query.starts_after)
+        if query.starts_before:
+            qs = qs.filter(starts_at__lt=query.starts_before)
+        if query.weekends_only:
+            qs = qs.filter(starts_at__week_day__in=[1, 7])
+        return qs.select_related("city").prefetch_related("themes")
+
+    def near(self, query: DiscoveryQuery) -> list[DiscoveryItem]:
+        qs = self._base(query)
+        if query.has_point:
+            qs = qs.near(query.lat, query.lng, query.km)
+        return [_item(e) for e in qs[: query.limit]]
+
+    def search(self, text: str, *, query: DiscoveryQuery) -> list[DiscoveryItem]:
+        qs = self._base(query).search(text)
+        return [_item(e, getattr(e, "rank", 0.0)) for e in qs[: query.limit]]
+
+    def featured(self, *, limit: int) -> list[DiscoveryItem]:
+        """The soonest NCZ Day editions and events."""
+        qs = self._public().select_related("city").prefetch_related("themes").order_by("starts_at", "pk")
+        return [_item(e) for e in qs[:limit]]
+
+    def for_member(self, member, *, query: DiscoveryQuery) -> list[DiscoveryItem]:
+        """Upcoming events on the member's interests they have not answered yet, near them when possible."""
+        interests = {t.pk: t.name for t in member.interests.all()}
+        if not interests:
+            return []
+        qs = self._base(query).filter(themes__in=list(interests)).exclude(rsvps__member=member).distinct()
+        lat, lng = (query.lat, query.lng) if query.has_point else (member.latitude, member.longitude)
+        if lat is not None and lng is not None:
+            qs = qs.near(lat, lng, query.km)
+        items = []
+        for event in qs[: query.limit]:
+            names = [interests[t.pk] for t in event.themes.all() if t.pk in interests]
+            items.append(_item(event, reason=_("Matches your interest in %(theme)s") % {"theme": names[0]}))
+        return items
+
+    def activity(self, member_ids, *, limit: int) -> list[ActivityItem]:
+        rsvps = (
+            RSVP.objects.filter(
+                member_id__in=list(member_ids), status=RSVP.Status.GOING, event__is_published=True
+            )
+            .select_related("member", "event", "event__city")
+            .prefetch_related("event__themes")
+            .order_by("-created_at")[:limit]
+        )
+        return [
+            ActivityItem(
+                actor_id=r.member_id,
+                actor_name=r.member.public_name,
+                verb=_("is going to"),
+                item=_item(r.event),
+                at=r.created_at,
+            )
+            for r in rsvps
+        ]
+
+    def digest(self, member, *, since: datetime) -> list[DiscoveryItem]:
+        theme_ids = tuple(member.interests.values_list("pk", flat=True))
+        qs = self._base(DiscoveryQuery(theme_ids=theme_ids)).filter(created_at__gte=since)
+        if member.latitude is not None:
+            qs = qs.near(member.latitude, member.longitude, 50)
+        return [_item(e) for e in qs[:10]]
+
+    def features(self, *, city_id=None, bbox=None, limit: int = 1000) -> list[DiscoveryItem]:
+        qs = self._public().filter(latitude__isnull=False)
+        if city_id:
+            qs = qs.filter(city_id=city_id)
+        if bbox:
+            qs = qs.in_bbox(*bbox)
+        return [_item(e) for e in qs.select_related("city").prefetch_related("themes")[:limit]]

@@ -1,0 +1,221 @@
+"""Forms: they check the shape of input; rules that involve other rows live in services."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from civic.core.forms import ImageField
+from civic.core.models import Theme
+from civic.organizations.models import Organization
+from civic.places.models import City
+from events.models import (
+    SPOKEN_LANGUAGES,
+    BoardCategory,
+    BoardKind,
+    CommunityBoardEntry,
+    Event,
+    EventKind,
+    EventSeries,
+)
+from events.services import MAX_GUESTS
+
+LOCAL_DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class EventForm(forms.ModelForm):
+    """Create or edit an event. Start and end are typed in the city's local time."""
+
+    starts_at = forms.DateTimeField(label=_("Starts at (local time of the city)"), widget=LOCAL_DT)
+    ends_at = forms.DateTimeField(label=_("Ends at (local time of the city)"), widget=LOCAL_DT)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages spoken"),
+        choices=SPOKEN_LANGUAGES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Themes"),
+        queryset=Theme.objects.active(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    repeat = forms.ChoiceField(
+        label=_("Repeat"),
+        choices=[("", _("Does not repeat")), *EventSeries.Frequency.choices],
+        required=False,
+    )
+    until = forms.DateField(label=_("Repeat until"), required=False, widget=DATE)
+    exceptions = forms.CharField(
+        label=_("Skip these dates"),
+        required=False,
+        help_text=_("Dates separated by commas, for example 2026-12-24, 2026-12-31."),
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "kind",
+            "title",
+            "description",
+            "city",
+            "place_name",
+            "point",
+            "is_online",
+            "online_url",
+            "starts_at",
+            "ends_at",
+            "capacity",
+            "organization",
+            "languages",
+            "themes",
+            "link_url",
+            "link_title",
+        ]
+
+    def __init__(self, *args, user=None, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["city"].queryset = City.objects.active()
+        if user is not None and not user.is_staff:
+            self.fields["organization"].queryset = Organization.objects.of_member(user)
+        if editing:
+            for name in ("repeat", "until", "exceptions"):
+                del self.fields[name]
+            if self.instance.pk:
+                self.initial["starts_at"] = self.instance.local_start.replace(tzinfo=None)
+                self.initial["ends_at"] = self.instance.local_end.replace(tzinfo=None)
+
+    def clean_exceptions(self) -> list[date]:
+        raw = self.cleaned_data.get("exceptions") or ""
+        out = []
+        for part in raw.replace(";", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            try:
+                out.append(date.fromisoformat(part))
+            except ValueError:
+                raise forms.ValidationError(
+                    _("“%(value)s” is not a date (use YYYY-MM-DD)."), params={"value": part}
+                ) from None
+        return out
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            self.add_error("ends_at", _("The end must be after the start."))
+        if data.get("is_online") and not data.get("online_url"):
+            self.add_error("online_url", _("Give the link people use to join online."))
+        if not data.get("is_online") and not data.get("place_name"):
+            self.add_error("place_name", _("Say where it takes place, or tick “online”."))
+        if data.get("repeat") and not data.get("until"):
+            self.add_error("until", _("Say until when the event repeats."))
+        return data
+
+    def _post_clean(self):
+        # Model validation happens in the service, with the times converted to the city's timezone.
+        pass
+
+
+class RSVPForm(forms.Form):
+    guests = forms.TypedChoiceField(
+        label=_("Guests coming with you"),
+        choices=[(n, str(n)) for n in range(MAX_GUESTS + 1)],
+        coerce=int,
+        initial=0,
+        required=False,
+        empty_value=0,
+    )
+
+
+class MessageForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=150)
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
+
+
+class ReportForm(forms.Form):
+    people_count = forms.IntegerField(label=_("Number of people"), min_value=0, max_value=100000)
+    text = forms.CharField(
+        label=_("What was done"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Markdown is allowed."),
+    )
+    photo1 = ImageField(label=_("Photo"), required=False)
+    photo2 = ImageField(label=_("Another photo"), required=False)
+    photo3 = ImageField(label=_("Another photo"), required=False)
+
+    def photos(self) -> list:
+        return [self.cleaned_data[k] for k in ("photo1", "photo2", "photo3") if self.cleaned_data.get(k)]
+
+
+class BoardEntryForm(forms.ModelForm):
+    kind = forms.ChoiceField(label=_("Need or offer"), choices=BoardKind.choices, widget=forms.RadioSelect)
+    category = forms.ChoiceField(label=_("What"), choices=BoardCategory.choices)
+
+    class Meta:
+        model = CommunityBoardEntry
+        fields = ["kind", "category", "title", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 5})}
+
+
+class BoardReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your private message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=3000
+    )
+    recipient = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class EditionForm(forms.Form):
+    """A shaker registers a city edition; the start is the local time in that city, on the day."""
+
+    city = forms.ModelChoiceField(label=_("City"), queryset=City.objects.active())
+    place_name = forms.CharField(label=_("Place"), max_length=200, help_text=_("Name and address."))
+    starts_at = forms.DateTimeField(label=_("Starts at (local time of the city)"), widget=LOCAL_DT)
+    capacity = forms.IntegerField(
+        label=_("Capacity"), min_value=1, required=False, help_text=_("Leave empty for no limit.")
+    )
+    initiative = forms.ModelChoiceField(label=_("Initiative you replicate"), queryset=None, required=False)
+
+    def __init__(self, *args, day, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["initiative"].queryset = day.featured.all()
+        self.initial.setdefault("starts_at", f"{day.date.isoformat()}T10:00")
+        from civic.places.geo import PointPickerField
+
+        self.fields["point"] = PointPickerField(_("place on the map")).formfield(required=False)
+        self.order_fields(["city", "place_name", "point", "starts_at", "capacity", "initiative"])
+
+
+class EventFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    city = forms.ModelChoiceField(
+        label=_("City"),
+        queryset=City.objects.active(),
+        required=False,
+        to_field_name="slug",
+        empty_label=_("All"),
+    )
+    theme = forms.ModelChoiceField(
+        label=_("Theme"),
+        queryset=Theme.objects.active(),
+        required=False,
+        to_field_name="slug",
+        empty_label=_("All"),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All")), *EventKind.choices], required=False)
+    start = forms.DateField(label=_("From"), required=False, widget=DATE)
+    end = forms.DateField(label=_("To"), required=False, widget=DATE)
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+    near = forms.BooleanField(label=_("Near me"), required=False)
+    km = forms.TypedChoiceField(
+        label=_("Within"),
+        choices=[(5, "5 km"), (10, "10 km"), (25, "25 km"), (100, "100 km")],
+        coerce=int,
+        required=False,
+        empty_value=25,
+        initial=25,
+    )

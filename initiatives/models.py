@@ -1,0 +1,501 @@
+"""The initiative catalogue: initiatives found by spotters, and what reporters attach to them
+(portraits, practical tips, video reports), each going through the same editorial review.
+
+Reads are QuerySet methods (``Initiative.objects.published().search("compost").near(…)``); writes
+that matter are in ``initiatives.services``; who may do what is in ``initiatives.rules``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import parse_qs, urlparse
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, FloatField, Func, Prefetch, Q, Value
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from civic.core.search import SEARCH_CONFIG
+from civic.places.geo import GeoPointModel, GeoQuerySet, LlToEarth, earth_index
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    PUBLISHED = "published", _("Published")
+    SENT_BACK = "sent_back", _("Sent back")
+    REJECTED = "rejected", _("Rejected")
+
+
+EDITABLE_STATUSES = (Status.DRAFT, Status.SENT_BACK)
+
+
+def search_words(text: str) -> list[str]:
+    """Lower-case, accent-free words of ``text`` (letters and digits only), at most eight."""
+    cleaned = "".join(c if c.isalnum() else " " for c in fold(text))
+    return cleaned.split()[:8]
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free text, as the search trigger stores words ("École" → "ecole")."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
+
+
+class SearchWord(models.Model):
+    """The lexicon of initiative title words (lower-case, accent-free), filled by the search
+    trigger (migration 0003). Typos are corrected against it with pg_trgm similarity."""
+
+    word = models.TextField(primary_key=True)
+
+    class Meta:
+        indexes = [GinIndex(OpClass("word", name="gin_trgm_ops"), name="initiatives_word_trgm")]
+
+    def __str__(self) -> str:
+        return self.word
+
+    @classmethod
+    def corrections(cls, words: list[str], per_word: int = 3) -> dict[str, list[str]]:
+        """Close spellings of each word of four letters or more (one query for all of them)."""
+        long_words = [w for w in words if len(w) >= 4]
+        if not long_words:
+            return {}
+        from django.db import connection
+
+        table = connection.ops.quote_name(cls._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""SELECT q.w, s.word FROM unnest(%s::text[]) AS q(w)
+                CROSS JOIN LATERAL (
+                    SELECT word FROM {table} WHERE word %% q.w AND word <> q.w
+                    ORDER BY similarity(word, q.w) DESC, word LIMIT %s
+                ) AS s""",
+                [long_words, per_word],
+            )
+            found: dict[str, list[str]] = {}
+            for word, correction in cursor.fetchall():
+                if correction.isalnum():
+                    found.setdefault(word, []).append(correction)
+        return found
+
+
+class KnnDistance(Func):
+    """``a <-> b`` between two ``earth`` points: the ordering a GiST index scan can produce."""
+
+    arg_joiner = " <-> "
+    template = "(%(expressions)s)"
+    output_field = FloatField()
+
+
+class ReviewedQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def in_review(self):
+        return self.filter(status=Status.IN_REVIEW)
+
+
+class Reviewed(models.Model):
+    """Abstract: something a member writes and an editor reviews (draft → in review → published,
+    sent back with a comment, or rejected)."""
+
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    editor_comment = models.TextField(
+        _("editor's comment"), blank=True, help_text=_("Why it was sent back or rejected.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    def owner_id(self) -> int | None:
+        raise NotImplementedError
+
+    @property
+    def kind_label(self) -> str:
+        return str(self._meta.verbose_name)
+
+
+class InitiativeQuerySet(GeoQuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def in_review(self):
+        return self.filter(status=Status.IN_REVIEW)
+
+    def visible_to(self, user):
+        """Published ones, plus the member's own (any status); editors see everything."""
+        if user is not None and user.is_authenticated and (user.is_staff or user.is_superuser):
+            return self
+        if user is not None and user.is_authenticated:
+            return self.filter(Q(status=Status.PUBLISHED) | Q(spotter=user))
+        return self.published()
+
+    def search(self, text: str, *, ranked: bool = False):
+        """Initiatives matching every word of ``text`` in any language, accent-free, by prefix
+        ("ecole jard" finds "École des jardins"), each word also matching its close spellings
+        among title words ("compst" finds "compost").
+
+        Typos are corrected against ``SearchWord`` (the lexicon of title words, pg_trgm GIN index),
+        then everything is one full-text match on the GIN-indexed ``search_vector``: the cost
+        depends on the lexicon and the matches, not on the size of the table. Costs one query for
+        the corrections when ``text`` has words of four letters or more. With ``ranked``, annotates
+        ``rank`` (it reads every match's vector: only for "best match" ordering).
+        """
+        words = search_words(text)
+        if not words:
+            return self
+        corrections = SearchWord.corrections(words)
+        query = SearchQuery(
+            " & ".join("(" + " | ".join([f"{word}:*", *corrections.get(word, ())]) + ")" for word in words),
+            search_type="raw",
+            config=SEARCH_CONFIG,
+        )
+        matches = self.filter(search_vector=query)
+        return matches.annotate(rank=SearchRank(F("search_vector"), query)) if ranked else matches
+
+    def nearest_first(self, lat: float, lng: float):
+        """Order by distance with the GiST index's nearest-neighbour scan (cube ``<->``): a page of
+        the nearest rows reads a page of index entries, however many rows ``near()`` kept.
+        Chord and great-circle distances rank points the same way."""
+        here = LlToEarth(F("latitude"), F("longitude"))
+        return self.order_by(KnnDistance(here, LlToEarth(Value(float(lat)), Value(float(lng)))).asc())
+
+    def for_card(self):
+        """What a card shows: city, themes and photos, in 3 queries whatever the number of rows."""
+        return self.select_related("city").prefetch_related(
+            "themes", Prefetch("photos", queryset=InitiativePhoto.objects.order_by("position", "pk"))
+        )
+
+
+class Initiative(GeoPointModel, Reviewed):
+    """A local initiative. ``title``/``summary``/``story`` are translated (fr/en/es, with fallback);
+    ``search_vector`` (and the ``SearchWord`` lexicon) are maintained by a database trigger
+    (migration 0002) from every language's fields, so admin edits and bulk inserts stay searchable."""
+
+    title = models.CharField(_("title"), max_length=160)
+    summary = models.TextField(_("summary"), max_length=600, help_text=_("Two or three sentences."))
+    story = models.TextField(_("story"), blank=True, help_text=_("The full story, in Markdown."))
+    city = models.ForeignKey(
+        "places.City", verbose_name=_("city"), on_delete=models.PROTECT, related_name="initiatives"
+    )
+    themes = models.ManyToManyField("core.Theme", verbose_name=_("themes"), related_name="initiatives")
+    spotter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("spotter"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="spotted_initiatives",
+    )
+    contact_email = models.EmailField(
+        _("contact email of the team"),
+        blank=True,
+        help_text=_("Never shown on the site: members write through a contact form."),
+    )
+    website = models.URLField(_("website"), blank=True)
+    featured = models.BooleanField(_("featured"), default=False, help_text=_("Shown on the home page."))
+    replication_count = models.PositiveIntegerField(_("replications"), default=0, editable=False)
+    follower_count = models.PositiveIntegerField(_("followers"), default=0, editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = InitiativeQuerySet.as_manager()
+
+    class Meta(GeoPointModel.Meta):
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+        indexes = [
+            earth_index("initiatives_ini_geo"),
+            models.Index(fields=["latitude", "longitude"], name="initiatives_ini_ll"),
+            models.Index(fields=["status", "-published_at", "-id"], name="initiatives_ini_newest"),
+            models.Index(
+                fields=["status", "-replication_count", "-published_at"], name="initiatives_ini_replicated"
+            ),
+            models.Index(fields=["status", "featured"], name="initiatives_ini_featured"),
+            GinIndex(fields=["search_vector"], name="initiatives_ini_search"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"#{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("initiatives:detail", args=[self.pk])
+
+    def owner_id(self) -> int | None:
+        return self.spotter_id
+
+    def shown_in_another_language(self, language: str | None = None) -> bool:
+        """True when the current language has no title or summary and a fallback is displayed."""
+        language = language or translation.get_language() or settings.LANGUAGE_CODE
+        language = language.split("-")[0]
+        return not (getattr(self, f"title_{language}", "") and getattr(self, f"summary_{language}", ""))
+
+    def display_language(self, language: str | None = None) -> str:
+        """The language the title is actually shown in (the current one, or the fallback's)."""
+        language = (language or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+        if getattr(self, f"title_{language}", ""):
+            return language
+        for fallback in settings.MODELTRANSLATION_FALLBACK_LANGUAGES["default"]:
+            if getattr(self, f"title_{fallback}", ""):
+                return fallback
+        return language
+
+    @property
+    def cover(self) -> InitiativePhoto | None:
+        """The first photo; free when ``photos`` was prefetched (``for_card()``), one query otherwise."""
+        photos = list(self.photos.all())
+        return photos[0] if photos else None
+
+
+def photo_path(instance, filename):
+    return f"initiatives/{instance.initiative_id}/{filename}"
+
+
+class InitiativePhoto(models.Model):
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to=photo_path)
+    thumbnail = models.ImageField(upload_to=photo_path, blank=True, editable=False)
+    alt_text = models.CharField(
+        _("description of the photo"),
+        max_length=200,
+        help_text=_("What the photo shows, for people who cannot see it."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self) -> str:
+        return self.alt_text
+
+
+class Portrait(Reviewed):
+    """One of the people behind an initiative, written by a reporter."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="portraits")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="initiative_portraits"
+    )
+    name = models.CharField(_("name of the person"), max_length=120)
+    role = models.CharField(_("role"), max_length=160, blank=True)
+    text = models.TextField(_("portrait"), help_text=_("In Markdown."))
+
+    objects = ReviewedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("portrait")
+        verbose_name_plural = _("portraits")
+        indexes = [models.Index(fields=["initiative", "status"], name="initiatives_portrait_st")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def owner_id(self) -> int | None:
+        return self.author_id
+
+
+class TipKind(models.TextChoices):
+    HOW_TO_START = "start", _("How to start")
+    STEPS = "steps", _("Steps")
+    COSTS = "costs", _("Costs")
+    PITFALLS = "pitfalls", _("Pitfalls")
+    RESOURCES = "resources", _("Resources")
+
+
+class PracticalTip(Reviewed):
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="tips")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="initiative_tips"
+    )
+    kind = models.CharField(
+        _("kind of tip"), max_length=12, choices=TipKind.choices, default=TipKind.HOW_TO_START
+    )
+    title = models.CharField(_("title"), max_length=160)
+    body = models.TextField(_("tip"), help_text=_("In Markdown."))
+
+    objects = ReviewedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "pk"]
+        verbose_name = _("practical tip")
+        verbose_name_plural = _("practical tips")
+        indexes = [models.Index(fields=["initiative", "status"], name="initiatives_tip_st")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def owner_id(self) -> int | None:
+        return self.author_id
+
+
+class VideoProvider(models.TextChoices):
+    YOUTUBE = "youtube", "YouTube"
+    VIMEO = "vimeo", "Vimeo"
+    PEERTUBE = "peertube", "PeerTube"
+
+
+_YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
+_PEERTUBE_PATH = re.compile(r"^/(?:w|videos/watch|videos/embed)/([A-Za-z0-9-]{6,40})/?$")
+
+
+def parse_video_url(url: str) -> tuple[str, str, str]:
+    """``(provider, video_id, host)`` for a YouTube, Vimeo or PeerTube link; ValidationError otherwise."""
+    error = ValidationError(
+        _("Use a link to a YouTube, Vimeo or PeerTube video (for example https://vimeo.com/123456)."),
+        code="unsupported_video",
+    )
+    parsed = urlparse((url or "").strip())
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise error
+    host = parsed.hostname.lower()
+    bare = host.removeprefix("www.").removeprefix("m.")
+    video_id = ""
+    if bare in ("youtube.com", "youtube-nocookie.com"):
+        if parsed.path == "/watch":
+            video_id = (parse_qs(parsed.query).get("v") or [""])[0]
+        elif parsed.path.startswith(("/embed/", "/shorts/", "/live/")):
+            video_id = parsed.path.split("/")[2]
+        provider = VideoProvider.YOUTUBE
+    elif bare == "youtu.be":
+        video_id, provider = parsed.path.strip("/"), VideoProvider.YOUTUBE
+    elif bare in ("vimeo.com", "player.vimeo.com"):
+        last = parsed.path.rstrip("/").split("/")[-1]
+        video_id, provider = (last if last.isdigit() else ""), VideoProvider.VIMEO
+    else:
+        match = _PEERTUBE_PATH.match(parsed.path)
+        video_id, provider = (match.group(1) if match else ""), VideoProvider.PEERTUBE
+    if provider == VideoProvider.YOUTUBE and not _YOUTUBE_ID.match(video_id or ""):
+        raise error
+    if not video_id:
+        raise error
+    return provider, video_id, host
+
+
+def validate_video_url(url: str) -> None:
+    parse_video_url(url)
+
+
+class VideoReport(Reviewed):
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="videos")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="initiative_videos"
+    )
+    title = models.CharField(_("title"), max_length=160)
+    url = models.URLField(
+        _("video link"), validators=[validate_video_url], help_text=_("A YouTube, Vimeo or PeerTube link.")
+    )
+
+    objects = ReviewedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("video report")
+        verbose_name_plural = _("video reports")
+        indexes = [models.Index(fields=["initiative", "status"], name="initiatives_video_st")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def owner_id(self) -> int | None:
+        return self.author_id
+
+    @property
+    def embed_url(self) -> str:
+        """The privacy-friendly player address, loaded only when the visitor clicks."""
+        provider, video_id, host = parse_video_url(self.url)
+        if provider == VideoProvider.YOUTUBE:
+            return f"https://www.youtube-nocookie.com/embed/{video_id}?autoplay=1"
+        if provider == VideoProvider.VIMEO:
+            return f"https://player.vimeo.com/video/{video_id}?dnt=1&autoplay=1"
+        return f"https://{host}/videos/embed/{video_id}?autoplay=1"
+
+    @property
+    def provider(self) -> str:
+        return VideoProvider(parse_video_url(self.url)[0]).label
+
+    @property
+    def host(self) -> str:
+        return parse_video_url(self.url)[2]
+
+
+class ReplicationIntent(models.Model):
+    """A member who wants to start this initiative in their own city. One per member per initiative."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="replications")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="initiative_replications"
+    )
+    city = models.ForeignKey(
+        "places.City", verbose_name=_("your city"), on_delete=models.PROTECT, related_name="+"
+    )
+    message = models.TextField(_("a few words"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "member"], name="initiatives_replicate_once"),
+        ]
+        verbose_name = _("replication intent")
+        verbose_name_plural = _("replication intents")
+
+    def __str__(self) -> str:
+        return f"{self.member_id} → {self.initiative_id}"
+
+
+class InitiativeFollow(models.Model):
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="follows")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="initiative_follows"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "member"], name="initiatives_follow_once"),
+        ]
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+
+    def __str__(self) -> str:
+        return f"{self.member_id} → {self.initiative_id}"
+
+
+class ContactMessage(models.Model):
+    """A message to an initiative's team, relayed by notification: the sender's email stays hidden."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="messages")
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="initiative_messages"
+    )
+    body = models.TextField(_("your message"), max_length=3000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("contact message")
+        verbose_name_plural = _("contact messages")
+
+    def __str__(self) -> str:
+        return f"{self.sender_id} → {self.initiative_id}"

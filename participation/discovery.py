@@ -1,0 +1,133 @@
+"""Discovery provider "proposal": open, public proposals for the home page, search and digest.
+
+Each call is one query whatever ``limit`` is (the city is selected with the proposal)."""
+
+from __future__ import annotations
+
+from django.db.models.functions import Left
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery
+from participation.models import Proposal, ProposalStatus, Support
+
+OPEN_STATUSES = (ProposalStatus.OPEN, ProposalStatus.UNDER_STUDY)
+
+
+def _base():
+    return (
+        Proposal.objects.visible()
+        .filter(city__participation_space__is_active=True)
+        .select_related("city")
+        .annotate(summary=Left("text", 200))
+        .defer("text", "search_vector")
+    )
+
+
+def _item(p: Proposal, reason: str = "") -> DiscoveryItem:
+    url = reverse("participation:proposal", args=[p.city.slug, p.pk])
+    return DiscoveryItem(
+        kind="proposal",
+        pk=p.pk,
+        title=p.title,
+        url=url,
+        summary=p.summary,
+        latitude=p.latitude,
+        longitude=p.longitude,
+        distance_m=getattr(p, "distance_m", None),
+        when=p.created_at,
+        city_name=p.city.name,
+        theme_ids=(p.theme_id,),
+        action_label=_("Support"),
+        action_url=f"{url}#support-title",
+        rank=float(getattr(p, "rank", 0.0) or 0.0) + float(getattr(p, "similarity", 0.0) or 0.0),
+        reason=reason,
+        extra={"supports": p.supports_count, "status": p.status},
+    )
+
+
+class ProposalProvider:
+    def _filter(self, qs, query: DiscoveryQuery):
+        if query.theme_ids:
+            qs = qs.filter(theme_id__in=query.theme_ids)
+        if query.city_id:
+            qs = qs.filter(city_id=query.city_id)
+        return qs
+
+    def near(self, query: DiscoveryQuery) -> list[DiscoveryItem]:
+        qs = self._filter(_base().filter(status__in=OPEN_STATUSES), query)
+        if query.lat is not None and query.lng is not None:
+            qs = qs.near(query.lat, query.lng, query.km)
+        else:
+            qs = qs.order_by("-created_at", "-id")
+        return [_item(p) for p in qs[: query.limit]]
+
+    def search(self, text: str, *, query: DiscoveryQuery) -> list[DiscoveryItem]:
+        if not (text or "").strip():
+            return []
+        qs = self._filter(_base(), query).search(text)
+        if query.lat is not None and query.lng is not None:
+            qs = qs.with_distance(query.lat, query.lng)
+        return [_item(p) for p in qs[: query.limit]]
+
+    def featured(self, *, limit: int) -> list[DiscoveryItem]:
+        """The most supported open proposals of all cities."""
+        qs = _base().filter(status__in=OPEN_STATUSES).order_by("-supports_count", "-id")
+        return [_item(p) for p in qs[:limit]]
+
+    def for_member(self, member, *, query: DiscoveryQuery) -> list[DiscoveryItem]:
+        """Open proposals of the member's city on their interests that they do not support yet."""
+        interests = {t.pk: t.name for t in member.interests.all()}
+        city_id = query.city_id or member.home_city_id
+        if not interests or not city_id:
+            return []
+        qs = (
+            _base()
+            .filter(status__in=OPEN_STATUSES, city_id=city_id, theme_id__in=list(interests))
+            .exclude(supports__member=member)
+            .order_by("-supports_count", "-id")
+        )
+        return [
+            _item(p, reason=_("Matches your interest in %(theme)s") % {"theme": interests[p.theme_id]})
+            for p in qs[: query.limit]
+        ]
+
+    def activity(self, member_ids, *, limit: int) -> list[ActivityItem]:
+        """Supports given by followed members to public proposals, newest first."""
+        supports = (
+            Support.objects.filter(member_id__in=list(member_ids), proposal__is_hidden=False)
+            .select_related("member", "proposal__city")
+            .defer("proposal__text", "proposal__search_vector")
+            .order_by("-created_at")[:limit]
+        )
+        items = []
+        for s in supports:
+            proposal = s.proposal
+            proposal.summary = ""
+            items.append(
+                ActivityItem(
+                    actor_id=s.member_id,
+                    actor_name=s.member.public_name,
+                    verb=pgettext("activity", "supports"),
+                    item=_item(proposal),
+                    at=s.created_at,
+                )
+            )
+        return items
+
+    def digest(self, member, *, since) -> list[DiscoveryItem]:
+        """New open proposals of the member's city since ``since``, most supported first."""
+        if not member.home_city_id:
+            return []
+        qs = _base().filter(status__in=OPEN_STATUSES, city_id=member.home_city_id, created_at__gte=since)
+        return [_item(p) for p in qs.order_by("-supports_count", "-id")[:10]]
+
+    def features(self, *, city_id=None, bbox=None, limit: int = 1000) -> list[DiscoveryItem]:
+        """Located public proposals for the open-data GeoJSON feeds."""
+        qs = _base().filter(latitude__isnull=False)
+        if city_id:
+            qs = qs.filter(city_id=city_id)
+        if bbox:
+            qs = qs.in_bbox(*bbox)
+        return [_item(p) for p in qs.order_by("-supports_count", "-id")[:limit]]

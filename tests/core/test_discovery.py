@@ -1,0 +1,254 @@
+"""The kernel's discovery pages with providers built on real rows (organisations), as feature apps do."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from civic.core import discovery
+from civic.core.discovery import ActivityItem, DiscoveryItem
+from civic.core.tasks import send_weekly_digests
+from civic.organizations.models import Organization
+from tests.factories import MemberFactory, OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+PARIS = (48.8566, 2.3522)
+
+
+def _north(km: float) -> tuple[float, float]:
+    return PARIS[0] + km / 111.195, PARIS[1]
+
+
+class OrgProvider:
+    """Organisations of one kind, as a feature app's provider would serve its rows."""
+
+    def __init__(self, kind: str, org_kind: str):
+        self.kind, self.org_kind = kind, org_kind
+
+    def _item(self, org, **extra):
+        return DiscoveryItem(
+            kind=self.kind,
+            pk=org.pk,
+            title=org.name,
+            url=f"/x/{org.pk}/",
+            latitude=org.latitude,
+            longitude=org.longitude,
+            action_label="Join",
+            action_url=f"/x/{org.pk}/join/",
+            **extra,
+        )
+
+    def near(self, query):
+        qs = Organization.objects.filter(kind=self.org_kind).near(query.lat, query.lng, query.km)[
+            : query.limit
+        ]
+        return [self._item(o, distance_m=o.distance_m) for o in qs]
+
+    def search(self, text, *, query):
+        return [
+            self._item(o, rank=1.0)
+            for o in Organization.objects.filter(kind=self.org_kind, name__icontains=text)
+        ]
+
+    def featured(self, *, limit):
+        return [self._item(o) for o in Organization.objects.filter(kind=self.org_kind)[:limit]]
+
+    def for_member(self, member, *, query):
+        if not query.has_point:
+            return []
+        qs = Organization.objects.filter(kind=self.org_kind).near(query.lat, query.lng, query.km)[
+            : query.limit
+        ]
+        return [self._item(o, distance_m=o.distance_m, reason="Near your home") for o in qs]
+
+    def activity(self, member_ids, *, limit):
+        from civic.organizations.models import Membership
+
+        rows = Membership.objects.filter(
+            user_id__in=member_ids, organization__kind=self.org_kind
+        ).select_related("user", "organization")[:limit]
+        return [
+            ActivityItem(m.user_id, m.user.public_name, "joined", self._item(m.organization), m.created_at)
+            for m in rows
+        ]
+
+    def digest(self, member, *, since):
+        return [self._item(o) for o in Organization.objects.filter(kind=self.org_kind, created_at__gte=since)]
+
+    def features(self, *, city_id, bbox, limit):
+        qs = Organization.objects.filter(kind=self.org_kind)
+        if city_id:
+            qs = qs.filter(city_id=city_id)
+        if bbox:
+            qs = qs.in_bbox(*bbox)
+        return [self._item(o) for o in qs[:limit]]
+
+
+@pytest.fixture
+def providers():
+    discovery.register("mission", OrgProvider("mission", "association"))
+    discovery.register("event", OrgProvider("event", "collective"))
+    yield
+    discovery.unregister("mission")
+    discovery.unregister("event")
+
+
+def _org(name, km, kind="association", city=None):
+    org = OrganizationFactory(name=name, kind=kind, **({"city": city} if city else {}))
+    org.set_point(*_north(km))
+    org.save()
+    return org
+
+
+def test_home_mixes_kinds_nearest_first(client, providers, city):
+    _org("Garden 3 km", 3, city=city)
+    _org("Meetup 1 km", 1, "collective", city=city)
+    _org("Repair 2 km", 2, city=city)
+    _org("Far away 40 km", 40, city=city)
+
+    response = client.get("/en/", {"lat": PARIS[0], "lng": PARIS[1], "km": 10})
+
+    titles = [i.title for i in response.context["items"]]
+    assert titles == ["Meetup 1 km", "Repair 2 km", "Garden 3 km"]
+    html = response.content.decode()
+    assert html.index("Meetup 1 km") < html.index("Repair 2 km")
+    assert "1.0 km away" in html and "Join" in html
+
+
+def test_home_filters_by_kind(client, providers, city):
+    _org("Garden", 1, city=city)
+    _org("Meetup", 1, "collective", city=city)
+    response = client.get("/en/", {"lat": PARIS[0], "lng": PARIS[1], "km": 10, "kinds": ["event"]})
+    assert [i.title for i in response.context["items"]] == ["Meetup"]
+
+
+def test_home_map_feed_has_the_same_results(client, providers, city):
+    _org("Garden", 1, city=city)
+    feed = client.get("/en/discover.geojson", {"lat": PARIS[0], "lng": PARIS[1], "km": 10}).json()
+    assert [f["properties"]["title"] for f in feed["features"]] == ["Garden"]
+    assert feed["features"][0]["geometry"]["coordinates"][1] == pytest.approx(_north(1)[0], abs=1e-5)
+
+
+@pytest.mark.parametrize(("km", "message"), [("500", "200 km at most"), ("far", "must be a number")])
+def test_a_bad_radius_gets_a_message_next_to_the_field(client, providers, km, message):
+    response = client.get("/en/", {"place": "Paris", "km": km})
+    html = response.content.decode()
+    assert 'id="id_km_error"' in html and message in html
+    assert response.context["items"] == []
+
+
+def test_an_unknown_place_gets_a_message(client, providers, city):
+    html = client.get("/en/", {"place": "Atlantis"}).content.decode()
+    assert "We could not find this place" in html
+
+
+def test_a_typed_city_name_is_found_without_a_geocoder(client, providers, city):
+    _org("Garden", 1, city=city)
+    response = client.get("/en/", {"place": "paris", "km": 10})
+    assert [i.title for i in response.context["items"]] == ["Garden"]
+
+
+def test_a_member_with_a_home_point_sees_things_around_home_by_default(client, providers, city, alice):
+    alice.set_point(*PARIS)
+    alice.save()
+    _org("Garden", 2, city=city)
+    client.force_login(alice)
+    response = client.get("/en/")
+    assert [i.title for i in response.context["items"]] == ["Garden"]
+    assert "Around your home" in response.content.decode()
+
+
+def test_without_a_position_featured_items_are_shown(client, providers, city):
+    _org("Featured garden", 1, city=city)
+    response = client.get("/en/")
+    assert [i.title for i in response.context["featured"]] == ["Featured garden"]
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_home_page_query_budget_does_not_grow(client, providers, city, rows, django_assert_max_num_queries):
+    for n in range(rows):
+        _org(f"Org {n}", 0.1 * n, kind="association" if n % 2 else "collective", city=city)
+    with django_assert_max_num_queries(8):
+        response = client.get("/en/", {"lat": PARIS[0], "lng": PARIS[1], "km": 50})
+    assert len(response.context["items"]) == min(rows, 30)
+
+
+def test_search_groups_by_kind_and_highlights(client, providers, city):
+    _org("École du compost", 1, city=city)
+    _org("Compost party", 1, "collective", city=city)
+    response = client.get("/en/search/", {"q": "compost"})
+    html = response.content.decode()
+    assert [kind for kind, _label, _items in response.context["groups"]] == ["mission", "event"]
+    assert "École du <mark>compost</mark>" in html
+    assert "2 results for “compost”" in html
+
+
+def test_my_civic_shows_suggestions_with_reasons_and_followed_activity(client, providers, city, alice, bob):
+    from civic.accounts.models import Follow
+    from civic.organizations.models import Membership
+
+    alice.set_point(*PARIS)
+    alice.save()
+    garden = _org("Garden", 1, city=city)
+    Membership.objects.create(user=bob, organization=garden)
+    Follow.objects.create(follower=alice, followed=bob)
+    client.force_login(alice)
+
+    html = client.get("/en/me/").content.decode()
+
+    assert "Near your home" in html
+    assert "Bob</a> joined <a" in html
+
+
+def test_open_data_feed_by_city_and_bbox(client, providers, city):
+    _org("Garden", 1, city=city)
+    by_city = client.get("/en/data/missions.geojson", {"city": "paris"})
+    assert by_city["Access-Control-Allow-Origin"] == "*"
+    assert [f["properties"]["title"] for f in by_city.json()["features"]] == ["Garden"]
+    assert client.get("/en/data/missions.geojson", {"bbox": "0,0,1,1"}).json()["features"] == []
+    assert client.get("/en/data/missions.geojson", {"bbox": "nope"}).status_code == 400
+    assert client.get("/en/data/missions.geojson").status_code == 400
+    assert client.get("/en/data/proposals.geojson", {"city": "paris"}).status_code == 404
+
+
+def test_weekly_digest_is_sent_once_a_week_in_the_members_language(
+    django_capture_on_commit_callbacks, providers, city
+):
+    spanish = MemberFactory(
+        email="sofia@example.org", display_name="Sofía", language="es", weekly_digest=True
+    )
+    MemberFactory(email="no@example.org", weekly_digest=False)
+    _org("Huerto nuevo", 1, city=city)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send_weekly_digests()
+    with django_capture_on_commit_callbacks(execute=True):
+        send_weekly_digests()  # beat ran twice: nothing more
+
+    assert [m.to for m in mail.outbox] == [["sofia@example.org"]]
+    message = mail.outbox[0]
+    assert message.subject == "Tu semana en Civic"
+    assert "Huerto nuevo" in message.body
+    assert message.extra_headers["List-Unsubscribe"].startswith("<http")
+    assert spanish.notifications.count() == 1
+
+
+def test_digest_unsubscribe_link_works_without_logging_in(client, providers, city):
+    member = MemberFactory(email="u@example.org", weekly_digest=True)
+    from civic.core.views import digest_unsubscribe_token
+
+    url = f"/en/digest/unsubscribe/{digest_unsubscribe_token(member)}/"
+    assert client.get(url).status_code == 200
+    client.post(url)
+    member.refresh_from_db()
+    assert not member.weekly_digest
+    assert client.get("/en/digest/unsubscribe/forged-token/").status_code == 404
+
+
+def test_no_digest_when_nothing_is_new(providers, city):
+    member = MemberFactory(email="quiet@example.org", weekly_digest=True)
+    Organization.objects.update(created_at=timezone.now() - timedelta(days=30))
+    send_weekly_digests()
+    assert member.notifications.count() == 0

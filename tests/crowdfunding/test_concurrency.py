@@ -1,0 +1,89 @@
+"""Races with real threads on PostgreSQL: totals stay exact and rewards are never oversold."""
+
+import random
+import threading
+
+import pytest
+from django.db import connection
+from django.db.models import Sum
+
+from crowdfunding.models import Campaign, Partner, Pledge, PledgeMatch, RewardTier
+from crowdfunding.services import partner_add, pledge_create, reward_add
+from tests.crowdfunding.factories import ProjectFactory, open_campaign
+from tests.factories import CityFactory, MemberFactory, MembershipFactory, OrganizationFactory
+
+THREADS = 200
+# The embedded PostgreSQL allows 100 connections: at most this many threads hold one at a time
+# (each closes it when done), so all 200 still race for the same campaign row lock.
+MAX_CONNECTIONS = 40
+
+
+def _is_sold_out(exc) -> bool:
+    reward_errors = getattr(exc, "error_dict", {}).get("reward", [])
+    return any(error.code == "sold_out" for error in reward_errors)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_200_concurrent_pledges_keep_totals_exact_with_match_funding_and_never_oversell_a_reward():
+    city = CityFactory(slug="race-city")
+    holder = MemberFactory(email="holder@example.org")
+    campaign = open_campaign(
+        ProjectFactory(holder_member=holder, city=city), by=holder, goal_cents=10_000_000
+    )
+    tier = reward_add(
+        campaign=campaign, by=holder, title="Limited poster", min_amount_cents=1000, quantity=25
+    )
+    official = MemberFactory(email="official@example.org")
+    city_hall = OrganizationFactory(slug="race-hall", kind="public_body", city=city)
+    MembershipFactory(user=official, organization=city_hall)
+    partner_add(
+        campaign=campaign,
+        organization=city_hall,
+        by=official,
+        kind="match",
+        match_cap_per_pledge_cents=1500,
+        match_total_cap_cents=100_000,
+    )
+    backers = [MemberFactory(email=f"backer{i}@example.org") for i in range(THREADS)]
+    rng = random.Random(7)
+    amounts = [rng.randint(1, 50) * 100 for _ in range(THREADS)]
+    gate = threading.BoundedSemaphore(MAX_CONNECTIONS)
+    start = threading.Barrier(THREADS)
+    errors, sold_out = [], []
+
+    def pledge(i):
+        start.wait()
+        with gate:
+            try:
+                with_reward = i % 2 == 0 and amounts[i] >= 1000
+                pledge_create(
+                    campaign=campaign,
+                    backer=backers[i],
+                    amount_cents=amounts[i],
+                    reward=tier if with_reward else None,
+                )
+            except Exception as exc:
+                (sold_out if _is_sold_out(exc) else errors).append(exc)
+            finally:
+                connection.close()
+
+    threads = [threading.Thread(target=pledge, args=(i,)) for i in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert errors == []
+    campaign = Campaign.objects.get(pk=campaign.pk)
+    counted = Pledge.objects.filter(campaign=campaign).counted()
+    assert campaign.pledged_cents == counted.aggregate(s=Sum("amount_cents"))["s"]
+    assert campaign.backers_count == counted.count() == THREADS - len(sold_out)
+    matched = PledgeMatch.objects.filter(pledge__campaign=campaign).aggregate(s=Sum("amount_cents"))["s"]
+    assert campaign.matched_cents == matched == counted.aggregate(s=Sum("matched_cents"))["s"]
+    assert Partner.objects.get(campaign=campaign).matched_cents == matched <= 100_000
+    assert all(p.matched_cents <= min(p.amount_cents, 1500) for p in counted)
+    assert matched == 100_000  # the pledges asked for far more: the total cap is used exactly, not passed
+    tier = RewardTier.objects.get(pk=tier.pk)
+    assert tier.claimed == Pledge.objects.filter(reward=tier).count() <= 25
+    assert sold_out, "the race should have tried to oversell the reward"
+    assert campaign.raised_cents == campaign.pledged_cents + matched
