@@ -220,6 +220,7 @@ def pages(ctx: BenchContext) -> list[Page]:
 
 
 def explain(ctx: BenchContext):
+    from civic.places.geo import distance_km
     from volunteering.models import Mission
 
     city = _paris(ctx)
@@ -236,8 +237,8 @@ def explain(ctx: BenchContext):
         ),
         (
             "map-feed",
-            Mission.objects.search().in_bbox(
-                city.lat - 0.05, city.lng - 0.08, city.lat + 0.05, city.lng + 0.08
-            )[:500],
+            Mission.objects.search()
+            .nearest(city.lat, city.lng, distance_km(city.lat, city.lng, city.lat + 0.05, city.lng + 0.08))
+            .values("pk", "title", "latitude", "longitude", "next_slot_at", "places_left")[:500],
         ),
     ]

@@ -7,10 +7,11 @@ from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
-from civic.core.discovery import DiscoveryItem, DiscoveryQuery
+from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery
 from civic.core.search import search_query
-from volunteering.models import Mission
+from volunteering.models import ACTIVE_STATUSES, Mission, Participation, ParticipationStatus
 
 TRIGRAM_THRESHOLD = 0.3
 
@@ -21,12 +22,14 @@ def _availability(query: DiscoveryQuery) -> tuple[str, ...]:
     return ()
 
 
-def _base(query: DiscoveryQuery):
+def _base(query: DiscoveryQuery, availability=()):
+    qs = Mission.objects.published()
+    if query.city_id:
+        qs = qs.filter(city_id=query.city_id)
     qs = (
-        Mission.objects.published()
-        .for_themes(query.theme_ids)
+        qs.for_themes(query.theme_ids)
         .with_next_slot(
-            availability=_availability(query),
+            availability=availability or _availability(query),
             date_from=query.starts_after.date() if query.starts_after else None,
             date_to=query.starts_before.date() if query.starts_before else None,
             only_matching=True,
@@ -36,7 +39,7 @@ def _base(query: DiscoveryQuery):
     return qs
 
 
-def _item(mission: Mission, rank: float = 0.0) -> DiscoveryItem:
+def _item(mission: Mission, rank: float = 0.0, reason: str = "") -> DiscoveryItem:
     url = reverse("volunteering:mission_detail", args=[mission.pk])
     return DiscoveryItem(
         kind="mission",
@@ -53,12 +56,14 @@ def _item(mission: Mission, rank: float = 0.0) -> DiscoveryItem:
         action_label=_("Join"),
         action_url=url + (f"#slot-{mission.next_slot_id}" if mission.next_slot_id else ""),
         rank=float(rank),
+        reason=reason,
         extra={"places_left": mission.places_left, "organization_id": mission.organization_id},
     )
 
 
 class MissionProvider:
-    """Three queries per call (missions, their cities, their themes), whatever ``limit`` is."""
+    """At most four queries per call (missions, their cities, their themes, and the member's or
+    followed members' participations where relevant), whatever ``limit`` is."""
 
     def near(self, query: DiscoveryQuery) -> list[DiscoveryItem]:
         qs = _base(query)
@@ -87,3 +92,76 @@ class MissionProvider:
             .order_by("-rank", "-similarity", "pk")
         )
         return [_item(m, m.rank + m.similarity) for m in qs[: query.limit]]
+
+    def featured(self, *, limit: int) -> list[DiscoveryItem]:
+        """The newest published missions that still have an upcoming slot."""
+        return [_item(m) for m in _base(DiscoveryQuery()).order_by("-pk")[:limit]]
+
+    def for_member(self, member, *, query: DiscoveryQuery) -> list[DiscoveryItem]:
+        """Missions near the member on their interests, with a slot when they are free, that they do
+        not take part in yet; nearest first."""
+        interests = {t.pk: t.name for t in member.interests.all()}
+        lat, lng = query.lat, query.lng
+        if lat is None and member.has_point:
+            lat, lng = member.latitude, member.longitude
+        if not interests or lat is None:
+            return []
+        taken = Participation.objects.filter(member=member, status__in=ACTIVE_STATUSES).values(
+            "slot__mission_id"
+        )
+        qs = (
+            _base(
+                DiscoveryQuery(theme_ids=tuple(interests), city_id=query.city_id), tuple(member.availability)
+            )
+            .exclude(pk__in=taken)
+            .nearest(lat, lng, query.km)
+        )
+        items = []
+        for mission in qs[: query.limit]:
+            theme = next((interests[t.pk] for t in mission.themes.all() if t.pk in interests), "")
+            items.append(_item(mission, reason=_("Matches your interest in %(theme)s") % {"theme": theme}))
+        return items
+
+    def activity(self, member_ids, *, limit: int) -> list[ActivityItem]:
+        """Followed members who joined a published mission, newest first."""
+        joined = list(
+            Participation.objects.filter(
+                member_id__in=list(member_ids),
+                status__in=(ParticipationStatus.CONFIRMED, ParticipationStatus.ATTENDED),
+                slot__mission__status="published",
+            )
+            .select_related("member")
+            .annotate(mission_id=F("slot__mission_id"))
+            .order_by("-created_at")[:limit]
+        )
+        missions = {
+            m.pk: m
+            for m in Mission.objects.filter(pk__in={p.mission_id for p in joined})
+            .with_next_slot()
+            .prefetch_related("city", "themes")
+        }
+        return [
+            ActivityItem(
+                actor_id=p.member_id,
+                actor_name=p.member.public_name,
+                verb=pgettext("activity", "joined"),
+                item=_item(missions[p.mission_id]),
+                at=p.created_at,
+            )
+            for p in joined
+            if p.mission_id in missions
+        ]
+
+    def digest(self, member, *, since) -> list[DiscoveryItem]:
+        """Missions published in the member's city since ``since`` that still have an upcoming slot."""
+        if not member.home_city_id:
+            return []
+        qs = _base(DiscoveryQuery(city_id=member.home_city_id)).filter(published_at__gte=since)
+        return [_item(m) for m in qs.order_by("-published_at", "-pk")[:10]]
+
+    def features(self, *, city_id=None, bbox=None, limit: int = 1000) -> list[DiscoveryItem]:
+        """Located published missions with an upcoming slot, for the open-data GeoJSON feeds."""
+        qs = _base(DiscoveryQuery(city_id=city_id)).filter(latitude__isnull=False)
+        if bbox:
+            qs = qs.in_bbox(*bbox)
+        return [_item(m) for m in qs.order_by("-pk")[:limit]]

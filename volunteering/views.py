@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civic.organizations.models import Organization
+from civic.places.geo import distance_km
 from civic.places.geocoding import geocode
 from civic.places.geojson import bad_request, feature_collection, geojson_response, parse_bbox
 from volunteering import services
@@ -29,6 +30,7 @@ from volunteering.models import (
 from volunteering.rules import may_cancel, may_manage_mission, why_not_joinable
 
 PAGE_SIZE = 20
+MAP_LIMIT = 500
 FILTER_PARAMS = (
     "where",
     "lat",
@@ -136,20 +138,29 @@ def geojson(request: HttpRequest) -> HttpResponse:
         bbox = parse_bbox(request)
     except ValueError as error:
         return bad_request(str(error))
-    form, missions, _origin, _prefilled = _search(request)
+    form, missions, origin, _prefilled = _search(request)
     if not form.is_valid():
         return bad_request(" ".join(str(e) for errors in form.errors.values() for e in errors))
     if bbox:
         south, west, north, east = bbox
-        # Nearest to the centre of the visible area first, so that a crowded view shows its middle.
-        missions = missions.in_bbox(*bbox).nearest_first((south + north) / 2, (west + east) / 2)
-    rows = missions.values("pk", "title", "latitude", "longitude", "next_slot_at", "places_left")[:500]
+        if west <= east and origin is None:
+            # The circle around the visible area, nearest to its centre first (a crowded view shows its
+            # middle): the GiST index reads only MAP_LIMIT rows. Markers just outside the box are harmless.
+            lat, lng = (south + north) / 2, (west + east) / 2
+            missions = missions.nearest(lat, lng, distance_km(lat, lng, north, east))
+        else:
+            missions = missions.in_bbox(*bbox)
+    rows = missions.values("pk", "title", "latitude", "longitude", "next_slot_at", "places_left")[:MAP_LIMIT]
+
+    # Resolved and translated once, not once per marker (up to MAP_LIMIT of them).
+    url_prefix = reverse("volunteering:index")
+    places_left = _("%(n)s places left")
 
     def properties(row):
         return {
             "title": row["title"],
-            "url": reverse("volunteering:mission_detail", args=[row["pk"]]),
-            "subtitle": _("%(n)s places left") % {"n": max(row["places_left"] or 0, 0)},
+            "url": f"{url_prefix}{row['pk']}/",
+            "subtitle": places_left % {"n": max(row["places_left"] or 0, 0)},
         }
 
     return geojson_response(feature_collection(rows, properties))

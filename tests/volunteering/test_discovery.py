@@ -76,3 +76,71 @@ def test_provider_query_count_does_not_grow_with_missions(org_a, theme, n, djang
         providers()["mission"].search("compost", query=DiscoveryQuery(limit=50))
 
     assert len(items) == n
+
+
+def test_for_member_suggests_missions_on_interests_when_free_not_joined_yet(compost, alice, theme):
+    mission, slot = compost
+    other = MissionFactory(organization=mission.organization, lat=48.86, lng=2.35, themes=[theme])
+    SlotFactory(mission=other, starts_at=slot.starts_at)
+    from civic.places.geo import point
+    from tests.volunteering.factories import ParticipationFactory
+
+    alice.point = point(48.8566, 2.3522)
+    alice.save()
+    alice.interests.set([theme])
+    ParticipationFactory(slot=slot, member=alice)
+
+    items = providers()["mission"].for_member(alice, query=DiscoveryQuery(km=10))
+
+    assert [i.pk for i in items] == [other.pk]
+    assert theme.name in items[0].reason
+
+
+def test_activity_shows_followed_members_who_joined(compost, alice, bob):
+    mission, slot = compost
+    from tests.volunteering.factories import ParticipationFactory
+
+    ParticipationFactory(slot=slot, member=bob)
+
+    activity = providers()["mission"].activity([bob.pk], limit=10)
+
+    assert [(a.actor_name, a.item.pk) for a in activity] == [("Bob", mission.pk)]
+    assert providers()["mission"].activity([alice.pk], limit=10) == []
+
+
+def test_digest_and_features_give_published_missions_of_the_city(compost, alice, city):
+    mission, _slot = compost
+    mission.published_at = timezone.now()
+    mission.save()
+    alice.home_city = city
+    alice.save()
+
+    digest = providers()["mission"].digest(alice, since=timezone.now() - timedelta(days=7))
+    features = providers()["mission"].features(city_id=city.pk, bbox=(48.8, 2.3, 48.9, 2.4))
+
+    assert [i.pk for i in digest] == [mission.pk]
+    assert [i.pk for i in features] == [mission.pk]
+    assert providers()["mission"].featured(limit=5)[0].pk == mission.pk
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_activity_and_suggestions_query_count_does_not_grow(
+    alice, bob, org_a, theme, n, django_assert_max_num_queries
+):
+    from civic.places.geo import point
+    from tests.volunteering.factories import ParticipationFactory
+
+    for i in range(n):
+        slot = SlotFactory(mission=MissionFactory(organization=org_a, themes=[theme], title_fr=f"M{i}"))
+        ParticipationFactory(slot=slot, member=bob)
+        SlotFactory(mission=MissionFactory(organization=org_a, themes=[theme], title_fr=f"N{i}"))
+    alice.point = point(48.8566, 2.3522)
+    alice.save()
+    alice.interests.set([theme])
+
+    with django_assert_max_num_queries(4):
+        activity = providers()["mission"].activity([bob.pk], limit=50)
+    with django_assert_max_num_queries(5):
+        suggestions = providers()["mission"].for_member(alice, query=DiscoveryQuery(km=10, limit=100))
+
+    assert len(activity) == n and len(suggestions) == 2 * n
