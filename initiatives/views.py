@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, Q, TextField, Value
@@ -204,9 +205,22 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         ).first()
         context["replication_form"] = ReplicationForm(initial={"city": user.home_city_id})
         context["contact_form"] = ContactForm()
+    if initiative.is_published:
+        context["event_reports"] = _event_reports(initiative, context["absolute_url"])
     if context["may_edit"] or context["is_editor"]:
         context["history"] = _labelled(history_for(initiative)[:20])
     return render(request, "initiatives/initiative_detail.html", context)
+
+
+def _event_reports(initiative: Initiative, absolute_url: str) -> list:
+    """Reports of events linked to this initiative, through the events app's public service when
+    it is installed (two queries: reports with their events, then photos)."""
+    try:
+        from events.services import reports_for_link
+    except ImportError:
+        return []
+    content_type = ContentType.objects.get_for_model(Initiative)
+    return list(reports_for_link(url=absolute_url, content_type_id=content_type.pk, object_id=initiative.pk))
 
 
 @login_required
