@@ -109,9 +109,7 @@ def test_digest_and_open_data_features():
 
     from django.utils import timezone
 
-    from tests.factories import MemberFactory
-
-    from tests.factories import CityFactory
+    from tests.factories import CityFactory, MemberFactory
 
     member = MemberFactory()
     paris = CityFactory(slug="paris")
