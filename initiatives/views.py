@@ -78,7 +78,7 @@ def _query_string(request: HttpRequest) -> str:
 
 def index(request: HttpRequest) -> HttpResponse:
     """The catalogue: filters, a card grid (paginated) and a map fed by ``feed``."""
-    form = _filter_form(request)
+    form = _filter_form(request).load_options()
     queryset = form.filtered(Initiative.objects.published()).for_card()
     page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = _query_string(request)
@@ -108,7 +108,8 @@ def feed(request: HttpRequest) -> HttpResponse:
     except ValueError as exc:
         return bad_request(str(exc))
     if bbox:
-        queryset = queryset.in_bbox(*bbox)
+        # Any 500 markers of the visible box: sorting every row in a metropolis' box is not worth it.
+        queryset = queryset.in_bbox(*bbox).order_by()
     base = reverse("initiatives:index")
     rows = queryset.values(
         "pk", "latitude", "longitude", title_shown=_in_language("title"), city_name=_in_language("city__name")
