@@ -21,6 +21,8 @@ VAR_DIR = Path(os.environ.get("CIVIC_VAR_DIR", BASE_DIR / "var"))
 EXTENSIONS = ("cube", "earthdistance", "pg_trgm", "unaccent")
 
 _pg_handles: dict[str, object] = {}
+# Redis servers this process started (so that it stops only those, never one another process uses).
+_redis_started: set[str] = set()
 
 
 def postgres_url(instance: str = "dev", database: str = "civic") -> str:
@@ -92,6 +94,7 @@ def redis_url(instance: str = "dev") -> str:
         ],
         check=True,
     )
+    _redis_started.add(instance)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         if _redis_answers(url):
@@ -118,6 +121,12 @@ def stop_redis(instance: str = "dev") -> None:
             redis.Redis.from_url(url).shutdown(nosave=True)
         except redis.exceptions.ConnectionError:
             pass  # shutdown closes the connection under our feet: that is success
+
+
+def stop_redis_if_started_here(instance: str) -> None:
+    if instance in _redis_started:
+        stop_redis(instance)
+        _redis_started.discard(instance)
 
 
 def wipe(instance: str) -> None:

@@ -184,8 +184,14 @@ class PledgeForm(forms.Form):
     def _reward_label(tier) -> str:
         from crowdfunding.services import format_money
 
-        left = "" if tier.remaining is None else " · " + str(_("%(n)s left") % {"n": tier.remaining})
-        return f"{tier.title} ({_('from')} {format_money(tier.min_amount_cents)}){left}"
+        label = _("%(title)s (from %(amount)s)") % {
+            "title": tier.title,
+            "amount": format_money(tier.min_amount_cents),
+        }
+        if tier.remaining is not None:
+            left = _("%(n)s left") % {"n": tier.remaining}
+            label = f"{label} · {left}"
+        return label
 
 
 class TimeOfferForm(forms.Form):

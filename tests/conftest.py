@@ -24,11 +24,10 @@ from tests.factories import (
 
 @pytest.fixture(autouse=True, scope="session")
 def _embedded_servers():
-    """Settings started the embedded servers (unless DATABASE_URL/REDIS_URL are set); stop Redis at the
-    end of the session (PostgreSQL stops by itself when its last client process exits)."""
+    """Settings started the embedded servers (unless DATABASE_URL/REDIS_URL are set). At the end, stop
+    Redis if this session started it (PostgreSQL stops by itself when its last client process exits)."""
     yield
-    if not os.environ.get("REDIS_URL"):
-        embedded.stop_redis(os.environ.get("CIVIC_INSTANCE", "test"))
+    embedded.stop_redis_if_started_here(os.environ.get("CIVIC_INSTANCE", "test"))
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -87,3 +87,45 @@ def test_200_concurrent_pledges_keep_totals_exact_with_match_funding_and_never_o
     assert tier.claimed == Pledge.objects.filter(reward=tier).count() <= 25
     assert sold_out, "the race should have tried to oversell the reward"
     assert campaign.raised_cents == campaign.pledged_cents + matched
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_time_offers_never_exceed_the_people_wanted_and_double_clicks_count_once():
+    from django.utils import timezone
+
+    from crowdfunding.models import TimeNeed, TimeOffer
+    from crowdfunding.services import time_need_add, time_offer_create
+
+    holder = MemberFactory(email="holder2@example.org")
+    campaign = open_campaign(ProjectFactory(holder_member=holder), by=holder)
+    need = time_need_add(
+        campaign=campaign, by=holder, role="Benches", people_wanted=5, day=timezone.localdate()
+    )
+    members = [MemberFactory(email=f"helper{i}@example.org") for i in range(15)]
+    # Every member clicks twice at the same time.
+    attempts = [m for m in members for _ in range(2)]
+    start = threading.Barrier(len(attempts))
+    unexpected = []
+
+    def offer(member):
+        start.wait()
+        try:
+            time_offer_create(need=need, member=member)
+        except Exception as exc:
+            codes = {getattr(exc, "code", None)}
+            if not codes & {"full", "duplicate"}:
+                unexpected.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=offer, args=(m,)) for m in attempts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert unexpected == []
+    need = TimeNeed.objects.get(pk=need.pk)
+    offers = TimeOffer.objects.filter(need=need)
+    assert need.offers_count == offers.count() == 5
+    assert offers.values("member").distinct().count() == 5

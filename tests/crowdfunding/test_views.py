@@ -447,3 +447,10 @@ def test_a_meeting_time_is_read_in_the_project_city_time_zone(client, alice, bob
     meeting = MeetingProposal.objects.get()
     assert meeting.starts_at.astimezone(manila.timezone).hour == 18
     assert meeting.starts_at.utctimetuple().tm_hour == 10  # Manila is UTC+8
+
+
+def test_the_pledge_form_lists_rewards_with_what_is_left_in_the_reader_language(client, campaign, alice, bob):
+    reward_add(campaign=campaign, by=alice, title="Mug", min_amount_cents=1500, quantity=3)
+    _login(client, bob)
+    body = client.get(f"/fr/projects/campaigns/{campaign.pk}/pledge/").content.decode()
+    assert "Mug (à partir de 15\u00a0€) · 3 restantes" in body

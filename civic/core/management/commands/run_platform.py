@@ -65,6 +65,5 @@ class Command(BaseCommand):
                     child.wait(timeout=15)
                 except subprocess.TimeoutExpired:
                     child.kill()
-            if "REDIS_URL" not in os.environ:
-                embedded.stop_redis("dev")
+            embedded.stop_redis_if_started_here(os.environ.get("CIVIC_INSTANCE", "dev"))
             self.stdout.write("Stopped. Data stays under var/; run `make run` again to continue.")
