@@ -333,6 +333,7 @@ def seed(stdout=None) -> None:
     from civic.organizations.models import Organization
     from civic.places.geo import point
     from civic.places.models import City
+    from participation import services
     from participation.models import (
         Answer,
         AnswerRevision,
@@ -476,6 +477,7 @@ def seed(stdout=None) -> None:
             ),
             search_vector=search_vector(("title", "A"), ("text", "B")),
         )
+        services.stats_rebuild(city=city)
         threshold = CitySpace.objects.get(city=city).support_threshold
         city_proposals.filter(threshold_reached_at__isnull=True, supports_count__gte=threshold).update(
             threshold_reached_at=now

@@ -100,14 +100,17 @@ class ProposalQuerySet(GeoQuerySet):
 
     def for_list(self):
         """Everything a list item shows, in the same query."""
-        return self.select_related("theme", "neighbourhood", "author", "city").defer("text", "search_vector")
+        return self.select_related("theme", "neighbourhood").defer("text", "search_vector")
 
     def sorted_by(self, key: str):
+        """Order for the space page; "answered" keeps only answered proposals, latest answer first.
+        Each order matches a partial index on (city, …, -id), so a page reads 20 index entries."""
+        if key == "answered":
+            return self.filter(answered_at__isnull=False).order_by("-answered_at", "-id")
         orders = {
             "supported": ["-supports_count", "-created_at", "-id"],
             "newest": ["-created_at", "-id"],
             "discussed": ["-comments_count", "-created_at", "-id"],
-            "answered": [models.F("answered_at").desc(nulls_last=True), "-id"],
         }
         return self.order_by(*orders.get(key, orders["supported"]))
 
@@ -115,8 +118,23 @@ class ProposalQuerySet(GeoQuerySet):
         """Over the threshold (once reached, it stays in the queue) and not answered yet."""
         return self.filter(threshold_reached_at__isnull=False, answered_at__isnull=True, is_hidden=False)
 
-    def needing_review(self):
-        return self.filter(is_hidden=True, review_pending=True)
+    def moderation_queue(self, city, limit: int = 50):
+        """Proposals of ``city`` awaiting review or with open reports, most urgent first.
+
+        Three indexed queries whatever the size of the city: the ids of open reports and of
+        proposals awaiting review (both small sets), then those proposals with their report count.
+        """
+        flagged = Flag.objects.filter(resolved_at__isnull=True, proposal__city=city).values_list(
+            "proposal_id", flat=True
+        )[:limit]
+        pending = self.filter(city=city, review_pending=True).values_list("pk", flat=True)[:limit]
+        return (
+            self.filter(pk__in={*flagged, *pending})
+            .annotate(open_flags=models.Count("flags", filter=Q(flags__resolved_at__isnull=True)))
+            .select_related("author")
+            .defer("text", "search_vector")
+            .order_by("-review_pending", "-open_flags", "-id")
+        )
 
     def search(self, text: str):
         from django.contrib.postgres.search import SearchRank, TrigramWordSimilarity
@@ -213,20 +231,22 @@ class Proposal(ModeratedMixin, GeoPointModel):
             earth_index("participation_proposal_geo"),
             models.Index(fields=["latitude", "longitude"], name="participation_proposal_ll"),
             models.Index(
-                fields=["city", "-supports_count", "-created_at"],
+                fields=["city", "-supports_count", "-created_at", "-id"],
                 condition=Q(is_hidden=False),
                 name="participation_prop_supported",
             ),
             models.Index(
-                fields=["city", "-created_at"], condition=Q(is_hidden=False), name="participation_prop_newest"
+                fields=["city", "-created_at", "-id"],
+                condition=Q(is_hidden=False),
+                name="participation_prop_newest",
             ),
             models.Index(
-                fields=["city", "-comments_count", "-created_at"],
+                fields=["city", "-comments_count", "-created_at", "-id"],
                 condition=Q(is_hidden=False),
                 name="participation_prop_discussed",
             ),
             models.Index(
-                fields=["city", "-answered_at"],
+                fields=["city", "-answered_at", "-id"],
                 condition=Q(is_hidden=False, answered_at__isnull=False),
                 name="participation_prop_answered",
             ),
@@ -234,6 +254,17 @@ class Proposal(ModeratedMixin, GeoPointModel):
                 fields=["city", "threshold_reached_at"],
                 condition=Q(answered_at__isnull=True, threshold_reached_at__isnull=False),
                 name="participation_prop_queue",
+            ),
+            models.Index(fields=["city"], condition=Q(review_pending=True), name="participation_prop_review"),
+            models.Index(
+                fields=["-supports_count", "-id"],
+                condition=Q(is_hidden=False, status__in=["open", "under_study"]),
+                name="participation_prop_featured",
+            ),
+            models.Index(
+                fields=["city", "-moderated_at"],
+                condition=Q(is_hidden=True),
+                name="participation_prop_hidden",
             ),
             GinIndex(fields=["search_vector"], name="participation_prop_search"),
             GinIndex(OpClass("title", name="gin_trgm_ops"), name="participation_prop_trgm"),
@@ -283,6 +314,19 @@ class CommentQuerySet(models.QuerySet):
     def visible(self):
         return self.filter(is_hidden=False, is_deleted=False)
 
+    def moderation_queue(self, city, limit: int = 50):
+        """Comments of ``city`` awaiting review or with open reports (three indexed queries)."""
+        flagged = Flag.objects.filter(resolved_at__isnull=True, comment__proposal__city=city).values_list(
+            "comment_id", flat=True
+        )[:limit]
+        pending = self.filter(proposal__city=city, review_pending=True).values_list("pk", flat=True)[:limit]
+        return (
+            self.filter(pk__in={*flagged, *pending})
+            .annotate(open_flags=models.Count("flags", filter=Q(flags__resolved_at__isnull=True)))
+            .select_related("author", "proposal")
+            .order_by("-review_pending", "-open_flags", "-id")
+        )
+
 
 class Comment(ModeratedMixin, models.Model):
     """A comment; replies are one level deep (a reply's parent is always a top-level comment)."""
@@ -325,7 +369,12 @@ class Comment(ModeratedMixin, models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["proposal", "created_at"], name="participation_comment_prop")]
+        indexes = [
+            models.Index(fields=["proposal", "created_at"], name="participation_comment_prop"),
+            models.Index(
+                fields=["proposal"], condition=Q(review_pending=True), name="participation_comment_review"
+            ),
+        ]
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
 
@@ -448,6 +497,16 @@ class Flag(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        indexes = [
+            models.Index(
+                fields=["proposal"],
+                condition=Q(resolved_at__isnull=True),
+                name="participation_flag_open_prop",
+            ),
+            models.Index(
+                fields=["comment"], condition=Q(resolved_at__isnull=True), name="participation_flag_open_comm"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(
@@ -533,3 +592,39 @@ class CallResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} → {self.call_id}"
+
+
+class CityParticipant(models.Model):
+    """Who took part in a city's space (published, supported or commented), once per member: the
+    dashboard's "participants" figure is a count of this table, not a DISTINCT over millions of supports."""
+
+    city = models.ForeignKey("places.City", on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["city", "member"], name="participation_participant_once")
+        ]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+
+    def __str__(self) -> str:
+        return f"{self.member_id} @ {self.city_id}"
+
+
+class SupportDay(models.Model):
+    """Supports given per city and (UTC) day, kept exact by the support services: the dashboard's
+    monthly series reads a few hundred of these rows instead of millions of supports."""
+
+    city = models.ForeignKey("places.City", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["city", "day"], name="participation_support_day_once")]
+        verbose_name = _("supports of a day")
+        verbose_name_plural = _("supports per day")
+
+    def __str__(self) -> str:
+        return f"{self.city_id} {self.day}: {self.count}"

@@ -12,7 +12,7 @@ import datetime
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +28,7 @@ from participation.models import (
     AnswerRevision,
     CallForParticipation,
     CallResponse,
+    CityParticipant,
     CitySpace,
     Comment,
     Flag,
@@ -35,6 +36,7 @@ from participation.models import (
     Proposal,
     ProposalFollow,
     Support,
+    SupportDay,
 )
 
 AUTO_HIDE_REASON = "auto"
@@ -84,6 +86,51 @@ def _count_rate(kind: str, member) -> None:
                 cache.add(key, 1, timeout=window)
 
     transaction.on_commit(incr)
+
+
+# --- Dashboard counters -----------------------------------------------------------------------
+
+
+def _participant(city_id: int, member_id: int) -> None:
+    CityParticipant.objects.bulk_create(
+        [CityParticipant(city_id=city_id, member_id=member_id)], ignore_conflicts=True
+    )
+
+
+def _count_support_day(city_id: int, day: datetime.date, delta: int) -> None:
+    # INSERT … ON CONFLICT DO UPDATE: the first support of a day may be given twice at once.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO participation_supportday (city_id, day, count) VALUES (%s, %s, %s) "
+            "ON CONFLICT (city_id, day) DO UPDATE SET count = participation_supportday.count + EXCLUDED.count",
+            [city_id, day, delta],
+        )
+
+
+@transaction.atomic
+def stats_rebuild(*, city) -> None:
+    """Recompute a city's participants and supports per day from the rows (demo and bench data
+    are written without the services)."""
+    CityParticipant.objects.filter(city=city).delete()
+    SupportDay.objects.filter(city=city).delete()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO participation_cityparticipant (city_id, member_id, created_at) "
+            "SELECT %s, m, now() FROM ("
+            " SELECT author_id AS m FROM participation_proposal WHERE city_id = %s AND author_id IS NOT NULL"
+            " UNION SELECT s.member_id FROM participation_support s"
+            "  JOIN participation_proposal p ON p.id = s.proposal_id WHERE p.city_id = %s"
+            " UNION SELECT c.author_id FROM participation_comment c"
+            "  JOIN participation_proposal p ON p.id = c.proposal_id WHERE p.city_id = %s AND c.author_id IS NOT NULL"
+            ") AS people",
+            [city.pk, city.pk, city.pk, city.pk],
+        )
+        cursor.execute(
+            "INSERT INTO participation_supportday (city_id, day, count) "
+            "SELECT %s, (s.created_at AT TIME ZONE 'UTC')::date, COUNT(*) FROM participation_support s"
+            " JOIN participation_proposal p ON p.id = s.proposal_id WHERE p.city_id = %s GROUP BY 2",
+            [city.pk, city.pk],
+        )
 
 
 # --- Spaces and neighbourhoods -----------------------------------------------------------------
@@ -185,6 +232,7 @@ def proposal_create(
     proposal.save()
     _refresh_search_vector(proposal.pk)
     ProposalFollow.objects.get_or_create(proposal=proposal, member=author)
+    _participant(city.pk, author.pk)
     log_action("participation.proposal.created", target=proposal, actor=author)
     _count_rate("proposal", author)
     return proposal
@@ -212,10 +260,12 @@ def proposal_support(*, proposal: Proposal, member) -> bool:
         )
     try:
         with transaction.atomic():
-            Support.objects.create(proposal=proposal, member=member)
+            support = Support.objects.create(proposal=proposal, member=member)
     except IntegrityError:
         return False
     Proposal.objects.filter(pk=proposal.pk).update(supports_count=F("supports_count") + 1)
+    _count_support_day(proposal.city_id, _utc_day(support.created_at), 1)
+    _participant(proposal.city_id, member.pk)
     threshold = _threshold_of(proposal)
     crossed = Proposal.objects.filter(
         pk=proposal.pk, threshold_reached_at__isnull=True, supports_count__gte=max(threshold, 1)
@@ -230,10 +280,20 @@ def proposal_support(*, proposal: Proposal, member) -> bool:
 
 @transaction.atomic
 def support_withdraw(*, proposal: Proposal, member) -> bool:
-    deleted, _detail = Support.objects.filter(proposal=proposal, member=member).delete()
+    support = Support.objects.select_for_update().filter(proposal=proposal, member=member).first()
+    if support is None:
+        return False
+    deleted, _detail = Support.objects.filter(pk=support.pk).delete()
     if deleted:
         Proposal.objects.filter(pk=proposal.pk).update(supports_count=F("supports_count") - 1)
+        SupportDay.objects.filter(city_id=proposal.city_id, day=_utc_day(support.created_at)).update(
+            count=F("count") - 1
+        )
     return bool(deleted)
+
+
+def _utc_day(moment) -> datetime.date:
+    return moment.astimezone(datetime.UTC).date()
 
 
 def proposal_follow(*, proposal: Proposal, member) -> None:
@@ -270,6 +330,7 @@ def comment_create(*, proposal: Proposal, author, text: str, parent: Comment | N
     comment.save()
     Proposal.objects.filter(pk=proposal.pk).update(comments_count=F("comments_count") + 1)
     ProposalFollow.objects.get_or_create(proposal=proposal, member=author)
+    _participant(proposal.city_id, author.pk)
     log_action("participation.comment.created", target=comment, actor=author)
     _count_rate("comment", author)
     from participation.tasks import notify_new_comment

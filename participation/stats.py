@@ -11,7 +11,7 @@ from django.db.models import Aggregate, Count, DurationField, F, Q, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
-from participation.models import Comment, Proposal, Support
+from participation.models import CityParticipant, Proposal, Support, SupportDay
 
 STATS_TTL = 60
 TOPICS_DAYS = 30
@@ -78,7 +78,7 @@ def topics_that_matter(city, *, themes, neighbourhoods, limit: int = 5) -> dict:
 
 
 def key_figures(city) -> dict:
-    """Proposals, supports, participants, answered share, median days to answer (3 queries)."""
+    """Proposals, supports, participants, answered share, median days to answer (2 queries)."""
 
     def compute():
         figures = Proposal.objects.filter(city=city).aggregate(
@@ -87,10 +87,7 @@ def key_figures(city) -> dict:
             answered=Count("id", filter=Q(answered_at__isnull=False)),
             median=Median(F("answered_at") - F("created_at"), filter=Q(answered_at__isnull=False)),
         )
-        authors = Proposal.objects.filter(city=city, author__isnull=False).values("author_id")
-        supporters = Support.objects.filter(proposal__city=city).values("member_id")
-        commenters = Comment.objects.filter(proposal__city=city, author__isnull=False).values("author_id")
-        participants = authors.union(supporters, commenters).count()
+        participants = CityParticipant.objects.filter(city=city).count()
         median = figures["median"]
         return {
             "proposals": figures["proposals"],
@@ -128,10 +125,10 @@ def charts(city, *, themes, neighbourhoods) -> dict:
             .values_list("month", "n")
         )
         supports = dict(
-            Support.objects.filter(proposal__city=city, created_at__date__gte=start)
-            .annotate(month=TruncMonth("created_at"))
+            SupportDay.objects.filter(city=city, day__gte=start)
+            .annotate(month=TruncMonth("day"))
             .values_list("month")
-            .annotate(n=Count("id"))
+            .annotate(n=Sum("count"))
             .values_list("month", "n")
         )
         by_theme = list(
@@ -153,7 +150,7 @@ def charts(city, *, themes, neighbourhoods) -> dict:
             cursor = (cursor + datetime.timedelta(days=32)).replace(day=1)
 
         def month_count(data, month):
-            return sum(n for m, n in data.items() if m.date() == month)
+            return sum(n for m, n in data.items() if (m.date() if hasattr(m, "date") else m) == month)
 
         return {
             "months": [

@@ -10,10 +10,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST
@@ -40,7 +41,6 @@ from participation.models import (
     CallResponse,
     CitySpace,
     Comment,
-    Flag,
     Neighbourhood,
     Proposal,
     ProposalFollow,
@@ -48,6 +48,16 @@ from participation.models import (
 )
 
 PAGE_SIZE = 20
+COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    """Counts at most ``COUNT_CAP`` rows (``SELECT COUNT(*) FROM (… LIMIT 1001)``): in a space of
+    100,000 proposals an exact count costs more than the page itself; beyond, the page says "1,000+"."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: COUNT_CAP + 1].count()
 
 
 def _space(city_slug: str) -> CitySpace:
@@ -105,7 +115,7 @@ def space_detail(request: HttpRequest, city_slug: str) -> HttpResponse:
     neighbourhoods = list(Neighbourhood.objects.filter(city=city))
     form = SpaceFilterForm(request.GET or None, city=city, themes=themes, neighbourhoods=neighbourhoods)
     proposals = form.filter(Proposal.objects.visible().of_city(city).for_list())
-    page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
     supported = set()
     if request.user.is_authenticated:
         supported = set(
@@ -125,6 +135,9 @@ def space_detail(request: HttpRequest, city_slug: str) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query.urlencode(),
+            "count_capped": page.paginator.count > COUNT_CAP,
+            "space_url": reverse("participation:space", args=[city.slug]),
+            "count_cap": COUNT_CAP,
             "supported": supported,
             "topics": stats.topics_that_matter(city, themes=themes, neighbourhoods=neighbourhoods),
             "calls": CallForParticipation.objects.open().filter(city=city).select_related("organization")[:5],
@@ -460,7 +473,6 @@ def dashboard(request: HttpRequest, city_slug: str) -> HttpResponse:
     city = space.city
     themes = list(Theme.objects.all())
     neighbourhoods = list(Neighbourhood.objects.filter(city=city))
-    open_flags = Count("flags", filter=Q(flags__resolved_at__isnull=True))
     queue = (
         Proposal.objects.of_city(city)
         .awaiting_answer()
@@ -468,30 +480,10 @@ def dashboard(request: HttpRequest, city_slug: str) -> HttpResponse:
         .defer("text", "search_vector")
         .order_by("threshold_reached_at", "id")[:50]
     )
-    flagged_proposals = (
-        Proposal.objects.of_city(city)
-        .filter(
-            Q(review_pending=True)
-            | Exists(Flag.objects.filter(proposal=OuterRef("pk"), resolved_at__isnull=True))
-        )
-        .annotate(open_flags=open_flags)
-        .select_related("author")
-        .defer("text", "search_vector")
-        .order_by("-review_pending", "-open_flags", "-id")[:50]
-    )
-    flagged_comments = (
-        Comment.objects.filter(proposal__city=city)
-        .filter(
-            Q(review_pending=True)
-            | Exists(Flag.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True))
-        )
-        .annotate(open_flags=open_flags)
-        .select_related("author", "proposal")
-        .order_by("-review_pending", "-open_flags", "-id")[:50]
-    )
     hidden = (
         Proposal.objects.of_city(city)
         .filter(is_hidden=True, review_pending=False)
+        .defer("text", "search_vector")
         .order_by("-moderated_at")[:20]
     )
     return render(
@@ -503,8 +495,8 @@ def dashboard(request: HttpRequest, city_slug: str) -> HttpResponse:
             "figures": stats.key_figures(city),
             "charts": stats.charts(city, themes=themes, neighbourhoods=neighbourhoods),
             "queue": queue,
-            "flagged_proposals": flagged_proposals,
-            "flagged_comments": flagged_comments,
+            "flagged_proposals": Proposal.objects.moderation_queue(city),
+            "flagged_comments": Comment.objects.moderation_queue(city),
             "hidden": hidden,
             "can_answer": rules.can_answer(request.user, city),
             "moderation_form": ModerationForm(),

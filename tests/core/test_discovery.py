@@ -88,11 +88,17 @@ class OrgProvider:
 
 @pytest.fixture
 def providers():
+    """Only these two kinds during the test; the apps' real providers come back afterwards."""
+    saved = discovery.providers()
+    for kind in saved:
+        discovery.unregister(kind)
     discovery.register("mission", OrgProvider("mission", "association"))
     discovery.register("event", OrgProvider("event", "collective"))
     yield
-    discovery.unregister("mission")
-    discovery.unregister("event")
+    for kind in discovery.providers():
+        discovery.unregister(kind)
+    for kind, provider in saved.items():
+        discovery.register(kind, provider)
 
 
 def _org(name, km, kind="association", city=None):

@@ -364,3 +364,27 @@ def test_closed_call_refuses_answers(space, bob):
     call = CallFactory(city=space.city, ends_on=timezone.localdate() - datetime.timedelta(days=1))
     with pytest.raises(ValidationError):
         services.call_respond(call=call, member=bob)
+
+
+def test_dashboard_figures_follow_supports_and_withdrawals(proposal, bob, charlie, theme):
+    from participation import stats
+
+    services.proposal_support(proposal=proposal, member=bob)
+    services.proposal_support(proposal=proposal, member=charlie)
+    services.support_withdraw(proposal=proposal, member=bob)
+    services.comment_create(proposal=proposal, author=charlie, text="Yes")
+
+    figures = stats.key_figures(proposal.city)
+    assert figures["proposals"] == 1 and figures["supports"] == 1
+    assert figures["participants"] == 3  # Alice published, Bob supported (then withdrew), Charlie
+    charts = stats.charts(proposal.city, themes=[theme], neighbourhoods=[])
+    assert charts["months"][-1]["proposals"] == 1 and charts["months"][-1]["supports"] == 1
+
+    services.stats_rebuild(city=proposal.city)  # recomputing from the rows gives the same figures
+    cache_key = f"participation:figures:{proposal.city.pk}"
+    from django.core.cache import cache
+
+    cache.delete(cache_key)
+    cache.delete(f"participation:charts:{proposal.city.pk}")
+    assert stats.key_figures(proposal.city)["participants"] == 2  # only current rows: Alice and Charlie
+    assert stats.charts(proposal.city, themes=[theme], neighbourhoods=[])["months"][-1]["supports"] == 1
