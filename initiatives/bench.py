@@ -158,7 +158,11 @@ def explain(ctx: BenchContext):
     published = Initiative.objects.published()
     return [
         ("newest", published.order_by("-published_at", "-pk")[:12]),
-        ("search", published.search("jardin", ranked=True).order_by("-rank", "-published_at", "-pk")[:12]),
+        ("search", published.search("jardin").order_by("-published_at", "-pk")[:12]),
+        (
+            "search-best-match",
+            published.search("jardin", ranked=True).order_by("-rank", "-published_at", "-pk")[:12],
+        ),
         ("typo", published.search("compst").order_by("-published_at", "-pk")[:12]),
-        ("near", published.near(city.lat, city.lng, 10)[:12]),
+        ("near", published.near(city.lat, city.lng, 10).nearest_first(city.lat, city.lng)[:12]),
     ]

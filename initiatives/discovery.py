@@ -1,60 +1,152 @@
-"""The catalogue's provider for civic.core.discovery (kind "initiative", action "Read").
-
-Each call is one query for the rows plus one for their themes, whatever ``limit`` is.
-"""
+"""The "initiative" provider for the home page, search, suggestions, follow feed, digest and open
+data (civic.core.discovery). Action "Read". Every method costs a fixed number of queries (the rows,
+then their themes; plus one for the typo corrections in ``search``), whatever ``limit`` is."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from django.db.models import Prefetch
 from django.utils.translation import gettext
 
-from civic.core.discovery import DiscoveryItem, DiscoveryQuery
-from initiatives.models import Initiative
+from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery
+from civic.core.models import Theme
+from initiatives.models import Initiative, ReplicationIntent, Status
+
+
+def _item(initiative: Initiative, reason: str = "") -> DiscoveryItem:
+    url = initiative.get_absolute_url()
+    return DiscoveryItem(
+        kind="initiative",
+        pk=initiative.pk,
+        title=initiative.title,
+        url=url,
+        summary=(initiative.summary or "")[:200],
+        latitude=initiative.latitude,
+        longitude=initiative.longitude,
+        distance_m=getattr(initiative, "distance_m", None),
+        when=initiative.published_at,
+        city_name=initiative.city.name,
+        theme_ids=tuple(t.pk for t in initiative.themes.all()),
+        action_label=gettext("Read"),
+        action_url=url,
+        rank=float(getattr(initiative, "rank", 0.0) or 0.0),
+        reason=reason,
+        extra={"replication_count": initiative.replication_count, "featured": initiative.featured},
+    )
+
+
+def _with_relations(qs):
+    return qs.select_related("city").prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by()))
 
 
 class InitiativeProvider:
     kind = "initiative"
 
     def _base(self, query: DiscoveryQuery):
-        qs = Initiative.objects.published().select_related("city").prefetch_related("themes")
+        qs = Initiative.objects.published()
         if query.theme_ids:
             qs = qs.filter(themes__in=query.theme_ids).distinct()
-        return qs
-
-    def _item(self, initiative: Initiative) -> DiscoveryItem:
-        url = initiative.get_absolute_url()
-        return DiscoveryItem(
-            kind=self.kind,
-            pk=initiative.pk,
-            title=initiative.title,
-            url=url,
-            summary=initiative.summary,
-            latitude=initiative.latitude,
-            longitude=initiative.longitude,
-            distance_m=getattr(initiative, "distance_m", None),
-            when=initiative.published_at,
-            city_name=initiative.city.name,
-            theme_ids=tuple(t.pk for t in initiative.themes.all()),
-            action_label=gettext("Read"),
-            action_url=url,
-            rank=float(getattr(initiative, "rank", 0.0) or 0.0),
-            extra={"replication_count": initiative.replication_count, "featured": initiative.featured},
-        )
+        if query.city_id:
+            qs = qs.filter(city_id=query.city_id)
+        return _with_relations(qs)
 
     def near(self, query: DiscoveryQuery) -> list[DiscoveryItem]:
         qs = self._base(query)
-        if query.lat is not None and query.lng is not None:
+        if query.has_point:
             qs = qs.near(query.lat, query.lng, query.km)
             if query.theme_ids:  # distinct() needs the ordering column selected: re-order here
                 qs = qs.order_by("distance_m", "pk")
         else:
             qs = qs.order_by("-featured", "-published_at", "-pk")
-        return [self._item(i) for i in qs[: query.limit]]
+        return [_item(i) for i in qs[: query.limit]]
 
     def search(self, text: str, *, query: DiscoveryQuery) -> list[DiscoveryItem]:
         if not (text or "").strip():
             return []
         qs = self._base(query).search(text, ranked=True)
-        if query.lat is not None and query.lng is not None:
+        if query.has_point:
             qs = qs.near(query.lat, query.lng, query.km)
         qs = qs.order_by("-rank", "-published_at", "-pk")
-        return [self._item(i) for i in qs[: query.limit]]
+        return [_item(i) for i in qs[: query.limit]]
+
+    def featured(self, *, limit: int) -> list[DiscoveryItem]:
+        """Initiatives the editors featured, newest first (the home page shows them)."""
+        qs = _with_relations(Initiative.objects.published().filter(featured=True))
+        return [_item(i) for i in qs.order_by("-published_at", "-pk")[:limit]]
+
+    def for_member(self, member, *, query: DiscoveryQuery) -> list[DiscoveryItem]:
+        """Initiatives on the member's interests, near them, that they neither follow nor replicate."""
+        interests = {t.pk: t.name for t in member.interests.all()}
+        if not interests:
+            return []
+        qs = (
+            self._base(DiscoveryQuery(theme_ids=tuple(interests), city_id=query.city_id))
+            .exclude(follows__member=member)
+            .exclude(replications__member=member)
+            .exclude(spotter=member)
+        )
+        lat, lng = (query.lat, query.lng) if query.has_point else (member.latitude, member.longitude)
+        if lat is not None and lng is not None:
+            qs = qs.near(lat, lng, query.km).order_by("distance_m", "pk")
+        else:
+            qs = qs.order_by("-published_at", "-pk")
+        items = []
+        for initiative in qs[: query.limit]:
+            names = [interests[t.pk] for t in initiative.themes.all() if t.pk in interests]
+            reason = gettext("Matches your interest in %(theme)s") % {"theme": names[0]} if names else ""
+            items.append(_item(initiative, reason=reason))
+        return items
+
+    def activity(self, member_ids, *, limit: int) -> list[ActivityItem]:
+        """Followed members who spotted a published initiative or want to start one in their city."""
+        ids = list(member_ids)
+        spotted = _with_relations(
+            Initiative.objects.published().filter(spotter_id__in=ids).select_related("spotter")
+        ).order_by("-published_at")[:limit]
+        wishes = (
+            ReplicationIntent.objects.filter(member_id__in=ids, initiative__status=Status.PUBLISHED)
+            .select_related("member", "initiative", "initiative__city")
+            .prefetch_related(Prefetch("initiative__themes", queryset=Theme.objects.order_by()))
+            .order_by("-created_at")[:limit]
+        )
+        items = [
+            ActivityItem(
+                actor_id=i.spotter_id,
+                actor_name=i.spotter.public_name,
+                verb=gettext("spotted"),
+                item=_item(i),
+                at=i.published_at,
+            )
+            for i in spotted
+        ]
+        items += [
+            ActivityItem(
+                actor_id=w.member_id,
+                actor_name=w.member.public_name,
+                verb=gettext("wants to start in their city"),
+                item=_item(w.initiative),
+                at=w.created_at,
+            )
+            for w in wishes
+        ]
+        items.sort(key=lambda a: a.at, reverse=True)
+        return items[:limit]
+
+    def digest(self, member, *, since: datetime) -> list[DiscoveryItem]:
+        """Initiatives published since ``since`` on the member's interests (near them if they have a point)."""
+        theme_ids = tuple(member.interests.values_list("pk", flat=True))
+        qs = self._base(DiscoveryQuery(theme_ids=theme_ids)).filter(published_at__gte=since)
+        if member.latitude is not None and member.longitude is not None:
+            qs = qs.near(member.latitude, member.longitude, 50).order_by("distance_m", "pk")
+        else:
+            qs = qs.order_by("-published_at", "-pk")
+        return [_item(i) for i in qs[:10]]
+
+    def features(self, *, city_id=None, bbox=None, limit: int = 1000) -> list[DiscoveryItem]:
+        qs = Initiative.objects.published().filter(latitude__isnull=False)
+        if city_id:
+            qs = qs.filter(city_id=city_id)
+        if bbox:
+            qs = qs.in_bbox(*bbox)
+        return [_item(i) for i in _with_relations(qs).order_by("-published_at", "-pk")[:limit]]

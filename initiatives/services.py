@@ -324,3 +324,12 @@ def member_erase(member) -> None:
         follow_delete(initiative=follow.initiative, member=member)
     ContactMessage.objects.filter(sender=member).delete()
     ReplicationIntent.objects.filter(member=member).update(message="")
+
+
+def follower_ids(initiative_ids) -> list[int]:
+    """Members who follow any of ``initiative_ids`` (for other apps, e.g. NCZ Day announcements)."""
+    return list(
+        InitiativeFollow.objects.filter(initiative_id__in=list(initiative_ids), member__is_active=True)
+        .values_list("member_id", flat=True)
+        .distinct()
+    )

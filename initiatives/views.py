@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, Q, TextField, Value
@@ -77,7 +78,7 @@ def _query_string(request: HttpRequest) -> str:
 
 def index(request: HttpRequest) -> HttpResponse:
     """The catalogue: filters, a card grid (paginated) and a map fed by ``feed``."""
-    form = _filter_form(request)
+    form = _filter_form(request).load_options()
     queryset = form.filtered(Initiative.objects.published()).for_card()
     page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = _query_string(request)
@@ -107,7 +108,8 @@ def feed(request: HttpRequest) -> HttpResponse:
     except ValueError as exc:
         return bad_request(str(exc))
     if bbox:
-        queryset = queryset.in_bbox(*bbox)
+        # Any 500 markers of the visible box: sorting every row in a metropolis' box is not worth it.
+        queryset = queryset.in_bbox(*bbox).order_by()
     base = reverse("initiatives:index")
     rows = queryset.values(
         "pk", "latitude", "longitude", title_shown=_in_language("title"), city_name=_in_language("city__name")
@@ -204,9 +206,22 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         ).first()
         context["replication_form"] = ReplicationForm(initial={"city": user.home_city_id})
         context["contact_form"] = ContactForm()
+    if initiative.is_published:
+        context["event_reports"] = _event_reports(initiative, context["absolute_url"])
     if context["may_edit"] or context["is_editor"]:
         context["history"] = _labelled(history_for(initiative)[:20])
     return render(request, "initiatives/initiative_detail.html", context)
+
+
+def _event_reports(initiative: Initiative, absolute_url: str) -> list:
+    """Reports of events linked to this initiative, through the events app's public service when
+    it is installed (two queries: reports with their events, then photos)."""
+    try:
+        from events.services import reports_for_link
+    except ImportError:
+        return []
+    content_type = ContentType.objects.get_for_model(Initiative)
+    return list(reports_for_link(url=absolute_url, content_type_id=content_type.pk, object_id=initiative.pk))
 
 
 @login_required

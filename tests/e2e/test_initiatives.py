@@ -76,8 +76,9 @@ def test_spotter_submits_editor_publishes_visitor_finds_it_in_another_language(
     # A visitor reading in Spanish finds it with an English word and opens it.
     ctx, page = new_page()
     page.goto("/es/initiatives/")
-    page.get_by_label("Buscar", exact=True).fill("beehive")
-    page.get_by_role("button", name="Buscar", exact=True).click()
+    main = page.get_by_role("main")
+    main.get_by_label("Buscar", exact=True).fill("beehive")
+    main.get_by_role("button", name="Buscar", exact=True).click()
     page.get_by_role("link", name="Rooftop beehives of the Croix-Rousse").click()
     assert page.get_by_role("note").is_visible()  # shown in another language
     assert page.locator("iframe").count() == 0

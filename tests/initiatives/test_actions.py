@@ -223,3 +223,23 @@ def test_fallback_text_carries_its_language_for_screen_readers(client):
     html = client.get(f"/es/initiatives/{initiative.pk}/").content.decode()
 
     assert '<h1 lang="en">Tool library</h1>' in html
+
+
+def test_detail_shows_reports_of_events_linked_to_the_initiative(client):
+    from django.contrib.contenttypes.models import ContentType
+
+    from events.models import EventReport
+    from tests.events.factories import EventFactory
+
+    initiative = InitiativeFactory(title_fr="Repair café")
+    event = EventFactory(
+        title_fr="Grande réparation",
+        link_content_type=ContentType.objects.get_for_model(Initiative),
+        link_object_id=initiative.pk,
+    )
+    EventReport.objects.create(event=event, people_count=42, text="Nous avons réparé **30 vélos**.")
+
+    html = client.get(f"/fr/initiatives/{initiative.pk}/").content.decode()
+
+    assert "Grande réparation" in html
+    assert "<strong>30 vélos</strong>" in html

@@ -54,3 +54,82 @@ def test_provider_query_count_is_fixed(django_assert_max_num_queries, rows):
     assert len(items) == rows
     with django_assert_max_num_queries(3):  # + the typo corrections
         provider.search("initiative", query=DiscoveryQuery(theme_ids=(theme.pk,), limit=50))
+
+
+def test_featured_lists_only_featured_published_initiatives():
+    featured = InitiativeFactory(featured=True)
+    InitiativeFactory(featured=False)
+    DraftFactory(featured=True)
+
+    assert [i.pk for i in providers()["initiative"].featured(limit=6)] == [featured.pk]
+
+
+def test_suggestions_match_interests_and_skip_what_the_member_follows():
+    from initiatives import services
+    from tests.factories import MemberFactory
+
+    compost, art = ThemeFactory(slug="compost", name_en="Compost"), ThemeFactory(slug="art")
+    member = MemberFactory(language="en")
+    member.interests.set([compost])
+    suggested = InitiativeFactory(themes=[compost])
+    followed = InitiativeFactory(themes=[compost])
+    InitiativeFactory(themes=[art])
+    services.follow_create(initiative=followed, member=member)
+
+    with translation.override("en"):
+        items = providers()["initiative"].for_member(member, query=DiscoveryQuery(limit=10))
+
+    assert [i.pk for i in items] == [suggested.pk]
+    assert items[0].reason == "Matches your interest in Compost"
+
+
+def test_activity_shows_spotting_and_wishes_of_followed_members():
+    from initiatives import services
+    from tests.factories import CityFactory, MemberFactory
+    from tests.initiatives.factories import SpotterFactory
+
+    sam = SpotterFactory(display_name="Sam")
+    spotted = InitiativeFactory(spotter=sam)
+    other = InitiativeFactory()
+    services.replication_create(initiative=other, member=sam, city=CityFactory())
+    DraftFactory(spotter=sam)  # never shown
+    stranger = MemberFactory()
+    InitiativeFactory(spotter=stranger)
+
+    with translation.override("en"):
+        items = providers()["initiative"].activity([sam.pk], limit=10)
+
+    assert sorted((a.item.pk, a.verb) for a in items) == sorted(
+        [(spotted.pk, "spotted"), (other.pk, "wants to start in their city")]
+    )
+
+
+def test_digest_and_open_data_features():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import CityFactory, MemberFactory
+
+    member = MemberFactory()
+    paris = CityFactory(slug="paris")
+    fresh = InitiativeFactory(city=paris)
+    InitiativeFactory(city=paris, published_at=timezone.now() - timedelta(days=30))
+    provider = providers()["initiative"]
+
+    assert [i.pk for i in provider.digest(member, since=timezone.now() - timedelta(days=7))] == [fresh.pk]
+    assert len(provider.features(city_id=fresh.city_id, limit=100)) == 2
+    assert provider.features(bbox=(-23.0, -44.0, -22.0, -43.0), limit=100) == []
+
+
+def test_follower_ids_for_other_apps():
+    from initiatives import services
+    from tests.factories import MemberFactory
+
+    a, b = InitiativeFactory(), InitiativeFactory()
+    alice, bob = MemberFactory(), MemberFactory()
+    services.follow_create(initiative=a, member=alice)
+    services.follow_create(initiative=b, member=alice)
+    services.follow_create(initiative=b, member=bob)
+
+    assert sorted(services.follower_ids([a.pk, b.pk])) == sorted([alice.pk, bob.pk])
