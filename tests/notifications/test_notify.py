@@ -41,14 +41,16 @@ def test_a_broker_outage_does_not_fail_the_request_and_the_sweep_sends_later(
     app.conf.task_always_eager = False
     old_url = app.conf.broker_url
     app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens there
-    app.close()  # drop pooled connections so the next send uses the URL above
+    # Drop pooled connections so the next send uses the URL above (what Celery does after a fork).
+    # Not app.close(): that also deregisters the app, so task modules imported later would not register.
+    app._after_fork()
     try:
         with django_capture_on_commit_callbacks(execute=True):
             notification = notify(alice, "accounts.followed", {"follower_name": "Bob"})
     finally:
-        app.conf.broker_url = old_url
-        app.close()
         app.conf.task_always_eager = True
+        app.conf.broker_url = old_url
+        app._after_fork()
 
     notification.refresh_from_db()
     assert notification.email_status == Notification.EmailStatus.PENDING

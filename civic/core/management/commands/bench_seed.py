@@ -280,6 +280,7 @@ class Command(BaseCommand):
                     rng.random() < 0.03,
                     rng.random() < 0.02,
                     False,
+                    rng.random() < 0.3,  # weekly digest
                 )
 
         ctx.copy(
@@ -308,6 +309,7 @@ class Command(BaseCommand):
                 "is_reporter",
                 "is_shaker",
                 "is_former",
+                "weekly_digest",
             ],
             member_rows(),
             total=n_members,
