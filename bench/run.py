@@ -82,7 +82,7 @@ def main() -> int:
     table = render(rows)
     print(table)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "latest.md").write_text(header(ctx) + table + "\n")
+    (RESULTS / "latest.md").write_text(header(ctx, args.requests, args.duration) + table + "\n")
     over = [r for r in rows if r["budget"] and r["p50"] > r["budget"]]
     print(f"\n{len(over)} page(s) over budget." if over else "\nEvery page is within its budget.")
     return 0
@@ -250,7 +250,7 @@ def render(rows) -> str:
     return "\n".join(lines)
 
 
-def header(ctx) -> str:
+def header(ctx, requests: int, duration: int) -> str:
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -268,7 +268,8 @@ def header(ctx) -> str:
     return (
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with `make bench` on {os.cpu_count()} cores ({cpu}), "
         f"Python {platform.python_version()}, PostgreSQL {pg}; {members:,} members, {len(ctx.cities)} bench cities. "
-        "gunicorn 2 workers × 2 threads, DEBUG off; wrk -t2 -c8 -d5s on the same machine.\n\n"
+        f"gunicorn 2 workers × 2 threads, DEBUG off; p50/p95 of {requests} sequential requests; "
+        f"wrk -t2 -c8 -d{duration}s on the same machine.\n\n"
     )
 
 
