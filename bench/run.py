@@ -56,6 +56,8 @@ def main() -> int:
         Page("floor: trivial template", "/bench/floor/", 0, "kernel"),
         Page("home", "/fr/", 150, "kernel"),
         Page("member profile", f"/fr/me/members/{ctx.member_ids[0]}/", 100, "kernel"),
+        Page("search everything 'jardin'", "/fr/search/?q=jardin", 150, "kernel"),
+        Page("search everything, typo 'compst'", "/fr/search/?q=compst", 150, "kernel"),
     ]
     explains = []
     for label in APPS:
