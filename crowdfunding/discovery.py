@@ -4,25 +4,38 @@ matching a search; the action is "Pledge" and ``when`` is the deadline. Two quer
 
 from __future__ import annotations
 
+from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from civic.core.discovery import DiscoveryItem, DiscoveryQuery
+from civic.core.search import best_first, search_query
 from crowdfunding.models import CampaignStatus, Project
+from crowdfunding.services import plain_text
 
 
 class ProjectProvider:
     kind = "project"
 
+    def _filtered(self, query: DiscoveryQuery):
+        """Public projects funding now that match the query's filters (no joins for display)."""
+        qs = Project.objects.public().filter(
+            current_campaign__status=CampaignStatus.OPEN,
+            current_campaign__deadline__gt=timezone.now(),
+        )
+        if query.theme_ids:
+            qs = qs.filter(themes__in=query.theme_ids).distinct()
+        if query.starts_after:
+            qs = qs.filter(current_campaign__deadline__gte=query.starts_after)
+        if query.starts_before:
+            qs = qs.filter(current_campaign__deadline__lte=query.starts_before)
+        return qs
+
     def _base(self, query: DiscoveryQuery):
-        qs = (
-            Project.objects.public()
-            .filter(
-                current_campaign__status=CampaignStatus.OPEN,
-                current_campaign__deadline__gt=timezone.now(),
-            )
+        return (
+            self._filtered(query)
             .select_related("city", "current_campaign")
             .prefetch_related("themes")
             .annotate(
@@ -36,13 +49,6 @@ class ProjectProvider:
                 )
             )
         )
-        if query.theme_ids:
-            qs = qs.filter(themes__in=query.theme_ids).distinct()
-        if query.starts_after:
-            qs = qs.filter(current_campaign__deadline__gte=query.starts_after)
-        if query.starts_before:
-            qs = qs.filter(current_campaign__deadline__lte=query.starts_before)
-        return qs
 
     def _item(self, project, *, rank: float = 0.0) -> DiscoveryItem:
         campaign = project.current_campaign
@@ -80,5 +86,16 @@ class ProjectProvider:
         return [self._item(p) for p in qs[: query.limit]]
 
     def search(self, text: str, *, query: DiscoveryQuery) -> list[DiscoveryItem]:
-        qs = self._base(query).search(text)
-        return [self._item(p, rank=float(p.rank or 0)) for p in qs[: query.limit]]
+        if not (text or "").strip():
+            return []
+        qs = best_first(
+            self._base(query),
+            search_query(text),
+            title_query=search_query(text, in_titles=True),
+            typo=Q(title_all__trigram_word_similar=plain_text(text)),
+            similarity=TrigramWordSimilarity(plain_text(text), "title_all"),
+            pool=self._filtered(query),
+        )
+        if query.has_point:  # equal relevance is then broken by distance
+            qs = qs.with_distance(query.lat, query.lng)
+        return [self._item(p, rank=float(p.rank + p.similarity)) for p in qs[: query.limit]]

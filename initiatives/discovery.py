@@ -11,7 +11,8 @@ from django.utils.translation import gettext
 
 from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery
 from civic.core.models import Theme
-from initiatives.models import Initiative, ReplicationIntent, Status
+from civic.core.search import best_first
+from initiatives.models import Initiative, ReplicationIntent, Status, search_queries
 
 
 def _item(initiative: Initiative, reason: str = "") -> DiscoveryItem:
@@ -64,10 +65,14 @@ class InitiativeProvider:
     def search(self, text: str, *, query: DiscoveryQuery) -> list[DiscoveryItem]:
         if not (text or "").strip():
             return []
-        qs = self._base(query).search(text, ranked=True)
+        queries = search_queries(text)
+        if queries is None:
+            return []
+        qs = self._base(query)
         if query.has_point:
             qs = qs.near(query.lat, query.lng, query.km)
-        qs = qs.order_by("-rank", "-published_at", "-pk")
+        # Corrections are already in the query: no separate typo pool.
+        qs = best_first(qs, queries[0], title_query=queries[1])
         return [_item(i) for i in qs[: query.limit]]
 
     def featured(self, *, limit: int) -> list[DiscoveryItem]:

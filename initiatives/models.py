@@ -48,6 +48,25 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
 
 
+def search_queries(text: str) -> tuple[SearchQuery, SearchQuery] | None:
+    """The full-text query for ``text`` (each word by prefix or one of its close spellings), and
+    the same query restricted to titles (weight ``A``); ``None`` when ``text`` has no word.
+    Costs one query for the corrections when a word has four letters or more."""
+    words = search_words(text)
+    if not words:
+        return None
+    corrections = SearchWord.corrections(words)
+
+    def raw(prefix: str, exact: str) -> SearchQuery:
+        terms = (
+            "(" + " | ".join([f"{word}{prefix}", *(f"{c}{exact}" for c in corrections.get(word, ()))]) + ")"
+            for word in words
+        )
+        return SearchQuery(" & ".join(terms), search_type="raw", config=SEARCH_CONFIG)
+
+    return raw(":*", ""), raw(":*A", ":A")
+
+
 class SearchWord(models.Model):
     """The lexicon of initiative title words (lower-case, accent-free), filled by the search
     trigger (migration 0003). Typos are corrected against it with pg_trgm similarity."""
@@ -159,17 +178,11 @@ class InitiativeQuerySet(GeoQuerySet):
         the corrections when ``text`` has words of four letters or more. With ``ranked``, annotates
         ``rank`` (it reads every match's vector: only for "best match" ordering).
         """
-        words = search_words(text)
-        if not words:
+        queries = search_queries(text)
+        if queries is None:
             return self
-        corrections = SearchWord.corrections(words)
-        query = SearchQuery(
-            " & ".join("(" + " | ".join([f"{word}:*", *corrections.get(word, ())]) + ")" for word in words),
-            search_type="raw",
-            config=SEARCH_CONFIG,
-        )
-        matches = self.filter(search_vector=query)
-        return matches.annotate(rank=SearchRank(F("search_vector"), query)) if ranked else matches
+        matches = self.filter(search_vector=queries[0])
+        return matches.annotate(rank=SearchRank(F("search_vector"), queries[0])) if ranked else matches
 
     def nearest_first(self, lat: float, lng: float):
         """Order by distance with the GiST index's nearest-neighbour scan (cube ``<->``): a page of

@@ -4,13 +4,15 @@ Each call is one query whatever ``limit`` is (the city is selected with the prop
 
 from __future__ import annotations
 
-from django.db.models import F, FloatField, Func, Value
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db.models import F, FloatField, Func, Q, Value
 from django.db.models.functions import Left
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery
+from civic.core.search import best_first, search_query
 from civic.places.geo import CubeContains, EarthBox, EarthDistance, LlToEarth
 from participation.models import Proposal, ProposalStatus, Support
 
@@ -91,7 +93,13 @@ class ProposalProvider:
     def search(self, text: str, *, query: DiscoveryQuery) -> list[DiscoveryItem]:
         if not (text or "").strip():
             return []
-        qs = self._filter(_base(), query).search(text)
+        qs = best_first(
+            self._filter(_base(), query),
+            search_query(text),
+            title_query=search_query(text, in_titles=True),
+            typo=Q(title__trigram_word_similar=text),
+            similarity=TrigramWordSimilarity(text, "title"),
+        )
         if query.lat is not None and query.lng is not None:
             qs = qs.with_distance(query.lat, query.lng)
         return [_item(p) for p in qs[: query.limit]]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.contrib.postgres.search import SearchRank, TrigramSimilarity
+from functools import reduce
+from operator import or_
+
+from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.urls import reverse
@@ -10,10 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery
-from civic.core.search import search_query
+from civic.core.search import best_first, search_query
 from volunteering.models import ACTIVE_STATUSES, Mission, Participation, ParticipationStatus
-
-TRIGRAM_THRESHOLD = 0.3
 
 
 def _availability(query: DiscoveryQuery) -> tuple[str, ...]:
@@ -77,19 +78,17 @@ class MissionProvider:
         text = (text or "").strip()
         if not text:
             return []
-        ts_query = search_query(text)
-        similarity = Greatest(
-            TrigramSimilarity("title_fr", text),
-            TrigramSimilarity("title_en", text),
-            TrigramSimilarity("title_es", text),
-        )
+        titles = ("title_fr", "title_en", "title_es")
         qs = _base(query)
         if query.lat is not None and query.lng is not None:
             qs = qs.with_distance(query.lat, query.lng)
-        qs = (
-            qs.annotate(rank=SearchRank(F("search_vector"), ts_query), similarity=similarity)
-            .filter(Q(search_vector=ts_query) | Q(similarity__gte=TRIGRAM_THRESHOLD))
-            .order_by("-rank", "-similarity", "pk")
+        qs = best_first(
+            qs,
+            search_query(text),
+            title_query=search_query(text, in_titles=True),
+            # "<%" (word similarity) on each title: served by the titles' trigram indexes.
+            typo=reduce(or_, (Q(**{f"{title}__trigram_word_similar": text}) for title in titles)),
+            similarity=Greatest(*(TrigramWordSimilarity(text, title) for title in titles)),
         )
         return [_item(m, m.rank + m.similarity) for m in qs[: query.limit]]
 

@@ -49,6 +49,27 @@ def test_search_finds_accents_and_typos_but_not_hidden(provider, space, theme, a
     assert provider.search("", query=DiscoveryQuery()) == []
 
 
+def test_search_ranks_an_old_title_match_above_newer_mentions_of_a_common_word(
+    provider, space, theme, alice, monkeypatch
+):
+    # Only the newest matches are ranked (3 here instead of 150); a title match still comes first
+    # however many newer proposals mention the word in their text.
+    monkeypatch.setattr("civic.core.search.SEARCH_CANDIDATES", 3)
+    services.proposal_create(
+        author=alice, city=space.city, title="Jardin partagé", text="Des légumes", theme=theme
+    )
+    for n in range(5):
+        services.proposal_create(
+            author=alice, city=space.city, title=f"Bancs {n}", text="Près du jardin public", theme=theme
+        )
+
+    titles = [i.title for i in provider.search("jardin", query=DiscoveryQuery(limit=10))]
+
+    assert titles[0] == "Jardin partagé"
+    # The three newest mentions are ranked; older mentions of such a common word are left out.
+    assert titles[1:] == ["Bancs 4", "Bancs 3", "Bancs 2"]
+
+
 @pytest.mark.parametrize("count", [3, 30])
 def test_provider_costs_one_query(provider, space, theme, django_assert_num_queries, count):
     ProposalFactory.create_batch(count, city=space.city, theme=theme)
