@@ -26,7 +26,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, DateField, F, Func, Q, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -106,6 +107,14 @@ class EventSeries(models.Model):
         return f"{self.get_frequency_display()} → {self.until}"
 
 
+class LocalDate(Func):
+    """``timezone(zone, instant)::date``: the wall-clock date of an instant in a named time zone."""
+
+    function = "timezone"
+    template = "(%(function)s(%(expressions)s))::date"
+    output_field = DateField()
+
+
 class EventQuerySet(GeoQuerySet):
     def published(self):
         return self.filter(is_published=True)
@@ -118,6 +127,22 @@ class EventQuerySet(GeoQuerySet):
 
     def between(self, start: datetime, end: datetime):
         return self.filter(starts_at__lt=end, ends_at__gte=start)
+
+    def first_per_local_day(self, per_day: int):
+        """At most ``per_day`` events per day, earliest first, each annotated with ``local_day``
+        (the date it starts on in its city's time zone) and ``day_total`` (how many events that
+        day has): one query, and a month grid that stays readable however busy a day is."""
+        day = LocalDate(F("city__timezone"), F("starts_at"))
+        in_day = {"partition_by": [day], "order_by": [F("starts_at").asc(), F("pk").asc()]}
+        return (
+            self.annotate(
+                local_day=day,
+                nth=Window(RowNumber(), **in_day),
+                day_total=Window(Count("pk"), partition_by=[day]),
+            )
+            .filter(nth__lte=per_day)
+            .order_by("starts_at", "pk")
+        )
 
     def for_list(self):
         """What a card shows: city, organisation, themes; a fixed number of queries for any count."""

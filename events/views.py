@@ -49,6 +49,8 @@ from events.models import (
 
 PAGE_SIZE = 20
 MAP_LIMIT = 1000
+# Events listed in a day of the month grid; a busier day links to the list of that day.
+CALENDAR_PER_DAY = 4
 FEED_LIMIT = 500
 
 
@@ -136,9 +138,10 @@ def event_calendar(request: HttpRequest) -> HttpResponse:
         datetime.combine(grid_end + timedelta(days=2), time.min, tzinfo=UTC),
     )
     form, qs, _near = _filtered(request, upcoming=False)
-    by_day = defaultdict(list)
-    for event in qs.between(*window).order_by("starts_at", "pk").select_related("city")[:MAP_LIMIT]:
-        by_day[event.local_start.date()].append(event)
+    by_day, more = defaultdict(list), {}
+    for event in qs.between(*window).select_related("city").first_per_local_day(CALENDAR_PER_DAY):
+        by_day[event.local_day].append(event)
+        more[event.local_day] = event.day_total - len(by_day[event.local_day])
     prev_month = (first - timedelta(days=1)).replace(day=1)
     next_month = (first + timedelta(days=32)).replace(day=1)
     params = request.GET.copy()
@@ -149,7 +152,10 @@ def event_calendar(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "month": first,
-            "weeks": [[(d, by_day.get(d, []), d.month == first.month) for d in week] for week in weeks],
+            "weeks": [
+                [(d, by_day.get(d, []), more.get(d, 0), d.month == first.month) for d in week]
+                for week in weeks
+            ],
             "prev_month": prev_month,
             "next_month": next_month,
             "query": params.urlencode(),

@@ -49,8 +49,49 @@ def test_calendar_costs_the_same_queries_for_3_and_30_events(client, django_asse
         response = client.get(f"/en/events/calendar/?month={month}")
 
     assert response.status_code == 200
+    # All on the same day: the first four are listed, the others counted behind a link.
     page = response.content.decode()
-    assert all(e.title in page for e in events)
+    assert all(e.title in page for e in events[:4])
+    assert n == 3 or f"{n - 4} more events this day" in page
+
+
+def test_a_busy_calendar_day_shows_the_first_events_and_links_to_the_rest(client):
+    city = CityFactory(slug="lyon-cal", timezone="Europe/Paris")
+    start = (timezone.now() + timedelta(days=40)).replace(hour=8, minute=0, second=0, microsecond=0)
+    events = [
+        EventFactory(
+            city=city,
+            title_en=f"Atelier {n}",
+            starts_at=start + timedelta(hours=n),
+            ends_at=start + timedelta(hours=n, minutes=30),
+        )
+        for n in range(6)
+    ]
+    day = events[0].local_start.date()
+
+    page = client.get(f"/en/events/calendar/?month={day:%Y-%m}").content.decode()
+
+    assert all(f"Atelier {n}" in page for n in range(4))
+    assert "Atelier 4" not in page and "Atelier 5" not in page
+    assert "2 more events this day" in page
+    assert f"start={day:%Y-%m-%d}&amp;end={day:%Y-%m-%d}" in page
+    listed = client.get(f"/en/events/?start={day:%Y-%m-%d}&end={day:%Y-%m-%d}").content.decode()
+    assert "Atelier 5" in listed
+
+
+def test_calendar_places_an_event_on_its_local_date(client):
+    # 23:30 UTC is already the next day in Tokyo.
+    tokyo = CityFactory(slug="tokyo-cal", timezone="Asia/Tokyo", lat=35.68, lng=139.69)
+    starts = (timezone.now() + timedelta(days=40)).replace(hour=23, minute=30, second=0, microsecond=0)
+    EventFactory(city=tokyo, title_en="Night market", starts_at=starts, ends_at=starts + timedelta(hours=2))
+    local_day = (starts + timedelta(hours=9)).date()
+
+    response = client.get(f"/en/events/calendar/?month={local_day:%Y-%m}")
+
+    day_cells = {
+        d: [e.title for e in day_events] for week in response.context["weeks"] for d, day_events, _, _ in week
+    }
+    assert day_cells[local_day] == ["Night market"]
 
 
 def test_list_filters_by_city_theme_kind_and_dates(client):
