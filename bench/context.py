@@ -42,6 +42,31 @@ WORDS = {
 }
 
 
+
+def _vocabulary(topical: list[str], size: int = 4000) -> tuple[list[str], list[float]]:
+    """A Zipf-like vocabulary: ``size`` pseudo-words from syllables, with the topical words spread
+    over ranks 10 to ~700, and cumulative weights 1/(rank + 2). Search plans depend on how common
+    words are: with only the 35 topical words, every word was in most rows, which no real
+    catalogue looks like (a common word like "jardin" is now in about a third of the descriptions
+    and one title in twenty; most words are rare)."""
+    syllables = "ba ce di fo gu la me ni po ru sa te vi zo ker tal mon dri pla vor".split()
+    pseudo = [a + b for a in syllables for b in syllables] + [
+        a + b + c for a in syllables for b in syllables for c in syllables
+    ]
+    random.Random(7).shuffle(pseudo)
+    words = pseudo[:size]
+    for i, word in enumerate(topical):
+        words.insert(10 + 20 * i, word)
+    cumulative, total = [], 0.0
+    for rank in range(1, len(words) + 1):
+        total += 1.0 / (rank + 2)
+        cumulative.append(total)
+    return words, cumulative
+
+
+VOCABULARY = {language: _vocabulary(words) for language, words in WORDS.items()}
+
+
 @dataclass(frozen=True)
 class CityRow:
     id: int
@@ -97,7 +122,8 @@ class BenchContext:
         return json.dumps({"type": "Point", "coordinates": [lng, lat]})
 
     def words(self, language: str, n: int) -> str:
-        return " ".join(self.rng.choices(WORDS[language], k=n))
+        words, cumulative = VOCABULARY[language]
+        return " ".join(self.rng.choices(words, cum_weights=cumulative, k=n))
 
     def title(self, language: str) -> str:
         return self.words(language, self.rng.randint(3, 6)).capitalize()

@@ -146,6 +146,10 @@ DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0 if TESTING else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("TEST", {})["NAME"] = env("DATABASE_TEST_NAME", default="test_civic")
+# Typos are corrected against title words with pg_trgm's "%" operator (civic.core.search); 0.25
+# instead of the default 0.3 lets a short typo reach a longer word ("compst" → "compostage").
+_options = DATABASES["default"].setdefault("OPTIONS", {})
+_options["options"] = (_options.get("options", "") + " -c pg_trgm.similarity_threshold=0.25").strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default=None) or embedded.redis_url(_instance)

@@ -4,16 +4,14 @@ matching a search; the action is "Pledge" and ``when`` is the deadline. Two quer
 
 from __future__ import annotations
 
-from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from civic.core.discovery import DiscoveryItem, DiscoveryQuery
-from civic.core.search import best_first, search_query
+from civic.core.search import best_first, search_queries
 from crowdfunding.models import CampaignStatus, Project
-from crowdfunding.services import plain_text
 
 
 class ProjectProvider:
@@ -86,16 +84,10 @@ class ProjectProvider:
         return [self._item(p) for p in qs[: query.limit]]
 
     def search(self, text: str, *, query: DiscoveryQuery) -> list[DiscoveryItem]:
-        if not (text or "").strip():
+        queries = search_queries(text)
+        if queries is None:
             return []
-        qs = best_first(
-            self._base(query),
-            search_query(text),
-            title_query=search_query(text, in_titles=True),
-            typo=Q(title_all__trigram_word_similar=plain_text(text)),
-            similarity=TrigramWordSimilarity(plain_text(text), "title_all"),
-            pool=self._filtered(query),
-        )
+        qs = best_first(self._base(query), queries, pool=self._filtered(query))
         if query.has_point:  # equal relevance is then broken by distance
             qs = qs.with_distance(query.lat, query.lng)
-        return [self._item(p, rank=float(p.rank + p.similarity)) for p in qs[: query.limit]]
+        return [self._item(p, rank=float(p.rank)) for p in qs[: query.limit]]

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery
-from civic.core.search import best_first, search_query
+from civic.core.search import best_first, search_queries
 from events.models import RSVP, Event
 
 
@@ -62,18 +60,13 @@ class EventProvider:
         return [_item(e) for e in qs[: query.limit]]
 
     def search(self, text: str, *, query: DiscoveryQuery) -> list[DiscoveryItem]:
-        if not (text or "").strip():
+        queries = search_queries(text)
+        if queries is None:
             return []
-        qs = best_first(
-            self._base(query),
-            search_query(text),
-            title_query=search_query(text, in_titles=True),
-            typo=Q(title_fr__trigram_word_similar=text),
-            similarity=TrigramWordSimilarity(text, "title_fr"),
-        )
+        qs = best_first(self._base(query), queries)
         if query.has_point:  # equal relevance is then broken by distance
             qs = qs.with_distance(query.lat, query.lng)
-        return [_item(e, e.rank + e.similarity) for e in qs[: query.limit]]
+        return [_item(e, e.rank) for e in qs[: query.limit]]
 
     def featured(self, *, limit: int) -> list[DiscoveryItem]:
         """The soonest NCZ Day editions and events."""

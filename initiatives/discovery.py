@@ -11,8 +11,8 @@ from django.utils.translation import gettext
 
 from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery
 from civic.core.models import Theme
-from civic.core.search import best_first
-from initiatives.models import Initiative, ReplicationIntent, Status, search_queries
+from civic.core.search import best_first, search_queries
+from initiatives.models import Initiative, ReplicationIntent, Status
 
 
 def _item(initiative: Initiative, reason: str = "") -> DiscoveryItem:
@@ -63,16 +63,13 @@ class InitiativeProvider:
         return [_item(i) for i in qs[: query.limit]]
 
     def search(self, text: str, *, query: DiscoveryQuery) -> list[DiscoveryItem]:
-        if not (text or "").strip():
-            return []
         queries = search_queries(text)
         if queries is None:
             return []
         qs = self._base(query)
         if query.has_point:
             qs = qs.near(query.lat, query.lng, query.km)
-        # Corrections are already in the query: no separate typo pool.
-        qs = best_first(qs, queries[0], title_query=queries[1])
+        qs = best_first(qs, queries)
         return [_item(i) for i in qs[: query.limit]]
 
     def featured(self, *, limit: int) -> list[DiscoveryItem]:

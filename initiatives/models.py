@@ -8,12 +8,11 @@ that matter are in ``initiatives.services``; who may do what is in ``initiatives
 from __future__ import annotations
 
 import re
-import unicodedata
 from urllib.parse import parse_qs, urlparse
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchRank, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, FloatField, Func, Prefetch, Q, Value
@@ -21,7 +20,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from civic.core.search import SEARCH_CONFIG
+from civic.core.search import search_queries
 from civic.places.geo import GeoPointModel, GeoQuerySet, LlToEarth, earth_index
 
 
@@ -34,74 +33,6 @@ class Status(models.TextChoices):
 
 
 EDITABLE_STATUSES = (Status.DRAFT, Status.SENT_BACK)
-
-
-def search_words(text: str) -> list[str]:
-    """Lower-case, accent-free words of ``text`` (letters and digits only), at most eight."""
-    cleaned = "".join(c if c.isalnum() else " " for c in fold(text))
-    return cleaned.split()[:8]
-
-
-def fold(text: str) -> str:
-    """Lower-case, accent-free text, as the search trigger stores words ("École" → "ecole")."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
-
-
-def search_queries(text: str) -> tuple[SearchQuery, SearchQuery] | None:
-    """The full-text query for ``text`` (each word by prefix or one of its close spellings), and
-    the same query restricted to titles (weight ``A``); ``None`` when ``text`` has no word.
-    Costs one query for the corrections when a word has four letters or more."""
-    words = search_words(text)
-    if not words:
-        return None
-    corrections = SearchWord.corrections(words)
-
-    def raw(prefix: str, exact: str) -> SearchQuery:
-        terms = (
-            "(" + " | ".join([f"{word}{prefix}", *(f"{c}{exact}" for c in corrections.get(word, ()))]) + ")"
-            for word in words
-        )
-        return SearchQuery(" & ".join(terms), search_type="raw", config=SEARCH_CONFIG)
-
-    return raw(":*", ""), raw(":*A", ":A")
-
-
-class SearchWord(models.Model):
-    """The lexicon of initiative title words (lower-case, accent-free), filled by the search
-    trigger (migration 0003). Typos are corrected against it with pg_trgm similarity."""
-
-    word = models.TextField(primary_key=True)
-
-    class Meta:
-        indexes = [GinIndex(OpClass("word", name="gin_trgm_ops"), name="initiatives_word_trgm")]
-
-    def __str__(self) -> str:
-        return self.word
-
-    @classmethod
-    def corrections(cls, words: list[str], per_word: int = 3) -> dict[str, list[str]]:
-        """Close spellings of each word of four letters or more (one query for all of them)."""
-        long_words = [w for w in words if len(w) >= 4]
-        if not long_words:
-            return {}
-        from django.db import connection
-
-        table = connection.ops.quote_name(cls._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"""SELECT q.w, s.word FROM unnest(%s::text[]) AS q(w)
-                CROSS JOIN LATERAL (
-                    SELECT word FROM {table} WHERE word %% q.w AND word <> q.w
-                    ORDER BY similarity(word, q.w) DESC, word LIMIT %s
-                ) AS s""",
-                [long_words, per_word],
-            )
-            found: dict[str, list[str]] = {}
-            for word, correction in cursor.fetchall():
-                if correction.isalnum():
-                    found.setdefault(word, []).append(correction)
-        return found
 
 
 class KnnDistance(Func):
@@ -172,8 +103,8 @@ class InitiativeQuerySet(GeoQuerySet):
         ("ecole jard" finds "École des jardins"), each word also matching its close spellings
         among title words ("compst" finds "compost").
 
-        Typos are corrected against ``SearchWord`` (the lexicon of title words, pg_trgm GIN index),
-        then everything is one full-text match on the GIN-indexed ``search_vector``: the cost
+        Typos are corrected against ``core.TitleWord`` (the title words of every kind, pg_trgm
+        GIN index), then everything is one full-text match on the GIN-indexed ``search_vector``: the cost
         depends on the lexicon and the matches, not on the size of the table. Costs one query for
         the corrections when ``text`` has words of four letters or more. With ``ranked``, annotates
         ``rank`` (it reads every match's vector: only for "best match" ordering).
@@ -200,8 +131,8 @@ class InitiativeQuerySet(GeoQuerySet):
 
 class Initiative(GeoPointModel, Reviewed):
     """A local initiative. ``title``/``summary``/``story`` are translated (fr/en/es, with fallback);
-    ``search_vector`` (and the ``SearchWord`` lexicon) are maintained by a database trigger
-    (migration 0002) from every language's fields, so admin edits and bulk inserts stay searchable."""
+    ``search_vector`` is maintained by a database trigger (migration 0002), and ``core.TitleWord``
+    from it (migration 0003) from every language's fields, so admin edits and bulk inserts stay searchable."""
 
     title = models.CharField(_("title"), max_length=160)
     summary = models.TextField(_("summary"), max_length=600, help_text=_("Two or three sentences."))

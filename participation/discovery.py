@@ -4,15 +4,14 @@ Each call is one query whatever ``limit`` is (the city is selected with the prop
 
 from __future__ import annotations
 
-from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db.models import F, FloatField, Func, Q, Value
+from django.db.models import F, FloatField, Func, Value
 from django.db.models.functions import Left
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery
-from civic.core.search import best_first, search_query
+from civic.core.search import best_first, search_queries
 from civic.places.geo import CubeContains, EarthBox, EarthDistance, LlToEarth
 from participation.models import Proposal, ProposalStatus, Support
 
@@ -93,13 +92,10 @@ class ProposalProvider:
     def search(self, text: str, *, query: DiscoveryQuery) -> list[DiscoveryItem]:
         if not (text or "").strip():
             return []
-        qs = best_first(
-            self._filter(_base(), query),
-            search_query(text),
-            title_query=search_query(text, in_titles=True),
-            typo=Q(title__trigram_word_similar=text),
-            similarity=TrigramWordSimilarity(text, "title"),
-        )
+        queries = search_queries(text)
+        if queries is None:
+            return []
+        qs = best_first(self._filter(_base(), query), queries)
         if query.lat is not None and query.lng is not None:
             qs = qs.with_distance(query.lat, query.lng)
         return [_item(p) for p in qs[: query.limit]]

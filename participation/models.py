@@ -137,19 +137,14 @@ class ProposalQuerySet(GeoQuerySet):
         )
 
     def search(self, text: str):
-        from django.contrib.postgres.search import SearchRank, TrigramWordSimilarity
+        """The best matches of ``text`` (any language, accents ignored, by prefix or a close
+        spelling of a title word), best first: ``civic.core.search.best_first()`` ranks the newest
+        title matches and the newest matches only, so a word found in half of a big city's
+        proposals costs no more than a rare one. Apply it after the other filters."""
+        from civic.core.search import best_first, search_queries
 
-        from civic.core.search import search_query
-
-        query = search_query(text)
-        return (
-            self.annotate(
-                rank=SearchRank(models.F("search_vector"), query),
-                similarity=TrigramWordSimilarity(text, "title"),
-            )
-            .filter(Q(search_vector=query) | Q(title__trigram_word_similar=text))
-            .order_by("-rank", "-similarity", "-id")
-        )
+        queries = search_queries(text)
+        return self if queries is None else best_first(self, queries)
 
 
 def proposal_photo_path(instance, filename):

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from functools import reduce
-from operator import or_
-
-from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db.models import F, Q
-from django.db.models.functions import Greatest
+from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery
-from civic.core.search import best_first, search_query
+from civic.core.search import best_first, search_queries
 from volunteering.models import ACTIVE_STATUSES, Mission, Participation, ParticipationStatus
 
 
@@ -78,19 +73,13 @@ class MissionProvider:
         text = (text or "").strip()
         if not text:
             return []
-        titles = ("title_fr", "title_en", "title_es")
-        qs = _base(query)
+        queries = search_queries(text)
+        if queries is None:
+            return []
+        qs = best_first(_base(query), queries)
         if query.lat is not None and query.lng is not None:
             qs = qs.with_distance(query.lat, query.lng)
-        qs = best_first(
-            qs,
-            search_query(text),
-            title_query=search_query(text, in_titles=True),
-            # "<%" (word similarity) on each title: served by the titles' trigram indexes.
-            typo=reduce(or_, (Q(**{f"{title}__trigram_word_similar": text}) for title in titles)),
-            similarity=Greatest(*(TrigramWordSimilarity(text, title) for title in titles)),
-        )
-        return [_item(m, m.rank + m.similarity) for m in qs[: query.limit]]
+        return [_item(m, m.rank) for m in qs[: query.limit]]
 
     def featured(self, *, limit: int) -> list[DiscoveryItem]:
         """The newest published missions that still have an upcoming slot."""

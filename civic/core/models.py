@@ -1,8 +1,10 @@
-"""Shared kernel models: themes (the interests every feature app tags with) and the audit log."""
+"""Shared kernel models: themes (the interests every feature app tags with), the audit log, and the
+vocabulary of titles that search corrects typos against."""
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -57,3 +59,21 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.content_type_id}:{self.object_id}"
+
+
+class TitleWord(models.Model):
+    """Every word (accent-free, lower-case, three letters or more) that has appeared in a title of
+    any searchable kind, the vocabulary typos are corrected against (``civic.core.search``).
+
+    Filled by a statement-level trigger on each searchable table (``title_words_trigger()``) from
+    the ``A``-weighted lexemes of its ``search_vector``, so admin edits, services and bulk inserts
+    all feed it. Words are never removed: a stale word only adds an alternative that matches nothing.
+    """
+
+    word = models.TextField(primary_key=True)
+
+    class Meta:
+        indexes = [GinIndex(OpClass("word", name="gin_trgm_ops"), name="core_titleword_trgm")]
+
+    def __str__(self) -> str:
+        return self.word

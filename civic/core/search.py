@@ -1,12 +1,18 @@
 """PostgreSQL full-text search helpers shared by the feature apps.
 
 Each searchable model keeps a stored ``search_vector`` (GIN-indexed) built from every language's
-fields, accent-free, with the ``simple`` configuration (no stemming: the same rules for fr, en, es).
-A query matches by full text first; a trigram similarity on the title catches typos ("compst").
+fields, accent-free, with the ``simple`` configuration (no stemming: the same rules for fr, en, es),
+titles weighted ``A``. A query matches each word by prefix ("jard" finds "jardins") or by one of
+its close spellings among title words ("compst" finds "compost"): typos are corrected against
+``core.TitleWord``, the vocabulary of every kind's titles (pg_trgm index), so the cost of a typo
+depends on the vocabulary, never on the number of rows.
 """
 
+import unicodedata
+
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db.models import F, FloatField, Func, Q, QuerySet, TextField, Value
+from django.db import connection, migrations
+from django.db.models import F, Func, QuerySet, TextField, Value
 from django.db.models.functions import Coalesce
 
 SEARCH_CONFIG = "simple"
@@ -28,16 +34,107 @@ def search_vector(*weighted_fields: tuple[str, str]) -> SearchVector:
     return vector
 
 
-def search_query(text: str, *, in_titles: bool = False) -> SearchQuery:
-    """A prefix-matching, accent-free query: "ecole jard" finds "école" and "jardins".
+def search_words(text: str) -> list[str]:
+    """Lower-case, accent-free words of ``text`` (letters and digits only), at most eight."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return "".join(c if c.isalnum() else " " for c in folded).split()[:8]
+
+
+def corrections(words: list[str], per_word: int = 3) -> dict[str, list[str]]:
+    """Close spellings among title words of each word of four letters or more (one query)."""
+    long_words = [w for w in words if len(w) >= 4]
+    if not long_words:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT q.w, s.word FROM unnest(%s::text[]) AS q(w)
+            CROSS JOIN LATERAL (
+                SELECT word FROM core_titleword WHERE word %% q.w AND word <> q.w
+                ORDER BY similarity(word, q.w) DESC, word LIMIT %s
+            ) AS s""",
+            [long_words, per_word],
+        )
+        found: dict[str, list[str]] = {}
+        for word, correction in cursor.fetchall():
+            if correction.isalnum():
+                found.setdefault(word, []).append(correction)
+    return found
+
+
+def search_query(
+    text: str, *, in_titles: bool = False, typos: dict[str, list[str]] | None = None
+) -> SearchQuery:
+    """An accent-free query matching every word by prefix ("ecole jard" finds "école" and
+    "jardins") or by the prefix of one of its ``typos`` corrections (see ``search_queries()``).
 
     ``in_titles`` keeps only the words weighted ``A`` (every app weights its titles ``A``)."""
-    words = [w for w in "".join(c if c.isalnum() else " " for c in (text or "")).split() if w]
+    words = search_words(text)
     if not words:
         return SearchQuery("", config=SEARCH_CONFIG)
-    label = ":*A" if in_titles else ":*"
-    raw = " & ".join(f"{w}{label}" for w in words)
+    prefix = ":*A" if in_titles else ":*"
+    typos = typos or {}
+    raw = " & ".join(
+        "(" + " | ".join([f"{w}{prefix}", *(f"{c}{prefix}" for c in typos.get(w, ()))]) + ")" for w in words
+    )
     return SearchQuery(Unaccent(Value(raw)), search_type="raw", config=SEARCH_CONFIG)
+
+
+def search_queries(text: str) -> tuple[SearchQuery, SearchQuery] | None:
+    """``(anywhere, in titles)`` queries for ``text`` with typos corrected, or ``None`` when the
+    text has no word. One query for the corrections when a word has four letters or more."""
+    words = search_words(text)
+    if not words:
+        return None
+    typos = corrections(words)
+    return search_query(text, typos=typos), search_query(text, in_titles=True, typos=typos)
+
+
+# The statement-level trigger function behind core.TitleWord: the title words (weight A) of the
+# rows a statement inserted, or whose vector an update changed. Sorted inserts, so that two
+# transactions adding the same new words wait for each other instead of deadlocking.
+COLLECT_TITLE_WORDS = """
+CREATE OR REPLACE FUNCTION public.civic_collect_title_words() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' THEN
+    INSERT INTO core_titleword (word)
+      SELECT DISTINCT w FROM new_rows n JOIN old_rows o ON o.id = n.id,
+        unnest(tsvector_to_array(ts_filter(n.search_vector, '{a}'))) AS w
+      WHERE n.search_vector IS DISTINCT FROM o.search_vector AND length(w) >= 3
+      ORDER BY w ON CONFLICT DO NOTHING;
+  ELSE
+    INSERT INTO core_titleword (word)
+      SELECT DISTINCT w FROM new_rows n, unnest(tsvector_to_array(ts_filter(n.search_vector, '{a}'))) AS w
+      WHERE length(w) >= 3
+      ORDER BY w ON CONFLICT DO NOTHING;
+  END IF;
+  RETURN NULL;
+END
+$$;
+"""
+
+
+def title_words_trigger(table: str) -> migrations.RunSQL:
+    """A migration operation: feed ``core.TitleWord`` from ``table``'s ``search_vector`` (titles
+    weighted ``A``, primary key ``id``) on every insert and update, and from its current rows."""
+    return migrations.RunSQL(
+        f"""
+        CREATE TRIGGER {table}_title_words_ins AFTER INSERT ON {table}
+          REFERENCING NEW TABLE AS new_rows
+          FOR EACH STATEMENT EXECUTE FUNCTION public.civic_collect_title_words();
+        CREATE TRIGGER {table}_title_words_upd AFTER UPDATE ON {table}
+          REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+          FOR EACH STATEMENT EXECUTE FUNCTION public.civic_collect_title_words();
+        INSERT INTO core_titleword (word)
+          SELECT DISTINCT w FROM {table}, unnest(tsvector_to_array(ts_filter(search_vector, '{{a}}'))) AS w
+          WHERE length(w) >= 3 ORDER BY w ON CONFLICT DO NOTHING;
+        """,
+        f"""
+        DROP TRIGGER IF EXISTS {table}_title_words_ins ON {table};
+        DROP TRIGGER IF EXISTS {table}_title_words_upd ON {table};
+        """,
+    )
 
 
 # How many of the newest matches each pool of best_first() keeps before ranking.
@@ -46,41 +143,29 @@ SEARCH_CANDIDATES = 150
 
 def best_first(
     qs: QuerySet,
-    query: SearchQuery,
+    queries: tuple[SearchQuery, SearchQuery],
     *,
-    title_query: SearchQuery | None = None,
-    typo: Q | None = None,
-    similarity=None,
     pool: QuerySet | None = None,
     cap: int | None = None,
 ) -> QuerySet:
-    """``qs`` restricted to the best matches of ``query``, annotated ``rank`` and ``similarity``,
-    best first, at a cost that does not grow with the number of matches.
+    """``qs`` restricted to the best matches of ``queries`` (``search_queries()``), annotated with
+    ``rank``, best first, at a cost that does not grow with the number of matches.
 
     Ranking reads every ranked row's vector: ranking all the matches of a common word costs
     about 0.5 s at 100,000 rows. So only candidates are ranked: the newest ``cap`` rows whose
-    title matches (``title_query``), the newest ``cap`` matches anywhere, and the newest ``cap``
-    rows the ``typo`` condition (a trigram test on titles) accepts. Each pool is its own
-    index-served query (the GIN index of the vector or of the title trigrams). What is left out
-    is older rows that match outside their title only, which rank below title matches anyway.
+    title matches and the newest ``cap`` rows matching anywhere, each pool one query on the GIN
+    index (or the primary key, newest first, for a common word). Left out are older rows that
+    match outside their title only, which rank below title matches anyway.
 
-    ``pool`` is ``qs`` with the same filters but without joins and annotations the pools do
-    not need (it defaults to ``qs``); ``similarity`` is the typo score that breaks ties.
+    ``pool`` is ``qs`` with the same filters but without the joins and annotations the pools do
+    not need (it defaults to ``qs``).
     """
+    anywhere, in_titles = queries
     cap = cap or SEARCH_CANDIDATES
-    pool = qs if pool is None else pool
-    pool = pool.order_by("-pk").values("pk")
-    pools = [pool.filter(search_vector=query)[:cap]]
-    if title_query is not None:
-        pools.append(pool.filter(search_vector=title_query)[:cap])
-    if typo is not None:
-        pools.append(pool.filter(typo)[:cap])
-    candidates = pools[0].union(*pools[1:]) if len(pools) > 1 else pools[0]
+    pool = (qs if pool is None else pool).order_by("-pk").values("pk")
+    candidates = pool.filter(search_vector=in_titles)[:cap].union(pool.filter(search_vector=anywhere)[:cap])
     return (
         qs.filter(pk__in=candidates)
-        .annotate(
-            rank=SearchRank(F("search_vector"), query),
-            similarity=similarity if similarity is not None else Value(0.0, output_field=FloatField()),
-        )
-        .order_by("-rank", "-similarity", "-pk")
+        .annotate(rank=SearchRank(F("search_vector"), anywhere))
+        .order_by("-rank", "-pk")
     )

@@ -51,10 +51,10 @@ def test_search_finds_across_languages_accents_and_typos(catalogue, text, expect
     assert _titles(Initiative.objects.published().search(text)) == expected
 
 
-def test_title_words_feed_the_typo_lexicon(catalogue):
-    from initiatives.models import SearchWord
+def test_title_words_feed_the_typo_vocabulary(catalogue):
+    from civic.core.models import TitleWord
 
-    assert {"ecole", "compost", "garden", "nevera"} <= set(SearchWord.objects.values_list("word", flat=True))
+    assert {"ecole", "compost", "garden", "nevera"} <= set(TitleWord.objects.values_list("word", flat=True))
 
 
 def test_search_ignores_drafts(catalogue):
