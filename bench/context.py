@@ -42,7 +42,6 @@ WORDS = {
 }
 
 
-
 def _vocabulary(topical: list[str], size: int = 4000) -> tuple[list[str], list[float]]:
     """A Zipf-like vocabulary: ``size`` pseudo-words from syllables, with the topical words spread
     over ranks 10 to ~700, and cumulative weights 1/(rank + 2). Search plans depend on how common
