@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from civic.core.forms import add_service_errors
 from civic.core.models import Theme
 from civic.organizations.models import Organization
 from civic.places.geojson import feature_collection, geojson_response
@@ -57,15 +58,6 @@ from crowdfunding.payments import get_gateway
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 24
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    """Put a service's ``ValidationError`` next to the matching fields (or on top of the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _project_for_manager(request, pk: int) -> Project:
@@ -238,7 +230,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
                 photo_alt=data.get("photo_alt", ""),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Your project is online. Others can now give feedback."))
             return redirect(project)
@@ -275,7 +267,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 photo_alt=data.get("photo_alt", ""),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Project saved."))
             return redirect(project)
@@ -313,7 +305,7 @@ def feedback_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.feedback_create(project=project, author=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Thank you for your feedback."))
             return redirect(f"{project.get_absolute_url()}#feedback")
@@ -332,7 +324,7 @@ def meeting_propose(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.meeting_propose(project=project, member=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Your meeting proposal was sent to the holder."))
             return redirect(project)
@@ -359,7 +351,7 @@ def update_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.project_post_update(project=project, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Your news was sent to backers and followers."))
             return redirect(project)
@@ -386,7 +378,7 @@ def campaign_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             if hasattr(exc, "error_dict") and "goal_cents" in exc.error_dict:
                 exc.error_dict["goal"] = exc.error_dict.pop("goal_cents")
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Your campaign is open. Add rewards and time needs if you wish."))
             return redirect(project)
@@ -409,7 +401,7 @@ def reward_create(request: HttpRequest, pk: int) -> HttpResponse:
                 description=data["description"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect(campaign)
     return render(
@@ -434,7 +426,7 @@ def time_need_create(request: HttpRequest, pk: int) -> HttpResponse:
                 day=data["date"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect(campaign)
     return render(
@@ -504,7 +496,7 @@ def pledge_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             if hasattr(exc, "error_dict") and "amount_cents" in exc.error_dict:
                 exc.error_dict["amount"] = exc.error_dict.pop("amount_cents")
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             gateway = get_gateway(pledge.gateway)
             back = request.build_absolute_uri(campaign.get_absolute_url())
@@ -533,7 +525,7 @@ def time_offer_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.time_offer_create(need=need, member=request.user, message=form.cleaned_data["message"])
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Thank you! The holder counts on you."))
             return redirect(need.campaign)
@@ -566,7 +558,7 @@ def partner_create(request: HttpRequest, pk: int) -> HttpResponse:
                 match_total_cap_cents=data.get("match_total_cap") or 0,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Thank you! Your organisation now backs this campaign."))
             return redirect(campaign)

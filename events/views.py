@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from civic.core.forms import add_service_errors
 from civic.core.models import Theme
 from civic.places.geojson import feature_collection, geojson_response
 from civic.places.models import City
@@ -52,14 +53,6 @@ MAP_LIMIT = 1000
 # Events listed in a day of the month grid; a busier day links to the list of that day.
 CALENDAR_PER_DAY = 4
 FEED_LIMIT = 500
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 # --- Lists: list, calendar, map ------------------------------------------------------------------
@@ -310,7 +303,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
                 exceptions=form.cleaned_data.get("exceptions") or [],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Your event is published."))
             return redirect(event)
@@ -328,7 +321,7 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 event=event, by=request.user, data=data, themes=form.cleaned_data["themes"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Your changes are saved."))
             return redirect(event)
@@ -394,7 +387,7 @@ def event_report(request: HttpRequest, pk: int) -> HttpResponse:
                 photos=form.photos(),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Thank you: the report is on the event page."))
             return redirect(event)
@@ -498,7 +491,7 @@ def board_entry(request: HttpRequest, city: str, pk: int) -> HttpResponse:
                     entry=entry, sender=user, body=form.cleaned_data["body"], recipient=recipient
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Your private message is sent."))
                 return redirect(entry)
@@ -616,7 +609,7 @@ def edition_register(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             edition = services.edition_register(day=day, organiser=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Thank you! An editor will review your edition soon."))
             return redirect(edition.event)

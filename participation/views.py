@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST
 
+from civic.core.forms import add_service_errors
 from civic.core.models import Theme
 from civic.organizations.models import Organization
 from civic.places.geojson import feature_collection, geojson_response
@@ -71,14 +72,6 @@ def _visible_proposal(request, space: CitySpace, pk: int, *, related=()) -> Prop
     if not rules.can_view_proposal(request.user, proposal):
         raise Http404
     return proposal
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _flash_errors(request, exc: ValidationError) -> None:
@@ -194,7 +187,7 @@ def proposal_create(request: HttpRequest, city_slug: str) -> HttpResponse:
                 photo_alt=data.get("photo_alt", ""),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Your proposal is published."))
             return redirect(proposal.get_absolute_url())
@@ -329,7 +322,7 @@ def comment_edit(request: HttpRequest, city_slug: str, pk: int, comment_pk: int)
         try:
             services.comment_edit(comment=comment, member=request.user, text=form.cleaned_data["text"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Your comment is updated."))
             return redirect(url)
@@ -396,7 +389,7 @@ def call_detail(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
             try:
                 services.call_respond(call=call, member=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Thank you: your answer is sent to the organiser."))
                 return redirect(call.get_absolute_url())
@@ -534,7 +527,7 @@ def answer_form(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
                 planned_date=form.cleaned_data["planned_date"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Your answer is published."))
             return redirect("participation:dashboard", city_slug=space.city.slug)
@@ -604,7 +597,7 @@ def dashboard_settings(request: HttpRequest, city_slug: str) -> HttpResponse:
                     messages.success(request, _("The settings are saved."))
                     return redirect("participation:dashboard_settings", city_slug=space.city.slug)
         except ValidationError as exc:
-            _add_errors(hood_form if "add_neighbourhood" in request.POST else form, exc)
+            add_service_errors(hood_form if "add_neighbourhood" in request.POST else form, exc)
     return render(
         request,
         "participation/dashboard_settings.html",
@@ -633,7 +626,7 @@ def dashboard_calls(request: HttpRequest, city_slug: str) -> HttpResponse:
         except (ValidationError, PermissionDenied) as exc:
             if isinstance(exc, PermissionDenied):
                 raise Http404 from exc
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Your call for participation is published."))
             return redirect("participation:dashboard_calls", city_slug=city.slug)
