@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from civic.core.discovery import DiscoveryItem, DiscoveryQuery
-from civic.core.search import best_first, search_queries
+from civic.core.search import best_first, corrected_query
 from crowdfunding.models import CampaignStatus, Project
 
 
@@ -84,10 +84,10 @@ class ProjectProvider:
         return [self._item(p) for p in qs[: query.limit]]
 
     def search(self, text: str, *, query: DiscoveryQuery) -> list[DiscoveryItem]:
-        queries = search_queries(text)
-        if queries is None:
+        matching = corrected_query(text)
+        if matching is None:
             return []
-        qs = best_first(self._base(query), queries, pool=self._filtered(query))
+        qs = best_first(self._base(query), matching, pool=self._filtered(query))
         if query.has_point:  # equal relevance is then broken by distance
             qs = qs.with_distance(query.lat, query.lng)
         return [self._item(p, rank=float(p.rank)) for p in qs[: query.limit]]

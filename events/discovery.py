@@ -8,7 +8,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery
-from civic.core.search import best_first, search_queries
+from civic.core.search import best_first, corrected_query
 from events.models import RSVP, Event
 
 
@@ -60,10 +60,10 @@ class EventProvider:
         return [_item(e) for e in qs[: query.limit]]
 
     def search(self, text: str, *, query: DiscoveryQuery) -> list[DiscoveryItem]:
-        queries = search_queries(text)
-        if queries is None:
+        matching = corrected_query(text)
+        if matching is None:
             return []
-        qs = best_first(self._base(query), queries)
+        qs = best_first(self._base(query), matching)
         if query.has_point:  # equal relevance is then broken by distance
             qs = qs.with_distance(query.lat, query.lng)
         return [_item(e, e.rank) for e in qs[: query.limit]]

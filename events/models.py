@@ -154,14 +154,14 @@ class EventQuerySet(GeoQuerySet):
         One GIN-indexed match; one more query for the typo corrections."""
         from django.contrib.postgres.search import SearchRank
 
-        from civic.core.search import search_queries
+        from civic.core.search import corrected_query
 
-        queries = search_queries(text)
-        if queries is None:
+        matching = corrected_query(text)
+        if matching is None:
             return self
         return (
-            self.filter(search_vector=queries[0])
-            .annotate(rank=SearchRank(F("search_vector"), queries[0]))
+            self.filter(search_vector=matching)
+            .annotate(rank=SearchRank(F("search_vector"), matching))
             .order_by("-rank", "starts_at", "pk")
         )
 

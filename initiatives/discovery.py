@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 
 from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery
 from civic.core.models import Theme
-from civic.core.search import best_first, search_queries
+from civic.core.search import best_first, corrected_query
 from initiatives.models import Initiative, ReplicationIntent, Status
 
 
@@ -63,13 +63,13 @@ class InitiativeProvider:
         return [_item(i) for i in qs[: query.limit]]
 
     def search(self, text: str, *, query: DiscoveryQuery) -> list[DiscoveryItem]:
-        queries = search_queries(text)
-        if queries is None:
+        matching = corrected_query(text)
+        if matching is None:
             return []
         qs = self._base(query)
         if query.has_point:
             qs = qs.near(query.lat, query.lng, query.km)
-        qs = best_first(qs, queries)
+        qs = best_first(qs, matching)
         return [_item(i) for i in qs[: query.limit]]
 
     def featured(self, *, limit: int) -> list[DiscoveryItem]:

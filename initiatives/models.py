@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from civic.core.search import search_queries
+from civic.core.search import corrected_query
 from civic.places.geo import GeoPointModel, GeoQuerySet, LlToEarth, earth_index
 
 
@@ -109,11 +109,11 @@ class InitiativeQuerySet(GeoQuerySet):
         the corrections when ``text`` has words of four letters or more. With ``ranked``, annotates
         ``rank`` (it reads every match's vector: only for "best match" ordering).
         """
-        queries = search_queries(text)
-        if queries is None:
+        matching = corrected_query(text)
+        if matching is None:
             return self
-        matches = self.filter(search_vector=queries[0])
-        return matches.annotate(rank=SearchRank(F("search_vector"), queries[0])) if ranked else matches
+        matches = self.filter(search_vector=matching)
+        return matches.annotate(rank=SearchRank(F("search_vector"), matching)) if ranked else matches
 
     def nearest_first(self, lat: float, lng: float):
         """Order by distance with the GiST index's nearest-neighbour scan (cube ``<->``): a page of

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery
-from civic.core.search import best_first, search_queries
+from civic.core.search import best_first, corrected_query
 from civic.places.geo import CubeContains, EarthBox, EarthDistance, LlToEarth
 from participation.models import Proposal, ProposalStatus, Support
 
@@ -92,10 +92,10 @@ class ProposalProvider:
     def search(self, text: str, *, query: DiscoveryQuery) -> list[DiscoveryItem]:
         if not (text or "").strip():
             return []
-        queries = search_queries(text)
-        if queries is None:
+        matching = corrected_query(text)
+        if matching is None:
             return []
-        qs = best_first(self._filter(_base(), query), queries)
+        qs = best_first(self._filter(_base(), query), matching)
         if query.lat is not None and query.lng is not None:
             qs = qs.with_distance(query.lat, query.lng)
         return [_item(p) for p in qs[: query.limit]]

@@ -141,10 +141,10 @@ class ProposalQuerySet(GeoQuerySet):
         spelling of a title word), best first: ``civic.core.search.best_first()`` ranks the newest
         title matches and the newest matches only, so a word found in half of a big city's
         proposals costs no more than a rare one. Apply it after the other filters."""
-        from civic.core.search import best_first, search_queries
+        from civic.core.search import best_first, corrected_query
 
-        queries = search_queries(text)
-        return self if queries is None else best_first(self, queries)
+        matching = corrected_query(text)
+        return self if matching is None else best_first(self, matching)
 
 
 def proposal_photo_path(instance, filename):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery
-from civic.core.search import best_first, search_queries
+from civic.core.search import best_first, corrected_query
 from volunteering.models import ACTIVE_STATUSES, Mission, Participation, ParticipationStatus
 
 
@@ -73,10 +73,10 @@ class MissionProvider:
         text = (text or "").strip()
         if not text:
             return []
-        queries = search_queries(text)
-        if queries is None:
+        matching = corrected_query(text)
+        if matching is None:
             return []
-        qs = best_first(_base(query), queries)
+        qs = best_first(_base(query), matching)
         if query.lat is not None and query.lng is not None:
             qs = qs.with_distance(query.lat, query.lng)
         return [_item(m, m.rank) for m in qs[: query.limit]]

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from civic.core.search import shared_corrections
+
 logger = logging.getLogger(__name__)
 
 KINDS = ("mission", "event", "project", "proposal", "initiative")
@@ -120,11 +122,12 @@ def near_all(query: DiscoveryQuery, kinds=None) -> list[DiscoveryItem]:
 def search_all(text: str, query: DiscoveryQuery, kinds=None) -> dict[str, list[DiscoveryItem]]:
     """Results grouped by kind, best first; with a point, equal relevance is broken by distance."""
     grouped = {}
-    for kind, provider in providers(kinds).items():
-        items = _call(provider, "search", text, query=query)
-        items.sort(key=lambda i: (-round(i.rank, 3), *_by_distance(i)))
-        if items:
-            grouped[kind] = items
+    with shared_corrections():
+        for kind, provider in providers(kinds).items():
+            items = _call(provider, "search", text, query=query)
+            items.sort(key=lambda i: (-round(i.rank, 3), *_by_distance(i)))
+            if items:
+                grouped[kind] = items
     return grouped
 
 

@@ -9,6 +9,8 @@ depends on the vocabulary, never on the number of rows.
 """
 
 import unicodedata
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, migrations
@@ -41,11 +43,30 @@ def search_words(text: str) -> list[str]:
     return "".join(c if c.isalnum() else " " for c in folded).split()[:8]
 
 
+# Corrections already looked up by the current shared_corrections() block: one lookup for the
+# five kinds of a global search instead of five.
+_shared: ContextVar[dict | None] = ContextVar("civic_search_corrections", default=None)
+
+
+@contextmanager
+def shared_corrections():
+    """Within the block, the same words are corrected once (a global search asks every kind)."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
 def corrections(words: list[str], per_word: int = 3) -> dict[str, list[str]]:
     """Close spellings among title words of each word of four letters or more (one query)."""
     long_words = [w for w in words if len(w) >= 4]
     if not long_words:
         return {}
+    shared = _shared.get()
+    key = (tuple(long_words), per_word)
+    if shared is not None and key in shared:
+        return shared[key]
     with connection.cursor() as cursor:
         cursor.execute(
             """SELECT q.w, s.word FROM unnest(%s::text[]) AS q(w)
@@ -59,35 +80,27 @@ def corrections(words: list[str], per_word: int = 3) -> dict[str, list[str]]:
         for word, correction in cursor.fetchall():
             if correction.isalnum():
                 found.setdefault(word, []).append(correction)
+    if shared is not None:
+        shared[key] = found
     return found
 
 
-def search_query(
-    text: str, *, in_titles: bool = False, typos: dict[str, list[str]] | None = None
-) -> SearchQuery:
+def search_query(text: str, *, typos: dict[str, list[str]] | None = None) -> SearchQuery:
     """An accent-free query matching every word by prefix ("ecole jard" finds "école" and
-    "jardins") or by the prefix of one of its ``typos`` corrections (see ``search_queries()``).
-
-    ``in_titles`` keeps only the words weighted ``A`` (every app weights its titles ``A``)."""
+    "jardins") or by the prefix of one of its ``typos`` corrections (see ``corrected_query()``)."""
     words = search_words(text)
     if not words:
         return SearchQuery("", config=SEARCH_CONFIG)
-    prefix = ":*A" if in_titles else ":*"
     typos = typos or {}
-    raw = " & ".join(
-        "(" + " | ".join([f"{w}{prefix}", *(f"{c}{prefix}" for c in typos.get(w, ()))]) + ")" for w in words
-    )
+    raw = " & ".join("(" + " | ".join(f"{w}:*" for w in [word, *typos.get(word, ())]) + ")" for word in words)
     return SearchQuery(Unaccent(Value(raw)), search_type="raw", config=SEARCH_CONFIG)
 
 
-def search_queries(text: str) -> tuple[SearchQuery, SearchQuery] | None:
-    """``(anywhere, in titles)`` queries for ``text`` with typos corrected, or ``None`` when the
-    text has no word. One query for the corrections when a word has four letters or more."""
+def corrected_query(text: str) -> SearchQuery | None:
+    """``search_query()`` with typos corrected against title words, or ``None`` when the text
+    has no word. One query for the corrections when a word has four letters or more."""
     words = search_words(text)
-    if not words:
-        return None
-    typos = corrections(words)
-    return search_query(text, typos=typos), search_query(text, in_titles=True, typos=typos)
+    return search_query(text, typos=corrections(words)) if words else None
 
 
 # The statement-level trigger function behind core.TitleWord: the title words (weight A) of the
@@ -137,35 +150,37 @@ def title_words_trigger(table: str) -> migrations.RunSQL:
     )
 
 
-# How many of the newest matches each pool of best_first() keeps before ranking.
-SEARCH_CANDIDATES = 150
+# How many of the newest matches best_first() ranks.
+SEARCH_CANDIDATES = 300
 
 
 def best_first(
     qs: QuerySet,
-    queries: tuple[SearchQuery, SearchQuery],
+    query: SearchQuery,
     *,
     pool: QuerySet | None = None,
     cap: int | None = None,
 ) -> QuerySet:
-    """``qs`` restricted to the best matches of ``queries`` (``search_queries()``), annotated with
-    ``rank``, best first, at a cost that does not grow with the number of matches.
+    """``qs`` restricted to the best of the newest ``cap`` matches of ``query``
+    (``corrected_query()``), annotated with ``rank``, best first; the cost does not grow with the
+    number of matches.
 
     Ranking reads every ranked row's vector: ranking all the matches of a common word costs
-    about 0.5 s at 100,000 rows. So only candidates are ranked: the newest ``cap`` rows whose
-    title matches and the newest ``cap`` rows matching anywhere, each pool one query on the GIN
-    index (or the primary key, newest first, for a common word). Left out are older rows that
-    match outside their title only, which rank below title matches anyway.
+    about 0.5 s at 100,000 rows. So the candidates are the newest ``cap`` matches (the primary
+    key read backwards for a common word, the GIN index for a rare one, as the planner picks),
+    and only they are ranked: a word with fewer matches than ``cap`` is ranked exactly; a very
+    common word shows the most relevant of its recent matches. A separate "title matches" pool
+    was tried and dropped: weights are not in the GIN index, so finding the few rows with a
+    word in their title means reading every row's vector.
 
-    ``pool`` is ``qs`` with the same filters but without the joins and annotations the pools do
-    not need (it defaults to ``qs``).
+    ``pool`` is ``qs`` with the same filters but without the joins and annotations the pool
+    does not need (it defaults to ``qs``).
     """
-    anywhere, in_titles = queries
     cap = cap or SEARCH_CANDIDATES
     pool = (qs if pool is None else pool).order_by("-pk").values("pk")
-    candidates = pool.filter(search_vector=in_titles)[:cap].union(pool.filter(search_vector=anywhere)[:cap])
+    candidates = pool.filter(search_vector=query)[:cap]
     return (
         qs.filter(pk__in=candidates)
-        .annotate(rank=SearchRank(F("search_vector"), anywhere))
+        .annotate(rank=SearchRank(F("search_vector"), query))
         .order_by("-rank", "-pk")
     )

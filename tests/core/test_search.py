@@ -5,6 +5,7 @@ import time
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from civic.core import discovery
 from civic.core.discovery import DiscoveryQuery
@@ -73,3 +74,14 @@ def test_two_transactions_adding_the_same_new_words_both_commit():
 
     assert not errors, errors
     assert TitleWord.objects.filter(word__in=["zebulon", "xylophone"]).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_global_search_corrects_its_words_once_for_every_kind():
+    SlotFactory(mission=MissionFactory(title_fr="Grainothèque du quartier"))
+
+    with CaptureQueriesContext(connection) as queries:
+        found = discovery.search_all("grainoteque", DiscoveryQuery(limit=5))
+
+    assert [i.title for i in found["mission"]] == ["Grainothèque du quartier"]
+    assert sum("core_titleword" in q["sql"] for q in queries.captured_queries) == 1
