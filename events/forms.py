@@ -11,7 +11,9 @@ from civic.core.forms import ImageField
 from civic.core.models import Theme
 from civic.organizations.models import Organization
 from civic.places.models import City
+from events import services
 from events.models import (
+    MAX_EVENT_LENGTH,
     SPOKEN_LANGUAGES,
     BoardCategory,
     BoardKind,
@@ -107,6 +109,12 @@ class EventForm(forms.ModelForm):
         data = super().clean()
         if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
             self.add_error("ends_at", _("The end must be after the start."))
+        elif (
+            data.get("starts_at")
+            and data.get("ends_at")
+            and data["ends_at"] - data["starts_at"] > MAX_EVENT_LENGTH
+        ):
+            self.add_error("ends_at", services.too_long_message())
         if data.get("is_online") and not data.get("online_url"):
             self.add_error("online_url", _("Give the link people use to join online."))
         if not data.get("is_online") and not data.get("place_name"):

@@ -18,7 +18,7 @@ Design notes (details in the README's events section):
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -107,6 +107,11 @@ class EventSeries(models.Model):
         return f"{self.get_frequency_display()} → {self.until}"
 
 
+# An event lasts at most this long (a check constraint says so); longer activities are series.
+MAX_EVENT_DAYS = 14
+MAX_EVENT_LENGTH = timedelta(days=MAX_EVENT_DAYS)
+
+
 class LocalDate(Func):
     """``timezone(zone, instant)::date``: the wall-clock date of an instant in a named time zone."""
 
@@ -120,28 +125,36 @@ class EventQuerySet(GeoQuerySet):
         return self.filter(is_published=True)
 
     def upcoming(self, now: datetime | None = None):
-        return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at", "pk")
+        """Not over yet, soonest first. The lower bound on ``starts_at`` (no event lasts more than
+        ``MAX_EVENT_DAYS``) lets the ``(is_published, starts_at)`` index start near now instead of
+        skipping every past event."""
+        now = now or timezone.now()
+        return self.filter(ends_at__gte=now, starts_at__gte=now - MAX_EVENT_LENGTH).order_by(
+            "starts_at", "pk"
+        )
 
     def past(self, now: datetime | None = None):
         return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at", "-pk")
 
     def between(self, start: datetime, end: datetime):
-        return self.filter(starts_at__lt=end, ends_at__gte=start)
+        return self.filter(starts_at__lt=end, starts_at__gte=start - MAX_EVENT_LENGTH, ends_at__gte=start)
 
-    def first_per_local_day(self, per_day: int):
-        """At most ``per_day`` events per day, earliest first, each annotated with ``local_day``
-        (the date it starts on in its city's time zone) and ``day_total`` (how many events that
-        day has): one query, and a month grid that stays readable however busy a day is."""
+    def first_per_local_day(self, per_day: int) -> list[tuple[int, date, int]]:
+        """``(pk, local day, events that day)`` of at most ``per_day`` events per day, earliest
+        first; the local day is the date it starts on in its city's time zone. One query on narrow
+        rows (the window sorts ids and dates, not whole events): a month grid stays readable and
+        fast however busy a day is; fetch the events themselves by ``pk``."""
         day = LocalDate(F("city__timezone"), F("starts_at"))
         in_day = {"partition_by": [day], "order_by": [F("starts_at").asc(), F("pk").asc()]}
-        return (
+        return list(
             self.annotate(
                 local_day=day,
                 nth=Window(RowNumber(), **in_day),
                 day_total=Window(Count("pk"), partition_by=[day]),
             )
             .filter(nth__lte=per_day)
-            .order_by("starts_at", "pk")
+            .order_by()
+            .values_list("pk", "local_day", "day_total")
         )
 
     def for_list(self):
@@ -233,6 +246,10 @@ class Event(LinkedObjectMixin, GeoPointModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")), name="events_event_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__lte=F("starts_at") + MAX_EVENT_LENGTH),
+                name="events_event_at_most_14_days",
             ),
             models.CheckConstraint(
                 condition=Q(capacity__isnull=True) | Q(seats_taken__lte=F("capacity")),

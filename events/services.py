@@ -26,6 +26,8 @@ from civic.core.services import log_action
 from civic.notifications.services import notify
 from events import rules
 from events.models import (
+    MAX_EVENT_DAYS,
+    MAX_EVENT_LENGTH,
     RSVP,
     BoardReply,
     CityEdition,
@@ -83,6 +85,14 @@ def update_search_vectors(event_ids: Iterable[int]) -> None:
 def _check_times(starts_at: datetime | None, ends_at: datetime | None) -> None:
     if starts_at and ends_at and ends_at <= starts_at:
         raise ValidationError({"ends_at": _("The end must be after the start.")})
+    if starts_at and ends_at and ends_at - starts_at > MAX_EVENT_LENGTH:
+        raise ValidationError({"ends_at": too_long_message()})
+
+
+def too_long_message() -> str:
+    return _("An event lasts %(days)d days at most: make a longer activity a series of events.") % {
+        "days": MAX_EVENT_DAYS
+    }
 
 
 def _occurrence_starts(first: datetime, frequency: str, until: date, exceptions: set[date]) -> list[datetime]:

@@ -15,12 +15,15 @@ from django.db.models.functions import TruncDate
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from django_countries.fields import Country
 
 from civic.core.forms import add_service_errors
 from civic.core.models import Theme
+from civic.core.paginator import CappedPaginator
 from civic.places.geojson import feature_collection, geojson_response
 from civic.places.models import City
 from events import rules, services
@@ -50,6 +53,10 @@ from events.models import (
 
 PAGE_SIZE = 20
 MAP_LIMIT = 1000
+COUNT_CAP = 500  # the list counts this many at most ("more than 500 events")
+# A day's page lists every edition up to this many; above, a table of countries opens each list.
+DAY_LIST_ALL = 60
+DAY_LIST_PAGE = 100
 # Events listed in a day of the month grid; a busier day links to the list of that day.
 CALENDAR_PER_DAY = 4
 FEED_LIMIT = 500
@@ -86,6 +93,8 @@ def _filtered(request: HttpRequest, *, upcoming: bool = True) -> tuple[EventFilt
         if data["near"] and (lat is None or lng is None) and request.user.is_authenticated:
             lat, lng = request.user.latitude, request.user.longitude
         if data["near"] and lat is not None and lng is not None:
+            if not ranged and upcoming:  # upcoming ones only, nearest first
+                qs = qs.upcoming().order_by()
             qs = qs.near(lat, lng, data["km"] or 25)
             return form, qs, True
     if not ranged and upcoming:
@@ -103,7 +112,7 @@ def _query_without_page(request: HttpRequest) -> str:
 
 def event_list(request: HttpRequest) -> HttpResponse:
     form, qs, _near = _filtered(request)
-    page = Paginator(qs.for_list(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs.for_list(), PAGE_SIZE, cap=COUNT_CAP).get_page(request.GET.get("page"))
     days = MobilisationDay.objects.published().filter(date__gte=timezone.localdate()).order_by("date")[:2]
     return render(
         request,
@@ -131,10 +140,13 @@ def event_calendar(request: HttpRequest) -> HttpResponse:
         datetime.combine(grid_end + timedelta(days=2), time.min, tzinfo=UTC),
     )
     form, qs, _near = _filtered(request, upcoming=False)
+    shown = qs.between(*window).first_per_local_day(CALENDAR_PER_DAY)
+    day_of = {pk: local_day for pk, local_day, _total in shown}
     by_day, more = defaultdict(list), {}
-    for event in qs.between(*window).select_related("city").first_per_local_day(CALENDAR_PER_DAY):
-        by_day[event.local_day].append(event)
-        more[event.local_day] = event.day_total - len(by_day[event.local_day])
+    for event in Event.objects.filter(pk__in=day_of).select_related("city").order_by("starts_at", "pk"):
+        by_day[day_of[event.pk]].append(event)
+    for _pk, local_day, total in shown:
+        more[local_day] = total - len(by_day[local_day])
     prev_month = (first - timedelta(days=1)).replace(day=1)
     next_month = (first + timedelta(days=32)).replace(day=1)
     params = request.GET.copy()
@@ -541,23 +553,45 @@ def _countdown(day: MobilisationDay) -> str:
 
 
 def day_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The day, its totals, and its editions: all of them grouped by country on a small day; on a
+    big one, a table of countries (editions, participants), each opening its own list."""
     day = _day(slug)
-    editions = list(
-        day.editions.approved().for_map().order_by("event__city__country", "event__city__name_fr")
-    )
+    approved = day.editions.approved()
+    per_country = {
+        row["event__city__country"]: row
+        for row in approved.values("event__city__country")
+        .annotate(editions=Count("pk"), participants=Sum("event__seats_taken"))
+        .order_by()
+    }
+    total = sum(row["editions"] for row in per_country.values())
+    country = request.GET.get("country", "").upper()
+    if country and country not in per_country:
+        raise Http404
+    listed = approved.for_map().order_by("event__city__country", "event__city__name_fr", "pk")
+    if total > DAY_LIST_ALL and not country:
+        listed = listed.none()
+    elif country:
+        listed = listed.filter(event__city__country=country)
+    page = Paginator(listed, DAY_LIST_PAGE).get_page(request.GET.get("page"))
     by_country = defaultdict(list)
-    for edition in editions:
+    for edition in page.object_list:
         by_country[edition.event.city.country].append(edition)
-    countries = sorted(by_country.items(), key=lambda kv: str(kv[0].name))
     return render(
         request,
         "events/day_detail.html",
         {
             "day": day,
-            "editions": editions,
-            "countries": countries,
+            "total": total,
+            "summary": sorted(
+                ((Country(code), row) for code, row in per_country.items()), key=lambda cr: str(cr[0].name)
+            )
+            if total > DAY_LIST_ALL
+            else [],
+            "country": Country(country) if country else None,
+            "countries": sorted(by_country.items(), key=lambda kv: str(kv[0].name)),
+            "page": page,
             "countdown": _countdown(day),
-            "participants": sum(e.event.seats_taken for e in editions),
+            "participants": sum(row["participants"] or 0 for row in per_country.values()),
             "featured": day.featured.all(),
             "kit_files": day.kit_files.all(),
             "can_register": rules.may_register_edition(request.user) and day.registration_is_open(),
@@ -569,30 +603,43 @@ def day_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def day_geojson(request: HttpRequest, slug: str) -> HttpResponse:
     """Approved editions with their participant counts (an edition without a point sits on its city)."""
     day = _day(slug)
-    return geojson_response(_edition_features(day.editions.approved().select_related("event", "event__city")))
+    return geojson_response(_edition_features(day.editions.approved().order_by("pk")))
 
 
 def _edition_features(editions) -> dict:
+    """Plain rows, not model instances: a world day has thousands of editions, and building an
+    event and a city object for each cost more than the query."""
+    language = translation.get_language() or "fr"
+    city_name = [f"event__city__name_{code}" for code in dict.fromkeys([language, "fr", "en", "es"])]
+    rows = editions.values(
+        "event_id",
+        "event__latitude",
+        "event__longitude",
+        "event__city__latitude",
+        "event__city__longitude",
+        "event__city__country",
+        "event__seats_taken",
+        *city_name,
+    )
+    url = reverse("events:detail", args=[0])
     features = []
-    for ed in editions:
-        event = ed.event
-        lat, lng = (
-            (event.latitude, event.longitude)
-            if event.has_point
-            else (event.city.latitude, event.city.longitude)
-        )
+    for row in rows:
+        lat, lng = row["event__latitude"], row["event__longitude"]
+        if lat is None:
+            lat, lng = row["event__city__latitude"], row["event__city__longitude"]
         if lat is None:
             continue
+        seats = row["event__seats_taken"]
         features.append(
             {
                 "type": "Feature",
                 "geometry": {"type": "Point", "coordinates": [round(lng, 6), round(lat, 6)]},
                 "properties": {
-                    "title": event.city.name,
-                    "url": event.get_absolute_url(),
-                    "subtitle": _("%(n)d participants") % {"n": event.seats_taken},
-                    "participants": event.seats_taken,
-                    "country": str(event.city.country),
+                    "title": next((row[f] for f in city_name if row[f]), ""),
+                    "url": url.replace("/0/", f"/{row['event_id']}/"),
+                    "subtitle": ngettext("%(n)d participant", "%(n)d participants", seats) % {"n": seats},
+                    "participants": seats,
+                    "country": row["event__city__country"],
                 },
             }
         )

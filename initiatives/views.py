@@ -8,18 +8,17 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import F, Q, TextField, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from civic.core.paginator import CappedPaginator
 from civic.core.services import history_for
 from civic.organizations.rules import is_editor
 from civic.places.geojson import bad_request, feature_collection, geojson_response, parse_bbox
@@ -47,19 +46,6 @@ PAGE_SIZE = 12
 COUNT_CAP = 240  # 20 pages: past that, people narrow the filters
 
 
-class CappedPaginator(Paginator):
-    """Counts at most ``COUNT_CAP`` matches: counting every initiative near a big city or with a
-    common word costs as much as reading them all, and nobody pages that far. ``capped`` says so."""
-
-    capped = False
-
-    @cached_property
-    def count(self) -> int:
-        found = self.object_list.order_by()[: COUNT_CAP + 1].count()  # no sort just to count
-        self.capped = found > COUNT_CAP
-        return min(found, COUNT_CAP)
-
-
 FEED_LIMIT = 500
 REVIEWABLE = {"initiative": Initiative, "portrait": Portrait, "tip": PracticalTip, "video": VideoReport}
 
@@ -80,7 +66,7 @@ def index(request: HttpRequest) -> HttpResponse:
     """The catalogue: filters, a card grid (paginated) and a map fed by ``feed``."""
     form = _filter_form(request).load_options()
     queryset = form.filtered(Initiative.objects.published()).for_card()
-    page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(queryset, PAGE_SIZE, cap=COUNT_CAP).get_page(request.GET.get("page"))
     query = _query_string(request)
     return render(
         request,

@@ -9,18 +9,17 @@ from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST
 
 from civic.core.forms import add_service_errors
 from civic.core.models import Theme
+from civic.core.paginator import CappedPaginator
 from civic.organizations.models import Organization
 from civic.places.geojson import feature_collection, geojson_response
 from participation import rules, services, stats
@@ -50,15 +49,6 @@ from participation.models import (
 
 PAGE_SIZE = 20
 COUNT_CAP = 1000
-
-
-class CappedPaginator(Paginator):
-    """Counts at most ``COUNT_CAP`` rows (``SELECT COUNT(*) FROM (… LIMIT 1001)``): in a space of
-    100,000 proposals an exact count costs more than the page itself; beyond, the page says "1,000+"."""
-
-    @cached_property
-    def count(self) -> int:
-        return self.object_list[: COUNT_CAP + 1].count()
 
 
 def _space(city_slug: str) -> CitySpace:
@@ -108,7 +98,7 @@ def space_detail(request: HttpRequest, city_slug: str) -> HttpResponse:
     neighbourhoods = list(Neighbourhood.objects.filter(city=city))
     form = SpaceFilterForm(request.GET or None, city=city, themes=themes, neighbourhoods=neighbourhoods)
     proposals = form.filter(Proposal.objects.visible().of_city(city).for_list())
-    page = CappedPaginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(proposals, PAGE_SIZE, cap=COUNT_CAP).get_page(request.GET.get("page"))
     supported = set()
     if request.user.is_authenticated:
         supported = set(
@@ -128,7 +118,7 @@ def space_detail(request: HttpRequest, city_slug: str) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "count_capped": page.paginator.count > COUNT_CAP,
+            "count_capped": page.paginator.capped,
             "space_url": reverse("participation:space", args=[city.slug]),
             "count_cap": COUNT_CAP,
             "supported": supported,

@@ -117,6 +117,25 @@ def test_day_page_shows_the_editions_per_country_with_participants(
     assert counts == {"Paris": 2, "New York": 0}
 
 
+def test_a_big_day_lists_countries_and_each_country_its_editions(
+    client, shaker, edith, alice, city, new_york, monkeypatch
+):
+    monkeypatch.setattr("events.views.DAY_LIST_ALL", 1)  # 60 in production
+    day = DayFactory()
+    paris = edition_for(day, organiser=shaker, city=city, editor=edith)
+    edition_for(day, organiser=shaker, city=new_york, editor=edith)
+    services.rsvp_create(event=paris.event, member=alice, guests=1)
+
+    page = client.get(f"/en/events/days/{day.slug}/").content.decode()
+    us_page = client.get(f"/en/events/days/{day.slug}/?country=us").content.decode()
+
+    assert "2 city editions, 2 participants." in page
+    assert '<a href="?country=FR#map-title">France</a></th><td>1</td><td>2</td>' in page
+    assert "<h3>" not in page.split("Editions around the world")[1].split("Practical kit")[0]
+    assert "<h3>United States" in us_page and "<h3>France</h3>" not in us_page
+    assert client.get(f"/en/events/days/{day.slug}/?country=zz").status_code == 404
+
+
 @pytest.mark.parametrize("n", [3, 12])
 def test_day_page_and_world_map_cost_fixed_queries(client, django_assert_max_num_queries, shaker, edith, n):
     day = DayFactory()

@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -121,6 +123,31 @@ def test_near_me_uses_the_given_position(client):
     response = client.get("/en/events/?near=on&lat=48.857&lng=2.352&km=5")
 
     assert [e.title for e in response.context["events"]] == ["Close"]
+
+
+def test_near_me_lists_upcoming_events_only_nearest_first(client):
+    here = {"type": "Point", "coordinates": [2.35, 48.86]}
+    start = timezone.now() - timedelta(days=3)
+    EventFactory(title_en="Over", point=here, starts_at=start, ends_at=start + timedelta(hours=1))
+    EventFactory(title_en="Next door", point={"type": "Point", "coordinates": [2.36, 48.87]})
+    EventFactory(title_en="Right here", point=here)
+
+    response = client.get("/en/events/?near=on&lat=48.86&lng=2.35&km=5")
+
+    assert [e.title for e in response.context["events"]] == ["Right here", "Next door"]
+
+
+def test_an_event_longer_than_two_weeks_is_refused_next_to_its_end(client):
+    from events.services import _check_times
+
+    start = timezone.now()
+    with pytest.raises(ValidationError) as refused:
+        _check_times(start, start + timedelta(days=15))
+    assert refused.value.message_dict == {
+        "ends_at": ["An event lasts 14 days at most: make a longer activity a series of events."]
+    }
+    with pytest.raises(IntegrityError):
+        EventFactory(starts_at=start, ends_at=start + timedelta(days=15))
 
 
 def test_past_events_are_not_listed_by_default(client):
