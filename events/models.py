@@ -244,8 +244,14 @@ class Event(LinkedObjectMixin, GeoPointModel):
             models.Index(fields=["latitude", "longitude"], name="events_event_ll"),
             models.Index(fields=["is_published", "starts_at"], name="events_event_pub_start"),
             models.Index(fields=["city", "starts_at"], name="events_event_city_start"),
+            # The month calendar reads a few weeks of published events: an index-only scan.
+            models.Index(
+                fields=["starts_at"],
+                include=["ends_at", "city", "id"],
+                condition=Q(is_published=True),
+                name="events_event_calendar",
+            ),
             GinIndex(fields=["search_vector"], name="events_event_search"),
-            GinIndex(fields=["title_fr"], opclasses=["gin_trgm_ops"], name="events_event_title_trgm"),
         ]
         constraints = [
             models.CheckConstraint(
