@@ -4,7 +4,7 @@ participation. Reads live here as QuerySet methods; every write that matters is 
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
@@ -261,8 +261,13 @@ class Proposal(ModeratedMixin, GeoPointModel):
                 condition=Q(is_hidden=True),
                 name="participation_prop_hidden",
             ),
+            # The dashboard's figures and charts aggregate a whole city: index-only scans.
+            models.Index(
+                fields=["city", "created_at"],
+                include=["id", "theme", "neighbourhood", "supports_count", "answered_at"],
+                name="participation_prop_stats",
+            ),
             GinIndex(fields=["search_vector"], name="participation_prop_search"),
-            GinIndex(OpClass("title", name="gin_trgm_ops"), name="participation_prop_trgm"),
         ]
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
