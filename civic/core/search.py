@@ -58,6 +58,11 @@ def shared_corrections():
         _shared.reset(token)
 
 
+# A correction is kept when it is nearly as close as the closest one: "compst" → "compost" (0.5),
+# not also "compartida" (0.29), which the 0.25 threshold alone would let in.
+CORRECTION_MARGIN = 0.75
+
+
 def corrections(words: list[str], per_word: int = 3) -> dict[str, list[str]]:
     """Close spellings among title words of each word of four letters or more (one query)."""
     long_words = [w for w in words if len(w) >= 4]
@@ -69,16 +74,19 @@ def corrections(words: list[str], per_word: int = 3) -> dict[str, list[str]]:
         return shared[key]
     with connection.cursor() as cursor:
         cursor.execute(
-            """SELECT q.w, s.word FROM unnest(%s::text[]) AS q(w)
+            """SELECT q.w, s.word, s.score FROM unnest(%s::text[]) AS q(w)
             CROSS JOIN LATERAL (
-                SELECT word FROM core_titleword WHERE word %% q.w AND word <> q.w
-                ORDER BY similarity(word, q.w) DESC, word LIMIT %s
+                SELECT word, similarity(word, q.w) AS score FROM core_titleword
+                WHERE word %% q.w AND word <> q.w
+                ORDER BY score DESC, word LIMIT %s
             ) AS s""",
             [long_words, per_word],
         )
         found: dict[str, list[str]] = {}
-        for word, correction in cursor.fetchall():
-            if correction.isalnum():
+        best: dict[str, float] = {}
+        for word, correction, score in cursor.fetchall():  # best first for each word
+            best.setdefault(word, score)
+            if correction.isalnum() and score >= best[word] * CORRECTION_MARGIN:
                 found.setdefault(word, []).append(correction)
     if shared is not None:
         shared[key] = found

@@ -35,6 +35,14 @@ def test_title_words_feed_the_vocabulary_and_correct_typos():
 
 
 @pytest.mark.django_db
+def test_a_typo_is_corrected_to_the_closest_words_only():
+    MissionFactory(title_fr="Atelier compost")
+    MissionFactory(title_fr="Cuisine compartida")
+
+    assert corrections(["compst"]) == {"compst": ["compost"]}
+
+
+@pytest.mark.django_db
 def test_an_edited_title_adds_its_new_words():
     mission = MissionFactory(title_fr="Collecte de jouets")
     mission.title_fr = "Collecte de livres"
