@@ -15,13 +15,13 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchRank, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, FloatField, Func, Prefetch, Q, Value
+from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from civic.core.search import corrected_query
-from civic.places.geo import GeoPointModel, GeoQuerySet, LlToEarth, earth_index
+from civic.places.geo import GeoPointModel, GeoQuerySet, earth_index
 
 
 class Status(models.TextChoices):
@@ -33,14 +33,6 @@ class Status(models.TextChoices):
 
 
 EDITABLE_STATUSES = (Status.DRAFT, Status.SENT_BACK)
-
-
-class KnnDistance(Func):
-    """``a <-> b`` between two ``earth`` points: the ordering a GiST index scan can produce."""
-
-    arg_joiner = " <-> "
-    template = "(%(expressions)s)"
-    output_field = FloatField()
 
 
 class ReviewedQuerySet(models.QuerySet):
@@ -114,13 +106,6 @@ class InitiativeQuerySet(GeoQuerySet):
             return self
         matches = self.filter(search_vector=matching)
         return matches.annotate(rank=SearchRank(F("search_vector"), matching)) if ranked else matches
-
-    def nearest_first(self, lat: float, lng: float):
-        """Order by distance with the GiST index's nearest-neighbour scan (cube ``<->``): a page of
-        the nearest rows reads a page of index entries, however many rows ``near()`` kept.
-        Chord and great-circle distances rank points the same way."""
-        here = LlToEarth(F("latitude"), F("longitude"))
-        return self.order_by(KnnDistance(here, LlToEarth(Value(float(lat)), Value(float(lng)))).asc())
 
     def for_card(self):
         """What a card shows: city, themes and photos, in 3 queries whatever the number of rows."""

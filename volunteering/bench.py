@@ -239,7 +239,7 @@ def explain(ctx: BenchContext):
         (
             "map-feed",
             Mission.objects.search()
-            .nearest(city.lat, city.lng, distance_km(city.lat, city.lng, city.lat + 0.05, city.lng + 0.08))
+            .near(city.lat, city.lng, distance_km(city.lat, city.lng, city.lat + 0.05, city.lng + 0.08))
             .values("pk", "title", "latitude", "longitude", "next_slot_at", "places_left")[:500],
         ),
     ]

@@ -64,7 +64,7 @@ class MissionProvider:
     def near(self, query: DiscoveryQuery) -> list[DiscoveryItem]:
         qs = _base(query)
         if query.lat is not None and query.lng is not None:
-            qs = qs.nearest(query.lat, query.lng, query.km)
+            qs = qs.near(query.lat, query.lng, query.km)
         else:
             qs = qs.order_by("-pk")
         return [_item(m) for m in qs[: query.limit]]
@@ -102,7 +102,7 @@ class MissionProvider:
                 DiscoveryQuery(theme_ids=tuple(interests), city_id=query.city_id), tuple(member.availability)
             )
             .exclude(pk__in=taken)
-            .nearest(lat, lng, query.km)
+            .near(lat, lng, query.km)
         )
         items = []
         for mission in qs[: query.limit]:

@@ -14,19 +14,15 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, FloatField, Func, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civic.core.search import search_vector
 from civic.places.geo import (
-    CubeContains,
-    EarthBox,
-    EarthDistance,
     GeoPointModel,
     GeoQuerySet,
-    LlToEarth,
     earth_index,
 )
 
@@ -45,14 +41,6 @@ class LocalPart(Func):
 
     def __init__(self, part: str, when, tz, **extra):
         super().__init__(when, tz, part=part, **extra)
-
-
-class CubeDistance(Func):
-    """``a <-> b`` on cubes: the ordering operator the GiST index answers nearest-first."""
-
-    arg_joiner = " <-> "
-    template = "(%(expressions)s)"
-    output_field = FloatField()
 
 
 class LocalDate(Func):
@@ -136,25 +124,6 @@ class MissionQuerySet(GeoQuerySet):
             qs = qs.filter(Exists(slots))
         return qs
 
-    def nearest_first(self, lat: float, lng: float):
-        """Order by distance to (lat, lng) with the GiST index's nearest-neighbour scan (``<->`` on
-        ``ll_to_earth``): with a LIMIT, PostgreSQL reads the nearest rows first and stops, instead of
-        computing and sorting the distance of every row in the radius as ``near()`` does."""
-        origin = LlToEarth(Value(float(lat)), Value(float(lng)))
-        return self.order_by(CubeDistance(LlToEarth(F("latitude"), F("longitude")), origin))
-
-    def nearest(self, lat: float, lng: float, km: float):
-        """``near()``'s filter and ``distance_m``, ordered by ``nearest_first()``."""
-        lat, lng, meters = float(lat), float(lng), float(km) * 1000.0
-        origin = LlToEarth(Value(lat), Value(lng))
-        here = LlToEarth(F("latitude"), F("longitude"))
-        return (
-            self.filter(CubeContains(EarthBox(origin, Value(meters)), here))
-            .annotate(distance_m=EarthDistance(origin, here))
-            .filter(distance_m__lte=meters)
-            .nearest_first(lat, lng)
-        )
-
     def for_themes(self, theme_ids):
         if not theme_ids:
             return self
@@ -198,7 +167,7 @@ class MissionQuerySet(GeoQuerySet):
             availability=availability, date_from=date_from, date_to=date_to, only_matching=True
         )
         if lat is not None and lng is not None:
-            return qs.nearest(lat, lng, km or 10)
+            return qs.near(lat, lng, km or 10)
         return qs.order_by("-pk")
 
 

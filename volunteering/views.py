@@ -148,7 +148,7 @@ def geojson(request: HttpRequest) -> HttpResponse:
             # The circle around the visible area, nearest to its centre first (a crowded view shows its
             # middle): the GiST index reads only MAP_LIMIT rows. Markers just outside the box are harmless.
             lat, lng = (south + north) / 2, (west + east) / 2
-            missions = missions.nearest(lat, lng, distance_km(lat, lng, north, east))
+            missions = missions.near(lat, lng, distance_km(lat, lng, north, east))
         else:
             missions = missions.in_bbox(*bbox)
     rows = missions.values("pk", "title", "latitude", "longitude", "next_slot_at", "places_left")[:MAP_LIMIT]

@@ -117,8 +117,15 @@ class GeoQuerySet(models.QuerySet):
             self.filter(CubeContains(EarthBox(origin, Value(meters)), here))
             .annotate(distance_m=EarthDistance(origin, here))
             .filter(distance_m__lte=meters)
-            .order_by(CubeKnnDistance(here, origin))
+            .nearest_first(lat, lng)
         )
+
+    def nearest_first(self, lat: float, lng: float):
+        """Order by distance with the GiST index's nearest-neighbour scan (cube ``<->`` on
+        ``ll_to_earth``): with a LIMIT, PostgreSQL reads the nearest rows first and stops instead of
+        sorting every row by distance. Chord and great-circle distances rank points the same way."""
+        origin = LlToEarth(Value(float(lat)), Value(float(lng)))
+        return self.order_by(CubeKnnDistance(LlToEarth(F("latitude"), F("longitude")), origin))
 
     def with_distance(self, lat: float, lng: float):
         """Annotate ``distance_m`` without filtering (rows without a point get NULL)."""
