@@ -50,8 +50,9 @@ _shared: ContextVar[dict | None] = ContextVar("civic_search_corrections", defaul
 
 @contextmanager
 def shared_corrections():
-    """Within the block, the same words are corrected once (a global search asks every kind)."""
-    token = _shared.set({})
+    """Within the block, the same words are corrected once (a global search asks every kind);
+    a nested block shares the outer one's lookups."""
+    token = _shared.set(_shared.get() if _shared.get() is not None else {})
     try:
         yield
     finally:

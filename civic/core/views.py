@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from civic.core import discovery
 from civic.core.forms_discover import KIND_CHOICES, DiscoverForm
 from civic.core.models import Theme
+from civic.core.search import corrections, search_words, shared_corrections
 from civic.places.geojson import bad_request, geojson_response, parse_bbox
 
 SEARCH_MAX_LENGTH = 200
@@ -92,13 +93,19 @@ def search(request: HttpRequest) -> HttpResponse:
     """Search everything: results grouped by kind, in any language, ranked, with matches highlighted."""
     text = (request.GET.get("q") or "").strip()[:SEARCH_MAX_LENGTH]
     form, query, kinds = _discover(request, limit=10)
-    groups = discovery.search_all(text, query or discovery.DiscoveryQuery(limit=10), kinds) if text else {}
+    groups, marked = {}, text
+    if text:
+        with shared_corrections():  # the corrections search_all() looked up, for the highlights
+            groups = discovery.search_all(text, query or discovery.DiscoveryQuery(limit=10), kinds)
+            typos = corrections(search_words(text))
+        marked = " ".join([text, *(c for found in typos.values() for c in found)])
     labels = dict(KIND_CHOICES)
     return render(
         request,
         "core/search.html",
         {
             "q": text,
+            "marked": marked,
             "groups": [(kind, labels.get(kind, kind), items) for kind, items in groups.items()],
             "total": sum(len(v) for v in groups.values()),
         },

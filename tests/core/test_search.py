@@ -93,3 +93,14 @@ def test_a_global_search_corrects_its_words_once_for_every_kind():
 
     assert [i.title for i in found["mission"]] == ["Grainothèque du quartier"]
     assert sum("core_titleword" in q["sql"] for q in queries.captured_queries) == 1
+
+
+@pytest.mark.django_db
+def test_search_page_marks_the_corrected_words(client):
+    SlotFactory(mission=MissionFactory(title_fr="Grainothèque du quartier", title_en="Seed library"))
+
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/fr/search/", {"q": "grainoteque"}).content.decode()
+
+    assert "<mark>Grainothèque</mark> du quartier" in html
+    assert sum("core_titleword" in q["sql"] for q in queries.captured_queries) == 1
