@@ -82,25 +82,19 @@ class ProjectQuerySet(GeoQuerySet):
         return self.filter(Q(holder_member=user) | Q(holder_organization__in=organization_ids_of(user)))
 
     def search(self, text: str):
-        """Full text (any language, accents ignored, prefixes) or, for typos, trigram word
-        similarity on the accent-free titles (``%>``, default threshold 0.6). Both conditions are
-        served by GIN indexes (a BitmapOr); annotates ``rank``, best first."""
+        """Projects matching every word of ``text`` (any language, accents ignored, by prefix or a
+        close spelling of a title word: ``civic.core.search``), annotated ``rank``, best first.
+        One GIN-indexed match; one more query for the typo corrections."""
         from django.contrib.postgres.search import SearchRank
 
-        from civic.core.search import search_query
-        from crowdfunding.services import plain_text
+        from civic.core.search import corrected_query
 
-        query = search_query(text)
-        # A UNION of the two GIN-indexed branches: each uses its own index, and the trigram test
-        # never runs row by row over the table (as it would in an OR with a common word).
-        matches = (
-            Project.objects.filter(search_vector=query)
-            .values("pk")
-            .union(Project.objects.filter(title_all__trigram_word_similar=plain_text(text)).values("pk"))
-        )
+        matching = corrected_query(text)
+        if matching is None:
+            return self
         return (
-            self.filter(pk__in=matches)
-            .annotate(rank=SearchRank(models.F("search_vector"), query))
+            self.filter(search_vector=matching)
+            .annotate(rank=SearchRank(models.F("search_vector"), matching))
             .order_by("-rank", "-pk")
         )
 
