@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from civic.accounts.models import User
-from civic.notifications.services import notify
+from civic.notifications.services import notify, notify_many
 from events.models import RSVP, CityEdition, Event, MobilisationDay, ScheduledStep
 
 BATCH_SIZE = 500
@@ -153,27 +153,23 @@ def notify_members(member_ids: list[int], kind: str, context: dict, *, url: str,
         if context.get("day_slug")
         else None
     )
-    localized: dict[str, dict] = {}
-    # One transaction per batch: one commit instead of one per message; emails are enqueued after it.
-    with transaction.atomic():
-        sent = _notify_each(member_ids, kind, context, url, dedupe_key, event, day, localized)
-    return sent
 
+    def titles(language: str) -> dict:
+        with translation.override(language):
+            return {
+                **({"event_title": event.title} if event else {}),
+                **({"day_title": day.title} if day else {}),
+            }
 
-def _notify_each(member_ids, kind, context, url, dedupe_key, event, day, localized) -> int:
-    sent = 0
-    for member in User.objects.active().filter(pk__in=member_ids):
-        lang = member.language or "fr"
-        if lang not in localized:
-            with translation.override(lang):
-                localized[lang] = {
-                    **context,
-                    **({"event_title": event.title} if event else {}),
-                    **({"day_title": day.title} if day else {}),
-                }
-        if notify(member, kind, localized[lang], url=url, dedupe_key=dedupe_key):
-            sent += 1
-    return sent
+    # One INSERT and one email task for the whole batch (civic.notifications.services.notify_many).
+    return notify_many(
+        User.objects.active().filter(pk__in=member_ids),
+        kind,
+        context,
+        url=url,
+        dedupe_key=dedupe_key,
+        per_language=titles,
+    )
 
 
 def _local_text(event: Event) -> str:

@@ -72,6 +72,12 @@ def send_notification_email(notification_id: int) -> str:
 
 
 @shared_task(acks_late=True)
+def send_notification_emails(notification_ids: list[int]) -> int:
+    """A batch of ``notify_many()``'s emails, each sent at most once like ``send_notification_email``."""
+    return sum(send_notification_email(pk) == "sent" for pk in notification_ids)
+
+
+@shared_task(acks_late=True)
 def sweep_pending_notifications(older_than_seconds: int = 60, limit: int = 500) -> int:
     """Send what the request path could not enqueue (broker outage) or what failed transiently."""
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)

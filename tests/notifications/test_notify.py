@@ -82,3 +82,24 @@ def test_inbox_lists_notifications_and_marks_them_read(client, alice):
 def test_plain_text_notifications_are_not_html_escaped(alice):
     notification = notify(alice, "accounts.followed", {"follower_name": 'Zoé "Zo" & Co'}, email=False)
     assert notification.title == 'Zoé "Zo" & Co vous suit désormais'
+
+
+def test_notify_many_writes_each_member_in_their_language_and_emails_the_batch_once(
+    django_capture_on_commit_callbacks, alice, bob, charlie
+):
+    from civic.notifications.services import notify_many
+
+    bob.language, charlie.is_former = "en", True
+    bob.save(), charlie.save()
+    members = [alice, bob, charlie]
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        created = notify_many(members, "accounts.followed", {"follower_name": "Olga"}, dedupe_key="day-1")
+    again = notify_many(members, "accounts.followed", {"follower_name": "Olga"}, dedupe_key="day-1")
+
+    assert (created, again) == (2, 0)
+    assert len(callbacks) == 1  # one email task for the batch
+    titles = dict(Notification.objects.values_list("recipient__email", "title"))
+    assert titles == {alice.email: "Olga vous suit désormais", bob.email: "Olga now follows you"}
+    assert sorted(m.subject for m in mail.outbox) == ["Olga now follows you", "Olga vous suit désormais"]
+    assert set(Notification.objects.values_list("email_status", flat=True)) == {Notification.EmailStatus.SENT}
