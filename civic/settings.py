@@ -153,11 +153,15 @@ _options["options"] = (_options.get("options", "") + " -c pg_trgm.similarity_thr
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default=None) or embedded.redis_url(_instance)
+# Redis is a cache, never a single point of failure: the resilient backend answers as an empty
+# cache while Redis is down (civic.core.cache), and short timeouts keep a dead server from
+# holding a request.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "civic.core.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="civic-test" if TESTING else "civic"),
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
 }
 
@@ -175,7 +179,17 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A request must not hang when the broker is down: fail fast, the outbox sweep sends later.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+}
+# The transactional outbox (civic.core.outbox): a job not taken by a worker this long after it was
+# dispatched is dispatched again by the sweep, which beat runs this often.
+OUTBOX_REDISPATCH_SECONDS = env.int("OUTBOX_REDISPATCH_SECONDS", default=60)
+OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=20.0)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # --- Authentication ---------------------------------------------------------------------------
@@ -228,8 +242,10 @@ SOCIALACCOUNT_PROVIDERS = {
     }
 }
 
-# Login throttling (django-axes) keeps its counters in Redis through the cache.
-AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+# Login throttling (django-axes) keeps its counters in PostgreSQL, so a Redis outage neither breaks
+# login nor lifts the lockout. Successful logins are not logged (no row per login).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_DISABLE_ACCESS_LOG = True
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -274,9 +290,11 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=12 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
-# Participation spaces: anti-spam limits per member (Redis counters).
+# Participation spaces: anti-spam limits per member (civic.core.ratelimit, counted in PostgreSQL).
 PARTICIPATION_PROPOSALS_PER_HOUR = env.int("PARTICIPATION_PROPOSALS_PER_HOUR", default=5)
 PARTICIPATION_COMMENTS_PER_HOUR = env.int("PARTICIPATION_COMMENTS_PER_HOUR", default=30)
+# Messages to an initiative's team, per member and hour (civic.core.ratelimit).
+INITIATIVES_CONTACTS_PER_HOUR = env.int("INITIATIVES_CONTACTS_PER_HOUR", default=5)
 
 # --- Email ------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -340,9 +358,13 @@ LOGGING = {
 
 # Periodic tasks. django-celery-beat copies these into its tables at start (editable in admin).
 CELERY_BEAT_SCHEDULE = {
+    "outbox-sweep": {  # jobs a write recorded but no worker has taken (broker down, worker killed)
+        "task": "civic.core.tasks.sweep_outbox",
+        "schedule": OUTBOX_SWEEP_SECONDS,
+    },
     "notifications-sweep": {
         "task": "civic.notifications.tasks.sweep_pending_notifications",
-        "schedule": 60.0,
+        "schedule": 20.0,
     },
     "events-timeline": {  # NCZ Day steps; each step is claimed once (events.timeline)
         "task": "events.tasks.run_timeline",

@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from civic.accounts.models import User
+from civic.core import outbox
 from civic.notifications.services import notify, notify_many
 from events.models import RSVP, CityEdition, Event, MobilisationDay, ScheduledStep
 
@@ -118,7 +119,7 @@ def schedule_due_steps(now: datetime | None = None) -> int:
                 if claimed.done_at is None and claimed.claimed_at < now - STALE_AFTER:
                     # Its worker died before finishing: run it again (messages are deduplicated).
                     ScheduledStep.objects.filter(pk=claimed.pk, done_at__isnull=True).update(claimed_at=now)
-                    transaction.on_commit(lambda pk=claimed.pk: run_step.delay(pk))
+                    outbox.enqueue(run_step, claimed.pk)
                     enqueued += 1
                 continue
             try:
@@ -126,7 +127,7 @@ def schedule_due_steps(now: datetime | None = None) -> int:
                     row = ScheduledStep.objects.create(
                         day=day, edition_id=edition_id, step=step.name, claimed_at=now
                     )
-                    transaction.on_commit(lambda pk=row.pk: run_step.delay(pk))
+                    outbox.enqueue(run_step, row.pk)
                 enqueued += 1
             except IntegrityError:
                 continue  # another scheduler claimed it first
@@ -139,7 +140,7 @@ def _enqueue_batches(member_ids: list[int], kind: str, context: dict, url: str, 
     batches = 0
     for i in range(0, len(member_ids), BATCH_SIZE):
         chunk = member_ids[i : i + BATCH_SIZE]
-        transaction.on_commit(lambda c=chunk: notify_batch.delay(c, kind, context, url, dedupe_key))
+        outbox.enqueue(notify_batch, chunk, kind, context, url, dedupe_key)
         batches += 1
     return batches
 

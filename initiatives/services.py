@@ -5,6 +5,7 @@ Notifications are sent with ``notify()`` (stored now, emailed by Celery after co
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,8 +13,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from civic.core.images import clean_image, make_thumbnail
+from civic.core.ratelimit import rate_limit
 from civic.core.services import log_action
 from civic.notifications.services import notify
 from initiatives import rules
@@ -268,6 +271,16 @@ def contact_team(*, initiative: Initiative, sender, body: str) -> ContactMessage
     """Relay ``body`` to the team (the spotter) by notification. The sender's email is never put
     in it: the team answers through the sender's public profile page."""
     _require_member_on_published(sender, initiative)
+    rate_limit(
+        member=sender,
+        action="initiatives.contact",
+        limit=settings.INITIATIVES_CONTACTS_PER_HOUR,
+        window=timedelta(hours=1),
+        message=_(
+            "You have sent %(limit)d messages in the last hour. Please wait a little before the next one."
+        ),
+        field="body",
+    )
     message = ContactMessage(initiative=initiative, sender=sender, body=body.strip())
     message.full_clean()
     message.save()

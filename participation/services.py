@@ -10,14 +10,15 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from civic.core import outbox
 from civic.core.images import clean_image, make_thumbnail
+from civic.core.ratelimit import RateLimited, rate_limit
 from civic.core.search import search_vector
 from civic.core.services import log_action
 from participation import rules
@@ -42,50 +43,28 @@ from participation.models import (
 AUTO_HIDE_REASON = "auto"
 
 
-class RateLimited(ValidationError):
-    """Too many publications in the window; the message says how long to wait."""
+# --- Rate limits (civic.core.ratelimit: counted in PostgreSQL with the write) -------------------
 
 
-# --- Rate limits (Redis counters) ------------------------------------------------------------
-
-
-def _rate_key(kind: str, member_id: int) -> str:
-    return f"participation:rate:{kind}:{member_id}"
-
-
-def _rate_limits(kind: str) -> tuple[int, int]:
+def _rate_limit(kind: str, member) -> None:
+    """Count this publication inside its transaction (a failed one does not count) or refuse it."""
     if kind == "proposal":
-        return settings.PARTICIPATION_PROPOSALS_PER_HOUR, 3600
-    return settings.PARTICIPATION_COMMENTS_PER_HOUR, 3600
-
-
-def _check_rate(kind: str, member) -> None:
-    limit, _window = _rate_limits(kind)
-    if (cache.get(_rate_key(kind, member.pk)) or 0) >= limit:
-        if kind == "proposal":
-            message = _(
-                "You have published %(limit)d proposals in the last hour. Please wait a little before the next one."
-            )
-        else:
-            message = _(
-                "You have posted %(limit)d comments in the last hour. Please wait a little before the next one."
-            )
-        raise RateLimited(message, code="rate_limited", params={"limit": limit})
-
-
-def _count_rate(kind: str, member) -> None:
-    """Count one publication once the transaction commits (failed attempts do not count)."""
-    _limit, window = _rate_limits(kind)
-    key = _rate_key(kind, member.pk)
-
-    def incr():
-        if not cache.add(key, 1, timeout=window):
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.add(key, 1, timeout=window)
-
-    transaction.on_commit(incr)
+        limit = settings.PARTICIPATION_PROPOSALS_PER_HOUR
+        message = _(
+            "You have published %(limit)d proposals in the last hour. Please wait a little before the next one."
+        )
+    else:
+        limit = settings.PARTICIPATION_COMMENTS_PER_HOUR
+        message = _(
+            "You have posted %(limit)d comments in the last hour. Please wait a little before the next one."
+        )
+    rate_limit(
+        member=member,
+        action=f"participation.{kind}",
+        limit=limit,
+        window=datetime.timedelta(hours=1),
+        message=message,
+    )
 
 
 # --- Dashboard counters -----------------------------------------------------------------------
@@ -212,7 +191,7 @@ def proposal_create(
         raise PermissionDenied
     if not CitySpace.objects.filter(city=city, is_active=True).exists():
         raise ValidationError(_("This city has no open participation space."))
-    _check_rate("proposal", author)
+    _rate_limit("proposal", author)
     proposal = Proposal(
         author=author,
         city=city,
@@ -234,7 +213,6 @@ def proposal_create(
     ProposalFollow.objects.get_or_create(proposal=proposal, member=author)
     _participant(city.pk, author.pk)
     log_action("participation.proposal.created", target=proposal, actor=author)
-    _count_rate("proposal", author)
     return proposal
 
 
@@ -273,8 +251,7 @@ def proposal_support(*, proposal: Proposal, member) -> bool:
     if crossed and threshold:
         from participation.tasks import notify_threshold_reached
 
-        proposal_id = proposal.pk
-        transaction.on_commit(lambda: notify_threshold_reached.delay(proposal_id))
+        outbox.enqueue(notify_threshold_reached, proposal.pk)
     return True
 
 
@@ -324,7 +301,7 @@ def comment_create(*, proposal: Proposal, author, text: str, parent: Comment | N
             raise ValidationError(
                 {"parent": _("Replies go one level deep: reply to the first comment of the thread.")}
             )
-    _check_rate("comment", author)
+    _rate_limit("comment", author)
     comment = Comment(proposal=proposal, author=author, text=(text or "").strip(), parent=parent)
     comment.full_clean()
     comment.save()
@@ -332,11 +309,9 @@ def comment_create(*, proposal: Proposal, author, text: str, parent: Comment | N
     ProposalFollow.objects.get_or_create(proposal=proposal, member=author)
     _participant(proposal.city_id, author.pk)
     log_action("participation.comment.created", target=comment, actor=author)
-    _count_rate("comment", author)
     from participation.tasks import notify_new_comment
 
-    comment_id = comment.pk
-    transaction.on_commit(lambda: notify_new_comment.delay(comment_id))
+    outbox.enqueue(notify_new_comment, comment.pk)
     return comment
 
 
@@ -425,8 +400,7 @@ def proposal_answer(
     )
     from participation.tasks import notify_answer
 
-    revision_id = revision.pk
-    transaction.on_commit(lambda: notify_answer.delay(revision_id))
+    outbox.enqueue(notify_answer, revision.pk)
     return answer
 
 

@@ -8,7 +8,6 @@ import zoneinfo
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from civic.core import outbox
 from civic.organizations.admin_mixins import OrganizationScopedAdmin
 from civic.organizations.models import Organization
 from civic.organizations.rules import is_editor, may_use_admin, organization_ids_of
@@ -150,9 +150,8 @@ class MissionAdmin(CityTimezoneMixin, OrganizationScopedAdmin, TranslationAdmin)
         if formset.model is Slot:
             from volunteering.tasks import fill_from_waiting_list
 
-            for slot in formset.changed_objects:
-                slot_id = slot[0].pk
-                transaction.on_commit(lambda pk=slot_id: fill_from_waiting_list.delay(pk))
+            for slot, _changed in formset.changed_objects:
+                outbox.enqueue(fill_from_waiting_list, slot.pk)
 
     @admin.action(description=_("Publish the selected missions"))
     def publish(self, request, queryset):
@@ -257,7 +256,7 @@ class SlotAdmin(CityTimezoneMixin, OrganizationScopedAdmin):
         if change and "capacity" in form.changed_data:
             from volunteering.tasks import fill_from_waiting_list
 
-            transaction.on_commit(lambda: fill_from_waiting_list.delay(obj.pk))
+            outbox.enqueue(fill_from_waiting_list, obj.pk)
 
     @admin.display(description=_("volunteers"))
     def volunteers_link(self, slot):

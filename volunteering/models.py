@@ -387,13 +387,16 @@ class Participation(models.Model):
 
 
 class Recommendation(models.Model):
-    """A member recommended a mission by email. The recipients' addresses are never stored."""
+    """A member recommended a mission by email. The recipients' addresses are not stored here: they
+    live only in the email job (``civic.core.outbox``) until it has run."""
 
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mission_recommendations"
     )
     mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="recommendations")
     recipients_count = models.PositiveSmallIntegerField(default=1)
+    # How many of the addresses were emailed: a retried job starts after them (idempotent sends).
+    emailed_count = models.PositiveSmallIntegerField(default=0)
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

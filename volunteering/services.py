@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -20,6 +19,8 @@ from django.db.models import F, Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from civic.core import outbox
+from civic.core.ratelimit import rate_limit
 from civic.core.services import log_action
 from civic.notifications.services import notify
 from volunteering.calendar import ics_filename, slot_ics
@@ -347,8 +348,8 @@ def _parse_emails(raw: str) -> list[str]:
 
 def recommendation_send(*, sender, mission: Mission, emails: str, message: str = "") -> Recommendation:
     """Email ``mission`` to up to five addresses on behalf of ``sender``. The addresses go to the
-    email task and are never stored; at most RECOMMENDATIONS_PER_HOUR recipients per sender per hour
-    (counted in the Redis cache)."""
+    email job and are kept only until it has run; at most RECOMMENDATIONS_PER_HOUR recipients per
+    sender per hour (``civic.core.ratelimit``, counted with the recommendation)."""
     try:
         recipients = _parse_emails(emails)
     except ValidationError:
@@ -357,24 +358,27 @@ def recommendation_send(*, sender, mission: Mission, emails: str, message: str =
         raise ValidationError({"emails": _("Give at least one email address.")})
     if len(recipients) > MAX_RECIPIENTS:
         raise ValidationError({"emails": _("At most %(n)d addresses at a time.") % {"n": MAX_RECIPIENTS}})
-    key = f"volunteering:recommend:{sender.pk}"
-    cache.add(key, 0, 3600)
-    used = cache.incr(key, len(recipients))
-    if used > RECOMMENDATIONS_PER_HOUR:
-        cache.decr(key, len(recipients))
-        raise ValidationError(_("You have sent many recommendations recently: please try again in an hour."))
     with transaction.atomic():
+        rate_limit(
+            member=sender,
+            action="volunteering.recommend",
+            limit=RECOMMENDATIONS_PER_HOUR,
+            window=timedelta(hours=1),
+            cost=len(recipients),
+            message=_("You have sent many recommendations recently: please try again in an hour."),
+        )
         recommendation = Recommendation.objects.create(
             sender=sender, mission=mission, recipients_count=len(recipients)
         )
         log_action("volunteering.mission.recommended", target=mission, actor=sender)
+        from volunteering.tasks import send_recommendation
 
-        language = translation.get_language() or "fr"
-
-        def enqueue():
-            from volunteering.tasks import send_recommendation
-
-            send_recommendation.delay(recommendation.pk, recipients, message[:1000], language)
-
-        transaction.on_commit(enqueue)
+        # The addresses live only in this job's row, deleted once the emails are sent.
+        outbox.enqueue(
+            send_recommendation,
+            recommendation.pk,
+            recipients,
+            message[:1000],
+            translation.get_language() or "fr",
+        )
     return recommendation

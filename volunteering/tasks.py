@@ -30,7 +30,8 @@ def send_recommendation(
     recommendation_id: int, recipients: list[str], message: str, language: str = "fr"
 ) -> int:
     """Email a recommendation to people who may not be members. The addresses exist only in this
-    task's arguments; nothing about them is stored."""
+    task's arguments (and its outbox row until it has run). Idempotent: each address is counted as
+    emailed right after it is sent, so a retry or a second run starts after the ones already sent."""
     from volunteering.models import Recommendation
 
     recommendation = (
@@ -50,7 +51,10 @@ def send_recommendation(
         subject = " ".join(render_to_string("volunteering/email/recommendation_subject.txt", context).split())
         body = render_to_string("volunteering/email/recommendation_body.txt", context)
     sent = 0
-    for email in recipients:
-        EmailMessage(subject=subject, body=body, to=[email]).send()
+    for index in range(recommendation.emailed_count, len(recipients)):
+        EmailMessage(subject=subject, body=body, to=[recipients[index]]).send()
+        Recommendation.objects.filter(pk=recommendation.pk, emailed_count=index).update(
+            emailed_count=index + 1
+        )
         sent += 1
     return sent

@@ -77,3 +77,51 @@ class TitleWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class OutboxJob(models.Model):
+    """A Celery job that a write needs, recorded in the write's own transaction (``civic.core.outbox``).
+
+    The row is dispatched to the broker after commit and again by ``sweep_outbox`` (beat) whenever
+    ``run_after`` has passed: not yet taken (broker down when the write committed), taken by a worker
+    that died, or failed and waiting for its retry. A worker deletes the row once the job has run,
+    so the table only holds jobs still owed.
+    """
+
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    queue = models.CharField(max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # When the sweep may (re)dispatch it; NULL once it has failed for good (kept for an editor to read).
+    run_after = models.DateTimeField(null=True, blank=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    taken_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["run_after"], name="core_outbox_due", condition=models.Q(run_after__isnull=False)
+            )
+        ]
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)}"
+
+
+class RateEvent(models.Model):
+    """One use of a rate-limited action by a member (``civic.core.ratelimit``), written in the same
+    transaction as the action itself, so a failed action does not count and parallel ones cannot
+    slip past the limit. Rows older than the action's window are deleted as the member acts again."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(max_length=80)
+    cost = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["member", "action", "created_at"], name="core_rate_member_action")]

@@ -1,14 +1,53 @@
-"""The weekly digest: opt-in, once per member per ISO week (notify's dedupe key), in their language."""
+"""Kernel tasks: the outbox's runner and sweep, and the weekly digest (opt-in, once per member per
+ISO week through notify's dedupe key, in their language)."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from celery import shared_task
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from civic.core import outbox
+
+logger = logging.getLogger(__name__)
 BATCH = 500
+
+
+@shared_task(bind=True)
+def run_outbox_job(self, job_id: int) -> str:
+    """Run one recorded job (``civic.core.outbox``): claim it, call its task in this worker, delete
+    the row when it succeeded or schedule a retry when it raised. A job already done or held by a
+    live worker is left alone, so a message delivered twice runs the job once."""
+    job = outbox.claim(job_id)
+    if job is None:
+        return "nothing to do"
+    task = self.app.tasks.get(job.task)
+    try:
+        if task is None:
+            raise LookupError(f"no task named {job.task}")
+        task(*job.args, **job.kwargs)
+    except Exception as error:
+        outbox.fail(job, error)
+        logger.exception("outbox job %s (%s) failed", job.pk, job.task)
+        if self.request.is_eager:
+            raise  # tests run jobs in-process and must see the error
+        return "failed"
+    outbox.finish(job)
+    return "done"
+
+
+@shared_task
+def sweep_outbox(limit: int = 500) -> int:
+    """Beat: dispatch again every job whose ``run_after`` passed (never taken, lost worker, retry)."""
+    ids = outbox.due_job_ids(limit)
+    if ids:
+        outbox.mark_redispatched(ids)
+        outbox.dispatch(ids)
+    return len(ids)
 
 
 @shared_task(acks_late=True)
@@ -17,8 +56,9 @@ def send_weekly_digests() -> int:
     from civic.accounts.models import User
 
     ids = list(User.objects.active().filter(weekly_digest=True).order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), BATCH):
-        send_digest_batch.delay(ids[start : start + BATCH])
+    with transaction.atomic():
+        for start in range(0, len(ids), BATCH):
+            outbox.enqueue(send_digest_batch, ids[start : start + BATCH])
     return len(ids)
 
 

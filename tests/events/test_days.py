@@ -264,12 +264,12 @@ def test_a_step_whose_worker_died_is_run_again_without_duplicates(
 def test_j1_reminders_are_enqueued_in_batches(
     shaker, edith, city, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from events import tasks
-
     monkeypatch.setattr(timeline, "BATCH_SIZE", 2)
     calls = []
-    real = tasks.notify_batch.delay
-    monkeypatch.setattr(tasks.notify_batch, "delay", lambda *a: calls.append(len(a[0])) or real(*a))
+    real = timeline.notify_members
+    monkeypatch.setattr(
+        timeline, "notify_members", lambda ids, *a, **k: calls.append(len(ids)) or real(ids, *a, **k)
+    )
     day = DayFactory(date=timezone.localdate() + timedelta(days=1))
     edition = edition_for(day, organiser=shaker, city=city, editor=edith)
     for _ in range(5):

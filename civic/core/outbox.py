@@ -1,0 +1,130 @@
+"""The transactional outbox: how a write asks for background work without ever losing it.
+
+``enqueue(task, *args)`` records an :class:`~civic.core.models.OutboxJob` in the caller's
+transaction (so the job exists exactly when the write does) and hands it to Celery after commit.
+If the broker is down then, or the worker that took it dies, ``sweep_outbox`` (beat, every
+``OUTBOX_SWEEP_SECONDS``) dispatches it again once ``run_after`` has passed. Workers run the job
+through ``run_outbox_job``, which claims the row first, so a redelivered message for a job that is
+running or done does nothing; the job's own task must still be idempotent (it may run again if its
+worker dies half-way), which every task in Civic is through ``notify()``'s dedupe keys and claims.
+
+This replaces ``transaction.on_commit(lambda: task.delay(...))``, which loses the job whenever the
+broker is unreachable at commit time or the process dies between commit and publish.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from civic.core.models import OutboxJob
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 10
+
+
+def _redispatch_after() -> timedelta:
+    """How long a dispatched job may wait for a worker before the sweep sends it again."""
+    return timedelta(seconds=settings.OUTBOX_REDISPATCH_SECONDS)
+
+
+def _stale_after() -> timedelta:
+    """A job taken longer ago than the task time limit (plus a margin) has lost its worker."""
+    return timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+
+
+def enqueue(task, *args, queue: str = "", **kwargs) -> OutboxJob:
+    """Record ``task(*args, **kwargs)`` in the current transaction and dispatch it after commit.
+
+    ``task`` is a Celery task or its name; arguments must be JSON (ids, strings, numbers), like
+    every Celery argument in Civic. Costs one INSERT. Outside a transaction the row commits at once
+    and is dispatched immediately.
+    """
+    name = task if isinstance(task, str) else task.name
+    json.dumps([args, kwargs])  # fail in the caller, not in a worker, on a non-JSON argument
+    job = OutboxJob.objects.create(
+        task=name,
+        args=list(args),
+        kwargs=kwargs,
+        queue=queue,
+        run_after=timezone.now() + _redispatch_after(),
+    )
+    transaction.on_commit(lambda: dispatch([job.pk]))
+    return job
+
+
+def dispatch(job_ids: list[int]) -> int:
+    """Publish the jobs to the broker; a broker outage is logged, never raised (the sweep retries).
+
+    Returns how many were published."""
+    from kombu.exceptions import KombuError
+    from redis.exceptions import RedisError
+
+    from civic.core.tasks import run_outbox_job
+
+    published = 0
+    for job in OutboxJob.objects.filter(pk__in=job_ids).only("pk", "queue"):
+        options = {"queue": job.queue} if job.queue else {}
+        try:
+            run_outbox_job.apply_async(args=[job.pk], retry=False, **options)
+        except (KombuError, RedisError, OSError):
+            logger.warning("broker unavailable; outbox job %s waits for the sweep", job.pk)
+            return published  # the broker is down: the others would fail the same way
+        published += 1
+    if published and not getattr(run_outbox_job.app.conf, "task_always_eager", False):
+        OutboxJob.objects.filter(pk__in=job_ids, taken_at__isnull=True).update(dispatched_at=timezone.now())
+    return published
+
+
+def claim(job_id: int) -> OutboxJob | None:
+    """Take the job for this worker, unless it is done (row gone), failed for good, or held by a
+    live worker. One conditional UPDATE, so two deliveries of the same message cannot both run it."""
+    now = timezone.now()
+    taken = (
+        OutboxJob.objects.filter(pk=job_id, run_after__isnull=False)
+        .filter(Q(taken_at__isnull=True) | Q(taken_at__lt=now - _stale_after()))
+        .update(taken_at=now, attempts=F("attempts") + 1, run_after=now + _stale_after())
+    )
+    if not taken:
+        return None
+    return OutboxJob.objects.filter(pk=job_id).first()
+
+
+def finish(job: OutboxJob) -> None:
+    OutboxJob.objects.filter(pk=job.pk).delete()
+
+
+def fail(job: OutboxJob, error: BaseException) -> None:
+    """Release the job for a later retry with exponential back-off, or give up after MAX_ATTEMPTS."""
+    retry_in = timedelta(seconds=min(30 * 2 ** (job.attempts - 1), 3600))
+    gave_up = job.attempts >= MAX_ATTEMPTS
+    OutboxJob.objects.filter(pk=job.pk).update(
+        taken_at=None,
+        run_after=None if gave_up else timezone.now() + retry_in,
+        last_error=f"{type(error).__name__}: {error}"[:2000],
+    )
+    if gave_up:
+        logger.error("outbox job %s (%s) failed %d times; giving up", job.pk, job.task, job.attempts)
+
+
+def due_job_ids(limit: int = 500) -> list[int]:
+    """Jobs the sweep must (re)dispatch now; reads the partial index on ``run_after``."""
+    return list(
+        OutboxJob.objects.filter(run_after__lte=timezone.now())
+        .order_by("run_after")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def mark_redispatched(job_ids: list[int]) -> None:
+    """Push ``run_after`` forward for jobs handed to the broker again, so the next sweep waits."""
+    now = timezone.now()
+    # A job claimed meanwhile has its run_after in the future already: leave it.
+    OutboxJob.objects.filter(pk__in=job_ids, run_after__lte=now).update(run_after=now + _redispatch_after())
