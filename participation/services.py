@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civic.core import outbox
 from civic.core.images import clean_image, make_thumbnail
-from civic.core.ratelimit import RateLimited, rate_limit
+from civic.core.ratelimit import RateLimited, rate_limit  # noqa: F401 (RateLimited: callers catch it here)
 from civic.core.search import search_vector
 from civic.core.services import log_action
 from participation import rules

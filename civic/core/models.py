@@ -125,3 +125,6 @@ class RateEvent(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["member", "action", "created_at"], name="core_rate_member_action")]
+
+    def __str__(self) -> str:
+        return f"{self.action} × {self.cost}"
