@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from civic.core.discovery import DiscoveryItem, DiscoveryQuery
+from civic.core.markdown import plain_text
 from civic.core.search import best_first, corrected_query
 from crowdfunding.models import CampaignStatus, Project
 
@@ -56,11 +57,12 @@ class ProjectProvider:
             pk=project.pk,
             title=project.title,
             url=url,
-            summary=project.summary,
+            summary=plain_text(project.summary),
             latitude=project.latitude,
             longitude=project.longitude,
             distance_m=getattr(project, "distance_m", None),
             when=campaign.deadline,
+            tz=str(project.city.timezone),
             city_name=project.city.name,
             theme_ids=tuple(t.pk for t in project.themes.all()),
             action_label=gettext("Pledge"),

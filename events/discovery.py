@@ -8,6 +8,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery
+from civic.core.markdown import plain_text
 from civic.core.search import best_first, corrected_query
 from events.models import RSVP, Event
 
@@ -18,11 +19,12 @@ def _item(event: Event, rank: float = 0.0, reason: str = "") -> DiscoveryItem:
         pk=event.pk,
         title=event.title,
         url=event.get_absolute_url(),
-        summary=(event.description or "")[:200],
+        summary=plain_text(event.description),
         latitude=event.latitude,
         longitude=event.longitude,
         distance_m=getattr(event, "distance_m", None),
         when=event.starts_at,
+        tz=str(event.city.timezone),
         city_name=event.city.name,
         theme_ids=tuple(t.pk for t in event.themes.all()),
         action_label=_("RSVP"),

@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext
 
 from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery
+from civic.core.markdown import plain_text
 from civic.core.models import Theme
 from civic.core.search import best_first, corrected_query
 from initiatives.models import Initiative, ReplicationIntent, Status
@@ -22,11 +23,12 @@ def _item(initiative: Initiative, reason: str = "") -> DiscoveryItem:
         pk=initiative.pk,
         title=initiative.title,
         url=url,
-        summary=(initiative.summary or "")[:200],
+        summary=plain_text(initiative.summary),
         latitude=initiative.latitude,
         longitude=initiative.longitude,
         distance_m=getattr(initiative, "distance_m", None),
         when=initiative.published_at,
+        date_only=True,
         city_name=initiative.city.name,
         theme_ids=tuple(t.pk for t in initiative.themes.all()),
         action_label=gettext("Read"),

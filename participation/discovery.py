@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery
+from civic.core.markdown import plain_text
 from civic.core.search import best_first, corrected_query
 from participation.models import Proposal, ProposalStatus, Support
 
@@ -21,7 +22,7 @@ def _base():
         Proposal.objects.visible()
         .filter(city__participation_space__is_active=True)
         .select_related("city")
-        .annotate(summary=Left("text", 200))
+        .annotate(summary=Left("text", 800))
         .defer("text", "search_vector")
     )
 
@@ -33,11 +34,12 @@ def _item(p: Proposal, reason: str = "") -> DiscoveryItem:
         pk=p.pk,
         title=p.title,
         url=url,
-        summary=p.summary,
+        summary=plain_text(p.summary),
         latitude=p.latitude,
         longitude=p.longitude,
         distance_m=getattr(p, "distance_m", None),
         when=p.created_at,
+        date_only=True,
         city_name=p.city.name,
         theme_ids=(p.theme_id,),
         action_label=_("Support"),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery
+from civic.core.markdown import plain_text
 from civic.core.search import best_first, corrected_query
 from volunteering.models import ACTIVE_STATUSES, Mission, Participation, ParticipationStatus
 
@@ -42,11 +43,12 @@ def _item(mission: Mission, rank: float = 0.0, reason: str = "") -> DiscoveryIte
         pk=mission.pk,
         title=mission.title,
         url=url,
-        summary=(mission.description or "")[:200],
+        summary=plain_text(mission.description),
         latitude=mission.latitude,
         longitude=mission.longitude,
         distance_m=getattr(mission, "distance_m", None),
         when=mission.next_slot_at,
+        tz=str(mission.city.timezone),
         city_name=mission.city.name,
         theme_ids=tuple(t.pk for t in mission.themes.all()),
         action_label=_("Join"),

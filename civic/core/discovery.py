@@ -39,6 +39,8 @@ class DiscoveryItem:
     longitude: float | None = None
     distance_m: float | None = None
     when: datetime | None = None  # next slot, start, deadline… (what "date" means for the kind)
+    tz: str = ""  # the item's city time zone: ``when`` is shown there, the city named
+    date_only: bool = False  # ``when`` is a publication day, shown without a time
     city_name: str = ""
     theme_ids: tuple[int, ...] = ()
     action_label: str = ""  # translated primary action: "Join", "RSVP", "Pledge", "Support", "Read"

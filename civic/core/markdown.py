@@ -1,5 +1,7 @@
 """User-written rich text: Markdown rendered to HTML, then sanitised with nh3 (Ammonia)."""
 
+from html import unescape
+
 import markdown as md
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -45,3 +47,16 @@ def render_markdown(text: str) -> SafeString:
         link_rel="nofollow noopener noreferrer",
     )
     return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
+
+
+def plain_text(text: str, limit: int = 200) -> str:
+    """A plain-text excerpt of user Markdown for cards and feeds: no ``**`` or ``#`` left, no tags,
+    whitespace collapsed, cut at a word boundary with an ellipsis. Only the first ``4 × limit``
+    characters are rendered, so a long story costs what a short one does."""
+    source = (text or "")[: limit * 4]
+    html_text = md.markdown(source, extensions=["extra", "sane_lists"], output_format="html")
+    words = " ".join(unescape(nh3.clean(html_text, tags=set())).split())
+    if len(words) <= limit:
+        return words
+    cut = words[: limit - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.") + "…"

@@ -1,6 +1,11 @@
+import zoneinfo
+
 from django import template
 from django.urls import translate_url
+from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from civic.core.highlight import highlight as highlight_text
 from civic.core.markdown import render_markdown
@@ -40,11 +45,38 @@ def highlight(text: str, query: str) -> SafeString:
 
 @register.filter
 def distance_km(meters) -> str:
-    """Metres to a short kilometre figure: 850 → "0.9", 12345 → "12"."""
+    """Metres to a short kilometre figure in the page's language: 850 → "0.9" ("0,9" in French),
+    12345 → "12"."""
     if meters is None:
         return ""
     km = float(meters) / 1000
-    return f"{km:.1f}" if km < 10 else f"{km:.0f}"
+    return formats.number_format(km, decimal_pos=1 if km < 10 else 0, use_l10n=True)
+
+
+@register.simple_tag
+def local_time(moment, tz_name: str = "", city_name: str = "", date_only: bool = False) -> SafeString:
+    """``{% local_time item.when item.tz item.city_name %}``: a ``<time>`` in the item's own time
+    zone (its city's), followed by "(Paris time)" so a reader elsewhere knows which clock it is.
+    Without a zone, the platform's; with ``date_only``, the day alone (publication dates)."""
+    if not moment:
+        return SafeString("")
+    zone = zoneinfo.ZoneInfo(str(tz_name)) if tz_name else None
+    local = timezone.localtime(moment, zone) if zone else timezone.localtime(moment)
+    if date_only:
+        return format_html(
+            '<time datetime="{}">{}</time>',
+            local.date().isoformat(),
+            formats.date_format(local, "DATE_FORMAT"),
+        )
+    text = formats.date_format(local, "DATETIME_FORMAT")
+    if zone and city_name:
+        return format_html(
+            '<time datetime="{}">{}</time> <span class="tz">({})</span>',
+            local.isoformat(),
+            text,
+            gettext("%(city)s time") % {"city": city_name},
+        )
+    return format_html('<time datetime="{}">{}</time>', local.isoformat(), text)
 
 
 @register.filter
