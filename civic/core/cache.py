@@ -2,7 +2,8 @@
 
 Django's ``RedisCache`` raises when Redis is unreachable, so a cached figure, a login throttle or a
 rate limit that reads the cache turns a Redis outage into a 500. ``ResilientRedisCache`` answers
-as an empty cache instead: reads miss (the caller computes the value), writes are dropped, and the
+as an empty cache instead: reads miss (the caller computes the value), writes are dropped, a lock
+taken with ``add()`` is granted (allauth's rate limits open rather than refuse everyone), and the
 outage is logged once. After a failure it does not try Redis again for ``RETRY_AFTER`` seconds, so
 a page does not wait for a dead server's timeout on every cache call. Nothing that must not be lost
 lives in the cache: sessions, login lockouts, rate limits and background jobs are in PostgreSQL.
@@ -66,7 +67,9 @@ class ResilientRedisCache(RedisCache):
         return self._call(False, "has_key", key, version)
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._call(False, "add", key, value, timeout, version)
+        # Callers use add() as a lock (allauth's rate limits do): while Redis is down, let them
+        # through (fail open) rather than have every sign-up and login wait and answer 429.
+        return self._call(True, "add", key, value, timeout, version)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._call(None, "set", key, value, timeout, version)
