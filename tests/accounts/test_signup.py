@@ -219,13 +219,19 @@ def test_two_people_signing_up_with_facebook_each_get_their_account_and_verify_t
         # What allauth's middleware and Facebook callback view do: the request in context, the
         # provider's answer parsed (our adapter's populate_user), then the social sign-up completed.
         with translation.override("es"), request_context(request):
-            sociallogin = get_social_adapter().get_provider(request, "facebook").sociallogin_from_response(request, data)
+            sociallogin = (
+                get_social_adapter()
+                .get_provider(request, "facebook")
+                .sociallogin_from_response(request, data)
+            )
             response = complete_social_login(request, sociallogin)
         # Facebook does not vouch for the email: as for any member, it must be confirmed first.
         assert response.status_code == 302
         assert response["Location"] == "/es/accounts/confirm-email/"
 
-    fatou, gaspard = User.objects.filter(email__in=["fatou@example.org", "gaspard@example.org"]).order_by("email")
+    fatou, gaspard = User.objects.filter(email__in=["fatou@example.org", "gaspard@example.org"]).order_by(
+        "email"
+    )
     assert (fatou.display_name, gaspard.display_name) == ("Fatou Diallo", "Gaspard Roy")
     assert fatou.language == gaspard.language == "es"
     assert not fatou.has_usable_password()
