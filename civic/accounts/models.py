@@ -35,7 +35,7 @@ class MemberManager(BaseUserManager.from_queryset(MemberQuerySet)):
         if not email:
             raise ValueError("a member needs an email address")
         user = self.model(email=self.normalize_email(email), **extra_fields)
-        # A member created without a password (demo neighbours, social sign-ups) cannot log in with one.
+        # Without a password, set_password stores an unusable one: that member cannot log in with one.
         user.set_password(password)
         user.save(using=self._db)
         return user
