@@ -6,11 +6,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test test-fast lint format messages bench bench-seed clean help
+.PHONY: run test test-fast system-deps system-deps-browser lint format messages bench bench-seed clean help
 
 help:
 	@echo "make run    - the whole platform at http://127.0.0.1:8000 (embedded PostgreSQL + Redis, demo content)"
 	@echo "make test   - the whole test suite (real PostgreSQL, Redis, Celery, headless Chromium)"
+	@echo "make test-fast - the suite without the browser tests (no Chromium needed)"
+	@echo "make system-deps-browser - install what pip cannot (chromium, fonts, gettext); make test does it"
 	@echo "make lint   - ruff check + format check + migrations check"
 	@echo "make messages - refresh fr/en/es catalogues from the code (needs GNU gettext)"
 	@echo "make bench  - measure the main pages (see bench/README.md)"
@@ -29,11 +31,19 @@ run: $(STAMP)
 	$(BIN)/python manage.py i18n_compile
 	$(BIN)/python manage.py run_platform
 
-test: $(STAMP)
+# What pip cannot install (Debian packages), checked first so that nothing runs when it is missing:
+# see bin/system-deps. SYSTEM_DEPS_ARGS=--dry-run shows what it would do.
+system-deps:
+	@bin/system-deps $(SYSTEM_DEPS_ARGS)
+
+system-deps-browser:
+	@bin/system-deps --browser $(SYSTEM_DEPS_ARGS)
+
+test: system-deps-browser $(STAMP)
 	$(BIN)/python manage.py i18n_compile
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-fast: $(STAMP)
+test-fast: system-deps $(STAMP)
 	$(BIN)/python manage.py i18n_compile
 	$(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
 

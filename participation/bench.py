@@ -249,9 +249,7 @@ def dashboard_timings(repeat: int = 20) -> dict:
     city_id = busiest["city_id"]
     space = CitySpace.objects.select_related("city").get(city_id=city_id)
     hall = Organization.objects.public_bodies_of(space.city).first()
-    official, _ = User.objects.get_or_create(
-        email="bench-official@example.org", defaults={"username": "bench-official"}
-    )
+    official, _ = User.objects.get_or_create(email="bench-official@example.org")
     Membership.objects.get_or_create(organization=hall, user=official)
     client = Client(HTTP_HOST="localhost")
     client.force_login(official)

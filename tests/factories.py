@@ -52,7 +52,6 @@ class MemberFactory(DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"member{n}@example.org")
-    username = factory.LazyAttribute(lambda o: o.email)
     display_name = factory.Sequence(lambda n: f"Member {n}")
     language = "fr"
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)

@@ -7,15 +7,24 @@ from civic.accounts.models import User
 from civic.organizations.admin_mixins import EditorOnlyAdmin
 
 
+class MemberCreationForm(BaseUserCreationForm):
+    """The admin's "add member" form: an email and a password, as members have no username."""
+
+    class Meta:
+        model = User
+        fields = ("email",)
+
+
 @admin.register(User)
 class MemberAdmin(EditorOnlyAdmin, UserAdmin):
+    add_form = MemberCreationForm
     ordering = ("-date_joined",)
     list_display = ("email", "display_name", "home_city", "is_staff", "is_active", "date_joined")
     list_filter = ("is_staff", "is_active", "is_spotter", "is_reporter", "is_shaker")
     list_select_related = ("home_city",)
     search_fields = ("email", "display_name")
     fieldsets = (
-        (None, {"fields": ("email", "username", "password")}),
+        (None, {"fields": ("email", "password")}),
         (
             _("Profile"),
             {"fields": ("display_name", "bio", "avatar", "home_city", "language", "availability")},
@@ -26,19 +35,3 @@ class MemberAdmin(EditorOnlyAdmin, UserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     filter_horizontal = ("groups",)
-
-
-class MemberCreationForm(BaseUserCreationForm):
-    class Meta:
-        model = User
-        fields = ("email",)
-
-    def save(self, commit=True):
-        user = super().save(commit=False)
-        user.username = user.email
-        if commit:
-            user.save()
-        return user
-
-
-MemberAdmin.add_form = MemberCreationForm

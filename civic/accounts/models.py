@@ -2,7 +2,7 @@
 (one fewer query on every page) and follows ("friends" are the people you follow)."""
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -26,19 +26,31 @@ class MemberQuerySet(GeoQuerySet):
         return self.filter(is_active=True, is_former=False)
 
 
-class MemberManager(UserManager.from_queryset(MemberQuerySet)):
-    """Email is the login; ``username`` is kept (Django needs it) and set from the email."""
+class MemberManager(BaseUserManager.from_queryset(MemberQuerySet)):
+    """Members log in with their email and have no username (see README, Decisions)."""
 
-    def _create_user(self, username, email, password, **extra_fields):
-        email = self.normalize_email(email)
-        username = username or email
-        return super()._create_user(username, email, password, **extra_fields)
+    use_in_migrations = True
 
-    def create_user(self, email=None, password=None, username=None, **extra_fields):
-        return super().create_user(username or email, email, password, **extra_fields)
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("a member needs an email address")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        # Without a password, set_password stores an unusable one: that member cannot log in with one.
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
 
-    def create_superuser(self, email=None, password=None, username=None, **extra_fields):
-        return super().create_superuser(username or email, email, password, **extra_fields)
+    def create_user(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        if extra_fields.get("is_staff") is not True or extra_fields.get("is_superuser") is not True:
+            raise ValueError("a superuser must have is_staff=True and is_superuser=True")
+        return self._create_user(email, password, **extra_fields)
 
 
 def avatar_path(instance, filename):
@@ -50,6 +62,9 @@ class User(GeoPointModel, AbstractUser):
     through their memberships instead. ``is_former`` marks an erased account whose contributions
     stay, attributed to "former member"."""
 
+    # No username: the email is the login, and a unique column that allauth leaves empty would let
+    # only one self-registered member exist.
+    username = None
     email = models.EmailField(_("email address"), unique=True)
     display_name = models.CharField(_("display name"), max_length=80, blank=True)
     avatar = models.ImageField(_("avatar"), upload_to=avatar_path, blank=True)

@@ -43,7 +43,7 @@ def profile_update(
     elif clear_avatar and member.avatar:
         member.avatar.delete(save=False)
         member.avatar = ""
-    member.full_clean(exclude=["password", "username"])
+    member.full_clean(exclude=["password"])
     member.save()
     if interests is not None:
         member.interests.set(interests)
@@ -123,7 +123,6 @@ def member_erase(*, member: User) -> None:
         member.avatar.delete(save=False)
     anon = f"former-{member.pk}-{uuid.uuid4().hex[:8]}"
     member.email = f"{anon}@invalid.invalid"
-    member.username = anon
     member.display_name = ""
     member.first_name = member.last_name = ""
     member.bio = ""

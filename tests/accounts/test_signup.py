@@ -1,7 +1,19 @@
 import re
+import threading
 
 import pytest
+from allauth.account.models import EmailAddress
+from allauth.core.context import request_context
+from allauth.socialaccount.adapter import get_adapter as get_social_adapter
+from allauth.socialaccount.helpers import complete_social_login
+from allauth.socialaccount.models import SocialAccount
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.core import mail
+from django.db import connection
+from django.test import Client, RequestFactory
+from django.utils import translation
 
 from civic.accounts.models import User
 from tests.factories import PASSWORD, MemberFactory
@@ -104,3 +116,124 @@ def test_repeated_failed_logins_lock_the_account_out_for_a_while(client, alice, 
     response = client.post("/en/accounts/login/", {"login": alice.email, "password": PASSWORD})
     assert response.status_code == 429
     assert "Too many attempts" in response.content.decode()
+
+
+# --- Many members (issue 13): a member row must never depend on a non-unique username. -----------
+# Each person signs up from their own browser and address: allauth limits sign-ups to 20 a minute
+# per IP address, which would (rightly) refuse 50 people sharing one.
+
+
+def _browser(n: int) -> Client:
+    return Client(REMOTE_ADDR=f"10.13.{n // 200}.{n % 200 + 1}")
+
+
+def _sign_up(browser: Client, email: str) -> None:
+    response = browser.post(
+        "/en/accounts/signup/", {"email": email, "password1": PASSWORD, "password2": PASSWORD}
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert response["Location"] == "/en/accounts/confirm-email/"
+
+
+def _confirm_and_log_in(browser: Client, email: str) -> None:
+    (message,) = [m for m in mail.outbox if m.to == [email]]
+    confirm_url = _link(message.body)
+    assert browser.get(confirm_url).status_code == 200
+    browser.post(confirm_url)
+    browser.post("/en/accounts/logout/")
+    assert "_auth_user_id" not in browser.session
+
+    response = browser.post("/en/accounts/login/", {"login": email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == "/en/"
+    page = browser.get("/en/me/profile/")
+    assert page.status_code == 200
+    assert page.wsgi_request.user.email == email  # (page.context mixes threads: its signal is global)
+    assert "Log out" in page.content.decode()
+    assert browser.session["_auth_user_id"] == str(User.objects.get(email=email).pk)
+
+
+def test_fifty_people_signing_up_in_a_row_each_get_their_account_and_can_log_in():
+    emails = [f"neighbour{n}@example.org" for n in range(50)]
+    browsers = [_browser(n) for n in range(50)]
+
+    for browser, email in zip(browsers, emails, strict=True):
+        _sign_up(browser, email)
+
+    assert User.objects.filter(email__in=emails).count() == 50
+    for browser, email in zip(browsers, emails, strict=True):
+        _confirm_and_log_in(browser, email)
+    assert EmailAddress.objects.filter(email__in=emails, verified=True).count() == 50
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_people_signing_up_at_the_same_moment_each_get_their_account_and_can_log_in():
+    emails = [f"crowd{n}@example.org" for n in range(20)]
+    barrier = threading.Barrier(len(emails))
+    errors = []
+
+    def person(n: int, email: str) -> None:
+        browser = _browser(n)
+        try:
+            barrier.wait()
+            _sign_up(browser, email)
+            barrier.wait()  # every sign-up is stored before anyone reads their mail
+            _confirm_and_log_in(browser, email)
+        except Exception as exc:  # reported below; a thread must not die silently
+            barrier.abort()
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=person, args=(n, e)) for n, e in enumerate(emails)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert not errors, errors
+    assert User.objects.filter(email__in=emails).count() == 20
+    assert EmailAddress.objects.filter(email__in=emails, verified=True).count() == 20
+
+
+def _facebook_request(settings, n: int):
+    """A request as it reaches allauth's Facebook callback once Facebook has answered: a session, a
+    browser address, nobody logged in."""
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "facebook": {"APPS": [{"client_id": "123", "secret": "s3cret", "key": ""}], "METHOD": "oauth2"}
+    }
+    request = RequestFactory().get("/en/accounts/facebook/login/callback/", REMOTE_ADDR=f"10.14.0.{n}")
+    SessionMiddleware(lambda r: None).process_request(request)
+    MessageMiddleware(lambda r: None).process_request(request)
+    request.user = AnonymousUser()
+    return request
+
+
+def test_two_people_signing_up_with_facebook_each_get_their_account_and_verify_their_email(settings):
+    people = [
+        {"id": "1001", "email": "fatou@example.org", "first_name": "Fatou", "last_name": "Diallo"},
+        {"id": "1002", "email": "gaspard@example.org", "first_name": "Gaspard", "last_name": "Roy"},
+    ]
+    for i, data in enumerate(people, start=1):
+        request = _facebook_request(settings, i)
+        # What allauth's middleware and Facebook callback view do: the request in context, the
+        # provider's answer parsed (our adapter's populate_user), then the social sign-up completed.
+        with translation.override("es"), request_context(request):
+            sociallogin = (
+                get_social_adapter()
+                .get_provider(request, "facebook")
+                .sociallogin_from_response(request, data)
+            )
+            response = complete_social_login(request, sociallogin)
+        # Facebook does not vouch for the email: as for any member, it must be confirmed first.
+        assert response.status_code == 302
+        assert response["Location"] == "/es/accounts/confirm-email/"
+
+    fatou, gaspard = User.objects.filter(email__in=["fatou@example.org", "gaspard@example.org"]).order_by(
+        "email"
+    )
+    assert (fatou.display_name, gaspard.display_name) == ("Fatou Diallo", "Gaspard Roy")
+    assert fatou.language == gaspard.language == "es"
+    assert not fatou.has_usable_password()
+    assert SocialAccount.objects.filter(provider="facebook", uid__in=["1001", "1002"]).count() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["fatou@example.org", "gaspard@example.org"]
