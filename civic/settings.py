@@ -252,6 +252,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "login"
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_VERBOSE = False
+# Behind a reverse proxy, the client's address is the last hop the proxies add to X-Forwarded-For:
+# set TRUSTED_PROXY_COUNT to the number of proxies, or every visitor shares the proxy's address for
+# the login lockout and allauth's sign-up limits. 0 (the default) trusts REMOTE_ADDR only.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+AXES_CLIENT_IP_CALLABLE = "civic.accounts.adapters.client_ip"  # the same address allauth uses
 
 # --- Languages --------------------------------------------------------------------------------
 LANGUAGE_CODE = "fr"
@@ -299,6 +305,8 @@ INITIATIVES_CONTACTS_PER_HOUR = env.int("INITIATIVES_CONTACTS_PER_HOUR", default
 # --- Email ------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# A mail server that hangs must not hold a request: account emails fall back to a worker.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Civic <no-reply@civic.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

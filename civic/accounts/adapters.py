@@ -1,9 +1,36 @@
+import logging
+import smtplib
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.utils import translation
 
+logger = logging.getLogger(__name__)
+
 
 class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Confirmation and password-reset emails go out during the request as allauth sends them;
+        if the mail server is down or refuses, the rendered message becomes an outbox job that a
+        worker retries, so the sign-up (or reset) still succeeds and the email is not lost."""
+        from allauth.core import context as allauth_context
+        from django.contrib.sites.shortcuts import get_current_site
+
+        from civic.accounts.tasks import message_to_dict, send_account_email
+        from civic.core import outbox
+
+        request = allauth_context.request
+        message = self.render_mail(
+            template_prefix,
+            email,
+            {"request": request, "email": email, "current_site": get_current_site(request), **context},
+        )
+        try:
+            message.send()
+        except (smtplib.SMTPException, OSError) as error:
+            logger.warning("mail server unavailable (%s); account email to be retried by a worker", error)
+            outbox.enqueue(send_account_email, message_to_dict(message))
+
     def save_user(self, request, user, form, commit=True):
         # A new member's language is the one they signed up in.
         user.language = translation.get_language() or "fr"
@@ -17,3 +44,11 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         user.display_name = name[:80]
         user.language = translation.get_language() or "fr"
         return user
+
+
+def client_ip(request) -> str:
+    """The visitor's address as allauth reads it (``ALLAUTH_TRUSTED_PROXY_COUNT`` hops of
+    X-Forwarded-For trusted, none by default), so the login lockout and the sign-up limits agree."""
+    from allauth.core.internal.httpkit import get_client_ip
+
+    return get_client_ip(request) or request.META.get("REMOTE_ADDR", "")

@@ -13,7 +13,7 @@ from django.contrib.sessions.middleware import SessionMiddleware
 from django.core import mail
 from django.db import connection
 from django.test import Client, RequestFactory
-from django.utils import translation
+from django.utils import timezone, translation
 
 from civic.accounts.models import User
 from tests.factories import PASSWORD, MemberFactory
@@ -237,3 +237,45 @@ def test_two_people_signing_up_with_facebook_each_get_their_account_and_verify_t
     assert not fatou.has_usable_password()
     assert SocialAccount.objects.filter(provider="facebook", uid__in=["1001", "1002"]).count() == 2
     assert sorted(m.to[0] for m in mail.outbox) == ["fatou@example.org", "gaspard@example.org"]
+
+
+@pytest.mark.django_db
+def test_a_mail_server_that_is_down_does_not_break_sign_up_and_the_email_is_sent_later(
+    client, settings, django_capture_on_commit_callbacks
+):
+    from civic.core.models import OutboxJob
+    from civic.core.tasks import sweep_outbox
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens
+    response = client.post(
+        "/en/accounts/signup/",
+        {
+            "email": "smtp-down@example.org",
+            "password1": "Un-mot-de-passe-2026",
+            "password2": "Un-mot-de-passe-2026",
+        },
+    )
+    assert response.status_code == 302
+    assert User.objects.filter(email="smtp-down@example.org").exists()
+    job = OutboxJob.objects.get(task="civic.accounts.tasks.send_account_email")
+    assert job.args[0]["to"] == ["smtp-down@example.org"]
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # the server is back
+    OutboxJob.objects.update(run_after=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep_outbox()
+    assert [m.to for m in mail.outbox] == [["smtp-down@example.org"]]
+    assert "/en/accounts/confirm-email/" in mail.outbox[0].body
+    assert not OutboxJob.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_login_lockout_reads_the_same_client_address_as_allauth_behind_a_trusted_proxy(rf, settings):
+    from civic.accounts.adapters import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7", REMOTE_ADDR="10.0.0.1")
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.1"  # no proxy trusted: a forged header changes nothing
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "203.0.113.7"  # the address our one proxy saw
