@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from civic.core import outbox
+from civic.core.l10n import city_time, local_range
 from civic.core.ratelimit import rate_limit
 from civic.core.services import log_action
 from civic.notifications.services import notify
@@ -40,13 +41,17 @@ MAX_RECIPIENTS = 5
 
 
 def _slot_context(slot: Slot) -> dict:
-    """JSON-ready context describing a slot in its city's local time (reads mission, city, organisation)."""
-    tz = slot.mission.city.timezone
+    """Context describing a slot, resolved by ``notify()`` in the recipient's language: the
+    mission's title in that language, the time on the city's clock written that language's way
+    (reads mission, city, organisation)."""
+    mission, city = slot.mission, slot.mission.city
     return {
-        "mission_title": str(slot.mission.title),
-        "organization_name": slot.mission.organization.name,
-        "when": f"{slot.starts_at.astimezone(tz):%Y-%m-%d %H:%M}–{slot.ends_at.astimezone(tz):%H:%M}",
-        "address": slot.mission.address,
+        "mission_title": lambda: str(mission.title),
+        "organization_name": mission.organization.name,
+        "when": lambda: (
+            f"{local_range(slot.starts_at, slot.ends_at, city.timezone)} ({city_time(city.name)})"
+        ),
+        "address": mission.address,
     }
 
 
@@ -162,7 +167,7 @@ def _fill_from_waiting_list(slot: Slot) -> list[Participation]:
             participation.member,
             "volunteering.promoted",
             {**_slot_context(slot), "_attachments": _ics_attachment(slot)},
-            url=slot.mission.get_absolute_url(),
+            url=slot.mission.get_absolute_url,
             dedupe_key=f"volunteering.promoted:{participation.pk}:{participation.updated_at.timestamp()}",
         )
     if promoted:
@@ -232,7 +237,7 @@ def participation_create(*, slot: Slot, member, share_contact: bool = False) -> 
         ).count()
         context["position"] = participation.waiting_rank
         kind = "volunteering.waiting"
-    notify(member, kind, context, url=slot.mission.get_absolute_url())
+    notify(member, kind, context, url=slot.mission.get_absolute_url)
     return participation
 
 
@@ -298,7 +303,7 @@ def slot_message(*, slot: Slot, text: str, by=None) -> int:
             participation.member,
             "volunteering.message",
             {**_slot_context(slot), "text": text},
-            url=slot.mission.get_absolute_url(),
+            url=slot.mission.get_absolute_url,
         ):
             sent += 1
     log_action("volunteering.slot.messaged", target=slot, actor=by, data={"recipients": sent})
@@ -325,7 +330,7 @@ def reminders_send(*, now: datetime | None = None) -> int:
                 participation.member,
                 "volunteering.reminder",
                 _slot_context(participation.slot),
-                url=participation.slot.mission.get_absolute_url(),
+                url=participation.slot.mission.get_absolute_url,
                 dedupe_key=f"volunteering.reminder:{participation.pk}",
             ):
                 sent += 1

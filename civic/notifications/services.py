@@ -2,7 +2,14 @@
 
 A kind ``"<app>.<event>"`` is rendered from three templates in ``templates/<app>/notifications/``:
 ``<event>_title.txt`` (one line), ``<event>_body.txt`` (plain text, also the email body) — both in
-the recipient's language. The email is sent by a Celery task enqueued on commit; if the broker
+the recipient's language.
+
+**One language per message.** Whatever language the triggering request used, the whole message is
+built in the recipient's: a context value (or ``url``) that is a callable is called inside the
+recipient's language (``lambda: mission.title`` gives the Spanish title to a Spanish member,
+``lambda: mission.get_absolute_url()`` the ``/es/`` address), a lazy translation is translated
+there, and ``civic.core.l10n`` formats dates and numbers for it. Pass plain strings only for what
+does not depend on the language (a person's name, an address). The email is sent by a Celery task enqueued on commit; if the broker
 is down the request still succeeds and ``sweep_pending_notifications`` (beat) sends it later.
 """
 
@@ -14,6 +21,7 @@ from collections.abc import Callable, Iterable
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.functional import Promise
 
 from civic.notifications.models import Notification
 
@@ -23,6 +31,25 @@ logger = logging.getLogger(__name__)
 def _templates(kind: str) -> tuple[str, str]:
     app, _dot, event = kind.partition(".")
     return f"{app}/notifications/{event}_title.txt", f"{app}/notifications/{event}_body.txt"
+
+
+def localize(value, language: str):
+    """``value`` as the recipient reads it: callables called and lazy strings translated inside
+    ``language``, lists and dicts resolved item by item; anything else as is (JSON-ready)."""
+    with translation.override(language):
+        return _resolve(value)
+
+
+def _resolve(value):
+    if callable(value):
+        value = value()
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _resolve(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_resolve(v) for v in value]
+    return value
 
 
 def render_notification(kind: str, context: dict, language: str) -> tuple[str, str]:
@@ -54,10 +81,12 @@ def notify(
     """
     if member is None or getattr(member, "is_former", False) or not member.is_active:
         return None
-    context = dict(context or {})
+    language = member.language or "fr"
+    url = localize(url, language)
+    context = localize(dict(context or {}), language)
     context.setdefault("recipient_name", member.public_name)
     context.setdefault("url", url)
-    title, body = render_notification(kind, context, member.language or "fr")
+    title, body = render_notification(kind, context, language)
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
@@ -94,15 +123,20 @@ def notify_many(
     ``per_language(lang)`` merged into the context), but one INSERT for the batch and one email task
     for all its messages instead of one row and one task each. Returns how many were created."""
     context = dict(context or {})
-    context.setdefault("url", url)
     localized: dict[str, dict] = {}
+    urls: dict[str, str] = {}
     rows = []
     for member in members:
         if member is None or getattr(member, "is_former", False) or not member.is_active:
             continue
         language = member.language or "fr"
         if language not in localized:
-            localized[language] = {**context, **(per_language(language) if per_language else {})}
+            # Built once per language for the whole batch.
+            urls[language] = localize(url, language)
+            localized[language] = localize(
+                {"url": urls[language], **context, **(per_language(language) if per_language else {})},
+                language,
+            )
         member_context = {"recipient_name": member.public_name, **localized[language]}
         title, body = render_notification(kind, member_context, language)
         rows.append(
@@ -111,7 +145,7 @@ def notify_many(
                 kind=kind,
                 title=title,
                 body=body,
-                url=url,
+                url=urls[language],
                 context=localized[language],
                 dedupe_key=dedupe_key,
                 email_status=Notification.EmailStatus.PENDING if email else Notification.EmailStatus.SKIPPED,

@@ -1,0 +1,40 @@
+"""Dates, times and numbers as the active language writes them, on an item's own clock.
+
+Used where a person reads a time outside a template — notification titles and bodies, emails, CSV,
+iCal summaries — always called inside the reader's language (``notify()`` calls context callables
+there). Templates use ``{% local_time %}`` from ``civic`` template tags for the same result.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import datetime, tzinfo
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+
+
+def _zone(tz) -> tzinfo | None:
+    if not tz:
+        return None
+    return tz if isinstance(tz, tzinfo) else zoneinfo.ZoneInfo(str(tz))
+
+
+def local_datetime(moment: datetime, tz=None) -> str:
+    """``moment`` on ``tz``'s clock in the active language: "12 décembre 2026 14:00" in French,
+    "Dec. 12, 2026, 2 p.m." in English."""
+    return formats.date_format(timezone.localtime(moment, _zone(tz)), "DATETIME_FORMAT")
+
+
+def local_range(start: datetime, end: datetime, tz=None) -> str:
+    """A start–end span on ``tz``'s clock, the date written once when both are on the same day."""
+    zone = _zone(tz)
+    start, end = timezone.localtime(start, zone), timezone.localtime(end, zone)
+    if start.date() == end.date():
+        return f"{formats.date_format(start, 'DATETIME_FORMAT')}–{formats.time_format(end, 'TIME_FORMAT')}"
+    return f"{formats.date_format(start, 'DATETIME_FORMAT')} – {formats.date_format(end, 'DATETIME_FORMAT')}"
+
+
+def city_time(city_name: str) -> str:
+    """ "(Paris time)", so a reader elsewhere knows which clock a time is on."""
+    return gettext("%(city)s time") % {"city": city_name}
