@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from civic.core.search import search_vector
@@ -261,8 +262,12 @@ def feedback_create(*, project: Project, author, kind: str, body: str) -> Feedba
             notify(
                 member,
                 "crowdfunding.feedback_received",
-                {"project": project.title, "kind": feedback.get_kind_display(), "author": author.public_name},
-                url=project.get_absolute_url(),
+                {
+                    "project": lambda: project.title,
+                    "kind": feedback.get_kind_display,
+                    "author": author.public_name,
+                },
+                url=project.get_absolute_url,
             )
     return feedback
 
@@ -286,8 +291,8 @@ def meeting_propose(
             notify(
                 holder,
                 "crowdfunding.meeting_proposed",
-                {"project": project.title, "purpose": purpose, "author": member.public_name},
-                url=project.get_absolute_url(),
+                {"project": lambda: project.title, "purpose": purpose, "author": member.public_name},
+                url=project.get_absolute_url,
             )
     return meeting
 
@@ -311,8 +316,8 @@ def meeting_decide(*, meeting: MeetingProposal, by, accept: bool) -> MeetingProp
     notify(
         meeting.proposed_by,
         "crowdfunding.meeting_decided",
-        {"project": meeting.project.title, "purpose": meeting.purpose, "accepted": accept},
-        url=meeting.project.get_absolute_url(),
+        {"project": lambda: meeting.project.title, "purpose": meeting.purpose, "accepted": accept},
+        url=meeting.project.get_absolute_url,
     )
     return meeting
 
@@ -695,7 +700,7 @@ def pledge_mark_received(*, pledge: Pledge, by) -> Pledge:
         pledge.backer,
         "crowdfunding.payment_received",
         _receipt_context(pledge, campaign),
-        url=campaign.get_absolute_url(),
+        url=campaign.get_absolute_url,
         dedupe_key=f"cf-paid-{pledge.pk}",
     )
     return pledge
@@ -713,15 +718,21 @@ def format_money(cents: int, currency: str = "EUR") -> str:
 
 
 def _receipt_context(pledge: Pledge, campaign: Campaign) -> dict:
+    """Resolved by ``notify()`` in the backer's language: titles, amounts and the date as they
+    read them (the day on the project city's clock)."""
+    project = campaign.project
+    today = timezone.localtime(timezone.now(), project.city.timezone)
     return {
-        "project": campaign.project.title,
+        "project": lambda: project.title,
         "pledge_id": pledge.pk,
-        "amount": format_money(pledge.amount_cents, pledge.currency),
-        "matched": format_money(pledge.matched_cents, pledge.currency) if pledge.matched_cents else "",
-        "status": str(PledgeStatus(pledge.status).label),
+        "amount": lambda: format_money(pledge.amount_cents, pledge.currency),
+        "matched": (lambda: format_money(pledge.matched_cents, pledge.currency))
+        if pledge.matched_cents
+        else "",
+        "status": PledgeStatus(pledge.status).label,
         "campaign_status": campaign.status,
-        "date": timezone.localdate().isoformat(),
-        "reward": pledge.reward.title if pledge.reward_id else "",
+        "date": lambda: date_format(today, "DATE_FORMAT"),
+        "reward": (lambda: pledge.reward.title) if pledge.reward_id else "",
     }
 
 
@@ -803,12 +814,12 @@ def _safe_after_commit(gw, pledge, action: str) -> None:
 
 
 def _notify_end(campaign: Campaign, project: Project, pledges: list[Pledge], outcome: str) -> None:
-    url = project.get_absolute_url()
+    url = project.get_absolute_url
     context = {
-        "project": project.title,
+        "project": lambda: project.title,
         "outcome": outcome,
-        "raised": format_money(campaign.final_raised_cents or 0, campaign.currency),
-        "goal": format_money(campaign.goal_cents, campaign.currency),
+        "raised": lambda: format_money(campaign.final_raised_cents or 0, campaign.currency),
+        "goal": lambda: format_money(campaign.goal_cents, campaign.currency),
     }
     for member in holder_members(project):
         notify(
@@ -841,7 +852,11 @@ def _notify_end(campaign: Campaign, project: Project, pledges: list[Pledge], out
         notify(
             offer.member,
             "crowdfunding.time_offer_ended",
-            {**context, "role": offer.need.role, "day": offer.need.date.isoformat()},
+            {
+                **context,
+                "role": offer.need.role,
+                "day": lambda n=offer.need: date_format(n.date, "DATE_FORMAT"),
+            },
             url=url,
             dedupe_key=f"cf-time-{offer.pk}",
         )

@@ -224,8 +224,8 @@ def event_cancel_occurrence(*, event: Event, by) -> Event:
         notify(
             rsvp.member,
             "events.cancelled",
-            {"event_title": locked.title, "event_id": locked.pk},
-            url=locked.get_absolute_url(),
+            {"event_title": lambda: locked.title, "event_id": locked.pk},
+            url=locked.get_absolute_url,
             dedupe_key=f"events.cancelled:{locked.pk}",
         )
     log_action("events.event.cancelled", target=locked, actor=by)
@@ -275,8 +275,8 @@ def _promote_waiting(event: Event) -> list[RSVP]:
         notify(
             rsvp.member,
             "events.promoted",
-            {"event_title": event.title, "event_id": event.pk},
-            url=event.get_absolute_url(),
+            {"event_title": lambda: event.title, "event_id": event.pk},
+            url=event.get_absolute_url,
         )
     return promoted
 
@@ -477,7 +477,7 @@ def board_reply(*, entry: CommunityBoardEntry, sender, body: str, recipient=None
         recipient,
         "events.board_reply",
         {"entry_title": entry.title, "sender": sender.public_name, "body": body},
-        url=entry.get_absolute_url(),
+        url=entry.get_absolute_url,
     )
     return reply
 
@@ -561,8 +561,12 @@ def edition_review(*, edition: CityEdition, editor, approve: bool) -> CityEditio
     notify(
         edition.organiser,
         "events.edition_approved" if approve else "events.edition_rejected",
-        {"day_title": edition.day.title, "event_id": edition.event_id},
-        url=edition.event.get_absolute_url(),
+        {
+            "day_title": lambda: edition.day.title,
+            "city": lambda: edition.event.city.name,
+            "event_id": edition.event_id,
+        },
+        url=edition.event.get_absolute_url,
         dedupe_key=f"events.edition_reviewed:{edition.pk}:{edition.status}",
     )
     log_action("events.edition." + edition.status, target=edition, actor=editor)

@@ -24,11 +24,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import reverse, translate_url
 from django.utils import timezone, translation
 
 from civic.accounts.models import User
 from civic.core import outbox
+from civic.core.l10n import city_time, local_datetime
 from civic.notifications.services import notify, notify_many
 from events.models import RSVP, CityEdition, Event, MobilisationDay, ScheduledStep
 
@@ -155,27 +156,30 @@ def notify_members(member_ids: list[int], kind: str, context: dict, *, url: str,
         else None
     )
 
-    def titles(language: str) -> dict:
+    def in_language(language: str) -> dict:
+        # Everything a reader reads, built in their language: titles, the city, the local time.
         with translation.override(language):
             return {
-                **({"event_title": event.title} if event else {}),
+                **({"event_title": event.title, "city": event.city.name} if event else {}),
+                **({"local_start": _local_text(event)} if event else {}),
                 **({"day_title": day.title} if day else {}),
             }
 
-    # One INSERT and one email task for the whole batch (civic.notifications.services.notify_many).
+    # One INSERT and one email task for the whole batch (civic.notifications.services.notify_many);
+    # the link is given in each reader's language (/es/… for a Spanish member).
     return notify_many(
-        User.objects.active().filter(pk__in=member_ids),
+        User.objects.active().filter(pk__in=member_ids).select_related(),
         kind,
         context,
-        url=url,
+        url=lambda: translate_url(url, translation.get_language()),
         dedupe_key=dedupe_key,
-        per_language=titles,
+        per_language=in_language,
     )
 
 
 def _local_text(event: Event) -> str:
-    local = timezone.localtime(event.starts_at, event.city.timezone)
-    return f"{local:%Y-%m-%d %H:%M} ({event.city.timezone})"
+    """The start on the event city's clock, written the active language's way, city named."""
+    return f"{local_datetime(event.starts_at, event.city.timezone)} ({city_time(event.city.name)})"
 
 
 def _initiative_follower_ids(edition_or_day) -> list[int]:
@@ -271,8 +275,15 @@ def _organiser(kind: str):
         notify(
             edition.organiser,
             f"events.{kind}",
-            {**_edition_context(edition), "checklist": edition.day.checklist_items()},
-            url=reverse("events:day_detail", args=[edition.day.slug]),
+            {
+                **_edition_context(edition),
+                "event_title": lambda: edition.event.title,
+                "day_title": lambda: edition.day.title,
+                "city": lambda: edition.event.city.name,
+                "local_start": lambda: _local_text(edition.event),
+                "checklist": edition.day.checklist_items,
+            },
+            url=lambda: reverse("events:day_detail", args=[edition.day.slug]),
             dedupe_key=f"events.edition:{edition.pk}:{step.step}",
         )
 

@@ -42,7 +42,7 @@ def notify_threshold_reached(proposal_id: int) -> int:
             {
                 "proposal_title": proposal.title,
                 "supports": proposal.supports_count,
-                "city": proposal.city.name,
+                "city": lambda: proposal.city.name,
             },
             url=url,
             dedupe_key=f"participation.threshold:{proposal.pk}",

@@ -82,19 +82,22 @@ def send_digest(member) -> bool:
 
     now = timezone.now()
     year, week, _day = now.isocalendar()
-    groups = discovery.digest_for(member, since=now - timedelta(days=7))
-    if not groups:
-        return False
     labels = dict(KIND_CHOICES)
+    # Everything in the digest is read, titled and linked in the member's language: the items'
+    # titles come from the providers, so they are fetched inside it too.
     with translation.override(member.language or "fr"):
+        groups = discovery.digest_for(member, since=now - timedelta(days=7))
+        if not groups:
+            return False
         sections = [
             {
                 "label": str(labels.get(kind, kind)),
-                "items": [{"title": i.title, "url": i.url} for i in items[:8]],
+                "items": [{"title": str(i.title), "url": i.url} for i in items[:8]],
             }
             for kind, items in groups.items()
         ]
         unsubscribe = reverse("digest_unsubscribe", args=[digest_unsubscribe_token(member)])
+        my_civic = reverse("my_civic")
     return (
         notify(
             member,
@@ -104,7 +107,7 @@ def send_digest(member) -> bool:
                 "unsubscribe_url": unsubscribe,
                 "_headers": {"List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
             },
-            url=reverse("my_civic"),
+            url=my_civic,
             dedupe_key=f"digest:{year}-W{week:02d}",
         )
         is not None

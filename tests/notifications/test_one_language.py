@@ -89,3 +89,25 @@ def test_notify_resolves_callables_and_lazy_strings_in_the_recipients_language(c
     assert batch_es.context["follower_name"] == "Francés" and batch_es.url == "/es/me/"
     batch_fr = Notification.objects.get(recipient=alice)
     assert batch_fr.context["follower_name"] == "Français" and batch_fr.url == "/fr/me/"
+
+
+def test_the_weekly_digest_is_entirely_in_the_members_language(city, slot, carla):
+    from django.utils import timezone
+
+    from civic.core.tasks import send_digest
+
+    slot.mission.published_at = timezone.now()
+    slot.mission.save(update_fields=["published_at"])
+    carla.home_city = slot.mission.city
+    carla.weekly_digest = True
+    carla.save(update_fields=["home_city", "weekly_digest"])
+
+    with translation.override("fr"):  # beat's worker runs in the default language
+        assert send_digest(carla)
+
+    digest = Notification.objects.get(recipient=carla, kind="core.digest")
+    assert digest.title == "Tu semana en Civic"
+    assert "Repartir paquetes de comida" in digest.body
+    assert "/es/missions/" in digest.body and "/fr/" not in digest.body
+    assert "colis" not in digest.body and "Missions\n" not in digest.body
+    assert digest.url.startswith("/es/")
