@@ -109,7 +109,9 @@ def _lock_counters(instance, fields: tuple[str, ...]) -> None:
     model = type(instance)
     queryset = model._base_manager.all()
     if transaction.get_connection(router.db_for_write(model)).in_atomic_block:
-        queryset = queryset.select_for_update(of=("self",))
+        # FOR NO KEY UPDATE: rows that merely reference this one (a new Support, RSVP) may still be
+        # inserted; any change of the counters waits, as the services lock with FOR UPDATE.
+        queryset = queryset.select_for_update(of=("self",), no_key=True)
     instance.refresh_from_db(fields=list(fields), from_queryset=queryset)
 
 
