@@ -100,9 +100,9 @@ def _lock_counters(instance, fields: tuple[str, ...]) -> None:
 
     The admin reads its object at the start of the request; a join or support may commit before the
     form is validated. Reading the counters again here, locked, makes validation see the current value
-    and keeps it current until the admin's transaction commits (the services take the same lock before
-    changing a counter, so they wait). Outside a transaction (never the case for an admin POST) the
-    counters are re-read without a lock. One SELECT.
+    and keeps it current until the admin's transaction commits: a service's ``UPDATE … SET n = n + 1``
+    (or its ``SELECT … FOR UPDATE``) waits for it. Outside a transaction (never the case for an admin
+    POST) the counters are re-read without a lock. One SELECT.
     """
     if instance.pk is None or not fields or instance._state.adding:
         return
@@ -150,6 +150,12 @@ def _counter_safe_form(form_class, counter_fields: tuple[str, ...]):
     return type(form_class.__name__, (form_class,), {"full_clean": full_clean})
 
 
+def _is_check_violation(error: IntegrityError) -> bool:
+    # SQLSTATE 23514: a CHECK constraint (capacity, stock) refused the row. Other integrity errors
+    # (a unique key) are not about counters and keep their usual handling.
+    return getattr(error.__cause__, "sqlstate", None) == "23514"
+
+
 class CounterSafeAdminMixin:
     """For a ModelAdmin whose model has counters or service-owned fields (``counter_fields``).
 
@@ -178,8 +184,12 @@ class CounterSafeAdminMixin:
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except IntegrityError:
-            if request.method != "POST" or getattr(request, "_counter_safe_retried", False):
+        except IntegrityError as error:
+            if (
+                request.method != "POST"
+                or getattr(request, "_counter_safe_retried", False)
+                or not _is_check_violation(error)
+            ):
                 raise
             # The admin's atomic block has been rolled back. A second pass validates the same POST
             # against the stored counters (read under lock) and shows the field message.
