@@ -5,7 +5,11 @@ they change only through the services."""
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from civic.organizations.admin_mixins import OrganizationScopedAdmin
+from civic.organizations.admin_mixins import (
+    CounterSafeAdminMixin,
+    CounterSafeInlineMixin,
+    OrganizationScopedAdmin,
+)
 from crowdfunding.models import (
     Campaign,
     Feedback,
@@ -35,7 +39,9 @@ class FeedbackInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(OrganizationScopedAdmin, TranslationAdmin):
+class ProjectAdmin(CounterSafeAdminMixin, OrganizationScopedAdmin, TranslationAdmin):
+    # The stage and the current campaign move with the campaign services.
+    counter_fields = ("followers_count", "feedback_count", "stage", "current_campaign")
     organization_field = "holder_organization"
     list_display = ("title", "stage", "city", "holder_organization", "holder_member", "created_at")
     list_filter = ("stage", "city", "is_published")
@@ -57,14 +63,16 @@ class ProjectAdmin(OrganizationScopedAdmin, TranslationAdmin):
         _refresh_search(obj)
 
 
-class RewardInline(TranslationTabularInline):
+class RewardInline(CounterSafeInlineMixin, TranslationTabularInline):
     model = RewardTier
+    counter_fields = ("claimed",)
     extra = 0
     readonly_fields = ("claimed",)
 
 
-class TimeNeedInline(TranslationTabularInline):
+class TimeNeedInline(CounterSafeInlineMixin, TranslationTabularInline):
     model = TimeNeed
+    counter_fields = ("offers_count",)
     extra = 0
     readonly_fields = ("offers_count",)
 
@@ -88,7 +96,16 @@ class PartnerInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(OrganizationScopedAdmin):
+class CampaignAdmin(CounterSafeAdminMixin, OrganizationScopedAdmin):
+    counter_fields = (
+        "status",
+        "pledged_cents",
+        "matched_cents",
+        "partner_fixed_cents",
+        "backers_count",
+        "final_raised_cents",
+        "closed_at",
+    )
     organization_field = "project__holder_organization"
     list_display = (
         "project",

@@ -13,11 +13,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from civic.places.geo import GeoPointModel, GeoQuerySet
 
@@ -431,6 +433,21 @@ class RewardTier(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self):
+        super().clean()
+        # The admin re-reads ``claimed`` under the row's lock before this runs.
+        if self.quantity is not None and self.quantity < self.claimed:
+            raise ValidationError(
+                {
+                    "quantity": ngettext(
+                        "%(n)d of these rewards is already claimed: the quantity cannot be lower.",
+                        "%(n)d of these rewards are already claimed: the quantity cannot be lower.",
+                        self.claimed,
+                    )
+                    % {"n": self.claimed}
+                }
+            )
 
     @property
     def remaining(self) -> int | None:

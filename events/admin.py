@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from civic.organizations.admin_mixins import EditorOnlyAdmin, OrganizationScopedAdmin
+from civic.organizations.admin_mixins import CounterSafeAdminMixin, EditorOnlyAdmin, OrganizationScopedAdmin
 from events import services
 from events.models import (
     RSVP,
@@ -32,7 +32,8 @@ class RSVPInline(admin.TabularInline):
 
 class EventAdminForm(forms.ModelForm):
     """Admin edits go through the same rules as the pages: end after start, capacity not below the
-    seats taken (the database constraints would otherwise answer with an error page)."""
+    seats taken (the database constraints would otherwise answer with an error page). ``seats_taken``
+    has been re-read under the event's row lock before ``clean`` runs (``CounterSafeAdminMixin``)."""
 
     def clean(self):
         data = super().clean()
@@ -53,8 +54,11 @@ class EventAdminForm(forms.ModelForm):
 
 
 @admin.register(Event)
-class EventAdmin(OrganizationScopedAdmin, TranslationAdmin):
+class EventAdmin(CounterSafeAdminMixin, OrganizationScopedAdmin, TranslationAdmin):
     form = EventAdminForm
+    # seats_taken moves with RSVPs; the two timestamps are set by the reminder and follow-up tasks,
+    # and writing them back stale would send a reminder twice.
+    counter_fields = ("seats_taken", "reminder_sent_at", "followup_sent_at")
     list_display = (
         "title",
         "kind",

@@ -5,7 +5,7 @@ organisation, so organisation members do not see them here."""
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
-from civic.organizations.admin_mixins import EditorOnlyAdmin
+from civic.organizations.admin_mixins import CounterSafeAdminMixin, EditorOnlyAdmin
 from initiatives.models import (
     ContactMessage,
     Initiative,
@@ -45,7 +45,8 @@ class VideoInline(TranslationStackedInline):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(EditorOnlyAdmin, TranslationAdmin):
+class InitiativeAdmin(CounterSafeAdminMixin, EditorOnlyAdmin, TranslationAdmin):
+    counter_fields = ("replication_count", "follower_count")
     list_display = ("title", "city", "status", "featured", "replication_count", "spotter", "published_at")
     list_editable = ("featured",)
     list_filter = ("status", "featured", "themes", "city__country")

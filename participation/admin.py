@@ -4,7 +4,7 @@ participation (another organisation's call answers 404). Officials use the dashb
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 
-from civic.organizations.admin_mixins import EditorOnlyAdmin, OrganizationScopedAdmin
+from civic.organizations.admin_mixins import CounterSafeAdminMixin, EditorOnlyAdmin, OrganizationScopedAdmin
 from participation.models import (
     CallForParticipation,
     CitySpace,
@@ -29,7 +29,8 @@ class NeighbourhoodAdmin(EditorOnlyAdmin, TranslationAdmin):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(EditorOnlyAdmin):
+class ProposalAdmin(CounterSafeAdminMixin, EditorOnlyAdmin):
+    counter_fields = ("supports_count", "comments_count", "threshold_reached_at", "answered_at")
     list_display = ["title", "city", "status", "supports_count", "comments_count", "is_hidden", "created_at"]
     list_filter = ["status", "is_hidden", "city"]
     list_select_related = ["city"]
@@ -53,7 +54,8 @@ class FlagAdmin(EditorOnlyAdmin):
 
 
 @admin.register(CallForParticipation)
-class CallForParticipationAdmin(OrganizationScopedAdmin):
+class CallForParticipationAdmin(CounterSafeAdminMixin, OrganizationScopedAdmin):
+    counter_fields = ("responses_count",)
     list_display = ["title", "organization", "city", "ends_on", "responses_count", "is_published"]
     list_select_related = ["organization", "city"]
     exclude = ["created_by"]

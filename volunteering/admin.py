@@ -18,7 +18,11 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from civic.core import outbox
-from civic.organizations.admin_mixins import OrganizationScopedAdmin
+from civic.organizations.admin_mixins import (
+    CounterSafeAdminMixin,
+    CounterSafeInlineMixin,
+    OrganizationScopedAdmin,
+)
 from civic.organizations.models import Organization
 from civic.organizations.rules import is_editor, may_use_admin, organization_ids_of
 from volunteering import services
@@ -45,8 +49,9 @@ class ScopedInlineMixin:
         return False
 
 
-class SlotInline(ScopedInlineMixin, admin.TabularInline):
+class SlotInline(CounterSafeInlineMixin, ScopedInlineMixin, admin.TabularInline):
     model = Slot
+    counter_fields = ("confirmed_count",)
     extra = 1
     fields = ("starts_at", "ends_at", "capacity", "confirmed_count", "volunteers_link")
     readonly_fields = ("confirmed_count", "volunteers_link")
@@ -90,7 +95,9 @@ class CityTimezoneMixin:
 
 
 @admin.register(Mission)
-class MissionAdmin(CityTimezoneMixin, OrganizationScopedAdmin, TranslationAdmin):
+class MissionAdmin(CounterSafeAdminMixin, CityTimezoneMixin, OrganizationScopedAdmin, TranslationAdmin):
+    # Set by the publish and close services, shown read-only here.
+    counter_fields = ("status", "published_at")
     list_display = ("title", "organization", "city", "status", "next_slot")
     list_filter = ("status",)
     search_fields = ("title_fr", "title_en", "title_es")
@@ -221,7 +228,8 @@ class MessageForm(forms.Form):
 
 
 @admin.register(Slot)
-class SlotAdmin(CityTimezoneMixin, OrganizationScopedAdmin):
+class SlotAdmin(CounterSafeAdminMixin, CityTimezoneMixin, OrganizationScopedAdmin):
+    counter_fields = ("confirmed_count",)
     organization_field = "mission__organization"
     list_display = ("__str__", "capacity", "confirmed_count", "volunteers_link")
     list_select_related = ("mission__city",)

@@ -18,6 +18,7 @@ from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquer
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from civic.core.search import search_vector
 from civic.places.geo import (
@@ -277,6 +278,14 @@ class Slot(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")), name="volunteering_slot_ends_after"
             ),
+            # The services only raise confirmed_count under the slot's row lock and below capacity;
+            # this makes any other path (admin, shell, a future bug) fail instead of overbooking.
+            models.CheckConstraint(
+                condition=Q(confirmed_count__lte=F("capacity")), name="volunteering_slot_within_capacity"
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_count__gte=0), name="volunteering_slot_confirmed_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -288,6 +297,15 @@ class Slot(models.Model):
         errors = {}
         if self.capacity is not None and self.capacity <= 0:
             errors["capacity"] = _("A slot needs at least one volunteer.")
+        elif self.capacity is not None and self.capacity < self.confirmed_count:
+            # The admin re-reads confirmed_count under the slot's row lock before this runs.
+            errors["capacity"] = ngettext(
+                "%(n)d volunteer is already confirmed: the capacity cannot be lower. "
+                "Cancel participations first or keep a larger capacity.",
+                "%(n)d volunteers are already confirmed: the capacity cannot be lower. "
+                "Cancel participations first or keep a larger capacity.",
+                self.confirmed_count,
+            ) % {"n": self.confirmed_count}
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             errors["ends_at"] = _("The slot must end after it starts.")
         if self._state.adding and self.starts_at and self.starts_at < timezone.now():

@@ -4,10 +4,15 @@
 - ``OrganizationScopedAdmin``: records that belong to an organisation. Editors see all; a member
   of organisation A sees and edits only A's rows, may only pick A as the organisation, and gets a
   404 (not a redirect, not a 403) on any other organisation's record, so its existence never leaks.
+- ``CounterSafeAdminMixin`` / ``CounterSafeInlineMixin``: admin saves never write back counters the
+  services keep with ``F()`` (``counter_fields``), and rules comparing a field with a counter read it
+  under a row lock.
 """
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.db import IntegrityError, router, transaction
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 
 from civic.organizations.rules import is_editor, organization_ids_of, scope_to_member
@@ -85,3 +90,141 @@ class OrganizationScopedAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
 
             kwargs["queryset"] = Organization.objects.filter(pk__in=organization_ids_of(request.user))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# --- Counters the admin must never write back ---------------------------------------------------
+
+
+def _lock_counters(instance, fields: tuple[str, ...]) -> None:
+    """Re-read ``fields`` of a stored ``instance`` under a row lock held until the transaction ends.
+
+    The admin reads its object at the start of the request; a join or support may commit before the
+    form is validated. Reading the counters again here, locked, makes validation see the current value
+    and keeps it current until the admin's transaction commits: a service's ``UPDATE … SET n = n + 1``
+    (or its ``SELECT … FOR UPDATE``) waits for it. Outside a transaction (never the case for an admin
+    POST) the counters are re-read without a lock. One SELECT.
+    """
+    if instance.pk is None or not fields or instance._state.adding:
+        return
+    model = type(instance)
+    queryset = model._base_manager.all()
+    if transaction.get_connection(router.db_for_write(model)).in_atomic_block:
+        # FOR NO KEY UPDATE: rows that merely reference this one (a new Support, RSVP) may still be
+        # inserted; any change of the counters waits, as the services lock with FOR UPDATE.
+        queryset = queryset.select_for_update(of=("self",), no_key=True)
+    instance.refresh_from_db(fields=list(fields), from_queryset=queryset)
+
+
+def save_without_counters(instance, counter_fields: tuple[str, ...]) -> None:
+    """Save a stored ``instance`` without writing ``counter_fields`` (nor its primary key).
+
+    Django's ``Model.save()`` writes every column, so a counter the form showed read-only would be
+    written back with the value read at the start of the request, losing any ``F()`` increment made
+    since. ``auto_now`` fields are kept in ``update_fields`` so that they still change.
+    """
+    skip = set(counter_fields)
+    update_fields = [
+        field.name
+        for field in instance._meta.concrete_fields
+        if not field.primary_key and not field.generated and field.name not in skip
+    ]
+    instance.save(update_fields=update_fields)
+    if counter_fields:
+        # The in-memory values may be stale: what follows in the request (messages, waiting-list
+        # fills) must read what is stored.
+        instance.refresh_from_db(fields=list(counter_fields))
+
+
+def _counter_safe_form(form_class, counter_fields: tuple[str, ...]):
+    """``form_class`` whose validation first re-reads the counters under a row lock, so that every
+    rule comparing a field with a counter (a capacity with the confirmed count) reads the current
+    counter, which then cannot change until the admin's transaction ends."""
+    if not counter_fields:
+        return form_class
+
+    def full_clean(self):
+        if self.is_bound and self.instance.pk is not None:
+            _lock_counters(self.instance, counter_fields)
+        form_class.full_clean(self)
+
+    return type(form_class.__name__, (form_class,), {"full_clean": full_clean})
+
+
+def _is_check_violation(error: IntegrityError) -> bool:
+    # SQLSTATE 23514: a CHECK constraint (capacity, stock) refused the row. Other integrity errors
+    # (a unique key) are not about counters and keep their usual handling.
+    return getattr(error.__cause__, "sqlstate", None) == "23514"
+
+
+class CounterSafeAdminMixin:
+    """For a ModelAdmin whose model has counters or service-owned fields (``counter_fields``).
+
+    - A change never writes ``counter_fields`` back (``save_without_counters``), from the change
+      form or from ``list_editable``.
+    - Validation of a change re-reads them under a row lock (``_lock_counters``): a rule such as
+      "capacity not below the confirmed count" (in the model's or the form's ``clean``) compares the
+      current value, and a field message is shown.
+    - If a database CHECK fires anyway at save time, the whole admin transaction is rolled back
+      (nothing is half-saved) and the form is validated once more against the stored counters, which
+      shows the field message instead of an error page.
+    """
+
+    counter_fields: tuple[str, ...] = ()
+
+    def get_form(self, request, obj=None, **kwargs):
+        # ``change`` stays in kwargs: modeltranslation's get_form takes it as a keyword only.
+        return _counter_safe_form(super().get_form(request, obj, **kwargs), self.counter_fields)
+
+    def save_model(self, request, obj, form, change):
+        if change and obj.pk is not None:
+            save_without_counters(obj, self.counter_fields)
+        else:
+            super().save_model(request, obj, form, change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError as error:
+            if (
+                request.method != "POST"
+                or getattr(request, "_counter_safe_retried", False)
+                or not _is_check_violation(error)
+            ):
+                raise
+            # The admin's atomic block has been rolled back. A second pass validates the same POST
+            # against the stored counters (read under lock) and shows the field message.
+            request._counter_safe_retried = True
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+
+class CounterSafeInlineFormSet(BaseInlineFormSet):
+    counter_fields: tuple[str, ...] = ()
+
+    def save_existing(self, form, obj, commit=True):
+        if not commit:
+            return super().save_existing(form, obj, commit=False)
+        obj = form.save(commit=False)
+        save_without_counters(obj, self.counter_fields)
+        form.save_m2m()
+        return obj
+
+
+class CounterSafeInlineMixin:
+    """The same for an inline: its existing rows are validated against counters read under lock and
+    saved without them. Use it together with ``CounterSafeAdminMixin`` on the parent admin, whose
+    retry covers a CHECK fired by an inline row."""
+
+    counter_fields: tuple[str, ...] = ()
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if not self.counter_fields:
+            return formset
+        return type(
+            formset.__name__,
+            (CounterSafeInlineFormSet, formset),
+            {
+                "counter_fields": self.counter_fields,
+                "form": _counter_safe_form(formset.form, self.counter_fields),
+            },
+        )

@@ -4,10 +4,13 @@ import threading
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 
 from civic.notifications.models import Notification
 from participation import services
+from participation.admin import ProposalAdmin
 from participation.models import Proposal, Support
+from tests.admin_forms import change_form_data, during_admin_request
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -66,3 +69,25 @@ def test_parallel_support_and_withdrawal_keep_the_counter_exact(proposal, bob, c
 
     proposal.refresh_from_db()
     assert proposal.supports_count == proposal.supports.count() == 1
+
+
+def _support(proposal_id):
+    services.proposal_support(proposal=Proposal.objects.get(pk=proposal_id), member=MemberFactory())
+
+
+def test_a_support_during_an_admin_save_of_the_proposal_is_not_lost(
+    client, edith, proposal, bob, monkeypatch
+):
+    services.proposal_support(proposal=proposal, member=bob)
+    url = reverse("admin:participation_proposal_change", args=[proposal.pk])
+    client.force_login(edith)
+    data = change_form_data(client, url, title="More benches and trees on the square")
+    support = during_admin_request(monkeypatch, ProposalAdmin, "before_save", _support, proposal.pk)
+
+    response = client.post(url, data)
+    support.finish()
+
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.title == "More benches and trees on the square"
+    assert proposal.supports_count == 2 == proposal.supports.count()

@@ -2,12 +2,17 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from civic.notifications.models import Notification
+from civic.organizations import admin_mixins
+from tests.admin_forms import change_form_data, during_admin_request
 from tests.factories import MemberFactory
 from tests.volunteering.factories import MissionFactory, ParticipationFactory, SlotFactory
+from volunteering import services
+from volunteering.admin import MissionAdmin, SlotAdmin
 from volunteering.models import Mission, MissionStatus, Participation, Slot
 
 pytestmark = pytest.mark.django_db
@@ -317,3 +322,173 @@ def test_new_slots_can_only_be_attached_to_ones_own_missions(client, bob_in_b, r
     )
 
     assert list(choices) == [own]
+
+
+# --- Capacity and the confirmed count ------------------------------------------------------------
+
+CAPACITY_REFUSED = "3 volunteers are already confirmed: the capacity cannot be lower."
+
+
+@pytest.fixture
+def full_slot(org_a):
+    """Association A's slot for 5 volunteers, 3 of them confirmed."""
+    slot = SlotFactory(mission=MissionFactory(organization=org_a), capacity=5)
+    for _ in range(3):
+        ParticipationFactory(slot=slot)
+    slot.refresh_from_db()
+    return slot
+
+
+def _slot_url(slot):
+    return reverse("admin:volunteering_slot_change", args=[slot.pk])
+
+
+def _mission_url(slot):
+    return reverse("admin:volunteering_mission_change", args=[slot.mission_id])
+
+
+def _confirmed(slot):
+    return Participation.objects.filter(slot=slot, status="confirmed").count()
+
+
+def test_admin_refuses_a_capacity_below_the_confirmed_count(client, alice_in_a, full_slot):
+    client.force_login(alice_in_a)
+    data = change_form_data(client, _slot_url(full_slot), capacity=2)
+
+    response = client.post(_slot_url(full_slot), data, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 200
+    assert CAPACITY_REFUSED in response.context["adminform"].form.errors["capacity"][0]
+    assert CAPACITY_REFUSED in response.content.decode()
+    assert Slot.objects.get(pk=full_slot.pk).capacity == 5
+
+
+def test_the_mission_slot_inline_refuses_a_capacity_below_the_confirmed_count(client, alice_in_a, full_slot):
+    client.force_login(alice_in_a)
+    data = change_form_data(client, _mission_url(full_slot), **{"slots-0-capacity": 2})
+
+    response = client.post(_mission_url(full_slot), data, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 200
+    slot_form = response.context["inline_admin_formsets"][0].formset.forms[0]
+    assert slot_form.instance.pk == full_slot.pk
+    assert CAPACITY_REFUSED in slot_form.errors["capacity"][0]
+    assert Slot.objects.get(pk=full_slot.pk).capacity == 5
+
+
+def test_admin_accepts_a_capacity_equal_to_the_confirmed_count(client, alice_in_a, full_slot):
+    client.force_login(alice_in_a)
+    data = change_form_data(client, _slot_url(full_slot), capacity=3)
+
+    response = client.post(_slot_url(full_slot), data)
+
+    assert response.status_code == 302
+    assert Slot.objects.get(pk=full_slot.pk).capacity == 3
+
+
+@pytest.mark.parametrize(
+    "change", [{"capacity": 2}, {"confirmed_count": 6}, {"confirmed_count": -1}], ids=str
+)
+def test_the_database_refuses_a_slot_over_capacity_or_below_zero(full_slot, change):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Slot.objects.filter(pk=full_slot.pk).update(**change)
+
+
+def test_raising_the_capacity_in_admin_confirms_the_waiting_list(
+    client, alice_in_a, full_slot, django_capture_on_commit_callbacks
+):
+    Slot.objects.filter(pk=full_slot.pk).update(capacity=3)
+    waiting = ParticipationFactory(slot=full_slot, status="waiting", position=1)
+    client.force_login(alice_in_a)
+    data = change_form_data(client, _slot_url(full_slot), capacity=4)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_slot_url(full_slot), data)
+
+    assert response.status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.status == "confirmed"
+    assert Slot.objects.get(pk=full_slot.pk).confirmed_count == 4 == _confirmed(full_slot)
+
+
+def _join(slot_id):
+    services.participation_create(slot=Slot.objects.get(pk=slot_id), member=MemberFactory())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_join_during_an_admin_save_of_the_slot_is_not_lost(client, alice_in_a, full_slot, monkeypatch):
+    client.force_login(alice_in_a)
+    data = change_form_data(client, _slot_url(full_slot), capacity=6)
+    join = during_admin_request(monkeypatch, SlotAdmin, "before_save", _join, full_slot.pk)
+
+    response = client.post(_slot_url(full_slot), data)
+    join.finish()
+
+    assert response.status_code == 302
+    slot = Slot.objects.get(pk=full_slot.pk)
+    assert slot.capacity == 6
+    assert slot.confirmed_count == 4 == _confirmed(slot)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_join_during_an_admin_save_of_the_mission_is_not_lost(client, alice_in_a, full_slot, monkeypatch):
+    client.force_login(alice_in_a)
+    data = change_form_data(client, _mission_url(full_slot), **{"slots-0-capacity": 6})
+    join = during_admin_request(monkeypatch, MissionAdmin, "before_save", _join, full_slot.pk)
+
+    response = client.post(_mission_url(full_slot), data)
+    join.finish()
+
+    assert response.status_code == 302
+    slot = Slot.objects.get(pk=full_slot.pk)
+    assert slot.capacity == 6
+    assert slot.confirmed_count == 4 == _confirmed(slot)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_join_that_fills_the_slot_during_the_admin_save_refuses_the_lower_capacity(
+    client, alice_in_a, full_slot, monkeypatch
+):
+    """Validation reads the confirmed count under the slot's lock, after the join committed."""
+    client.force_login(alice_in_a)
+    data = change_form_data(client, _slot_url(full_slot), capacity=3)  # valid when the page was read
+    join = during_admin_request(monkeypatch, SlotAdmin, "after_read", _join, full_slot.pk)
+
+    response = client.post(_slot_url(full_slot), data, HTTP_ACCEPT_LANGUAGE="en")
+    join.finish()
+
+    assert response.status_code == 200
+    assert "4 volunteers are already confirmed" in response.context["adminform"].form.errors["capacity"][0]
+    slot = Slot.objects.get(pk=full_slot.pk)
+    assert (slot.capacity, slot.confirmed_count, _confirmed(slot)) == (5, 4, 4)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_when_the_database_check_fires_the_admin_shows_the_message_and_saves_nothing(
+    client, alice_in_a, full_slot, monkeypatch
+):
+    """A path that validated against a stale count (here: the locked re-read skipped once) reaches
+    the CHECK constraint; the admin rolls everything back and shows the field message."""
+    client.force_login(alice_in_a)
+    data = change_form_data(client, _slot_url(full_slot), capacity=3)
+    data["ends_at_1"] = ["23:59:00"]  # a second change that must not be half-saved
+    join = during_admin_request(monkeypatch, SlotAdmin, "after_read", _join, full_slot.pk)
+    lock_counters = admin_mixins._lock_counters
+    skipped = []
+
+    def skip_first_read(instance, fields):
+        if not skipped:
+            skipped.append(instance.pk)
+            return
+        lock_counters(instance, fields)
+
+    monkeypatch.setattr(admin_mixins, "_lock_counters", skip_first_read)
+
+    response = client.post(_slot_url(full_slot), data, HTTP_ACCEPT_LANGUAGE="en")
+    join.finish()
+
+    assert skipped == [full_slot.pk]
+    assert response.status_code == 200
+    assert "4 volunteers are already confirmed" in response.context["adminform"].form.errors["capacity"][0]
+    slot = Slot.objects.get(pk=full_slot.pk)
+    assert (slot.capacity, slot.ends_at, slot.confirmed_count) == (5, full_slot.ends_at, 4)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('volunteering', '0003_title_words'),
+        ('volunteering', '0004_slot_within_capacity'),
     ]
 
     operations = [
