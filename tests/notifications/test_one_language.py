@@ -111,3 +111,16 @@ def test_the_weekly_digest_is_entirely_in_the_members_language(city, slot, carla
     assert "/es/missions/" in digest.body and "/fr/" not in digest.body
     assert "colis" not in digest.body and "Missions\n" not in digest.body
     assert digest.url.startswith("/es/")
+
+
+def test_an_email_carries_one_absolute_link_and_no_relative_path(
+    slot, carla, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "https://civic.example.org"
+    with django_capture_on_commit_callbacks(execute=True):
+        volunteering.participation_create(slot=slot, member=carla)
+
+    body = mailoutbox[0].body
+    lines = [line for line in body.splitlines() if "/es/missions/" in line]
+    assert lines == [f"https://civic.example.org{slot.mission.get_absolute_url().replace('/fr/', '/es/')}"]
+    assert "127.0.0.1" not in body

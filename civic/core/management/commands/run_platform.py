@@ -30,6 +30,8 @@ class Command(BaseCommand):
         if not no_seed:
             call_command("seed_demo")
         env = {**os.environ, "DATABASE_URL": settings.DATABASE_URL, "REDIS_URL": settings.REDIS_URL}
+        # Links in emails point where this platform answers, unless SITE_URL says otherwise.
+        env.setdefault("SITE_URL", f"http://{addr}")
         python = sys.executable
         children = [
             subprocess.Popen([python, "manage.py", "runserver", addr, "--noreload"], env=env),
