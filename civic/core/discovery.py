@@ -17,9 +17,11 @@ not hidden, not anonymous), and each call costs a fixed number of queries whatev
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol
+
+from django.utils.translation import gettext
 
 from civic.core.search import shared_corrections
 
@@ -137,12 +139,44 @@ def featured_all(limit: int = 6, kinds=None) -> list[DiscoveryItem]:
     return [item for p in providers(kinds).values() for item in _call(p, "featured", limit=limit)]
 
 
-def suggestions_for(member, query: DiscoveryQuery, kinds=None) -> list[DiscoveryItem]:
+def suggestions_for(member, query: DiscoveryQuery, kinds=None, activity=None) -> list[DiscoveryItem]:
     """Things matching the member (interests, availability, home point) that they have not joined yet,
-    each with a ``reason``; nearest first."""
+    each with a ``reason``; nearest first, except that what people the member follows take part in
+    comes first and says so ("Léa, whom you follow, takes part"). ``activity`` is
+    ``activity_of_followed(member)`` when the caller has it already (saves its queries)."""
     items = [item for p in providers(kinds).values() for item in _call(p, "for_member", member, query=query)]
     items.sort(key=_by_distance)
-    return items[: query.limit]
+    items = items[: query.limit]
+    if activity is None:
+        activity = activity_of_followed(member)
+    return _with_followed_reasons(items, activity)
+
+
+def _with_followed_reasons(items: list[DiscoveryItem], activity: list[ActivityItem]) -> list[DiscoveryItem]:
+    """Give suggestions that followed people take part in that reason, and put them first. Activity
+    holds only public actions (never an anonymous pledge), so nobody is named against their choice."""
+    from django.utils.text import get_text_list
+    from django.utils.translation import ngettext
+
+    names: dict[tuple[str, int], list[str]] = {}
+    for action in activity:
+        people = names.setdefault((action.item.kind, action.item.pk), [])
+        if action.actor_name not in people:
+            people.append(action.actor_name)
+    followed, others = [], []
+    for item in items:
+        people = names.get((item.kind, item.pk))
+        if not people:
+            others.append(item)
+            continue
+        shown = people[:3]
+        reason = ngettext(
+            "%(names)s, whom you follow, takes part",
+            "%(names)s, whom you follow, take part",
+            len(shown),
+        ) % {"names": get_text_list(shown, gettext("and"))}
+        followed.append(replace(item, reason=reason))
+    return followed + others
 
 
 def activity_of_followed(member, limit: int = 30) -> list[ActivityItem]:

@@ -118,12 +118,13 @@ def my_civic(request: HttpRequest) -> HttpResponse:
     form = DiscoverForm({"km": 25}, member=request.user)
     form.is_valid()
     query = form.to_query(limit=12)
+    activity = discovery.activity_of_followed(request.user, limit=30)
     return render(
         request,
         "core/my_civic.html",
         {
-            "suggestions": discovery.suggestions_for(request.user, query),
-            "activity": discovery.activity_of_followed(request.user, limit=30),
+            "suggestions": discovery.suggestions_for(request.user, query, activity=activity),
+            "activity": activity,
             "has_home_point": request.user.has_point,
             "kind_labels": dict(KIND_CHOICES),
         },

@@ -204,7 +204,8 @@ def test_my_civic_shows_suggestions_with_reasons_and_followed_activity(client, p
 
     html = client.get("/en/me/").content.decode()
 
-    assert "Near your home" in html
+    assert "Bob, whom you follow, takes part" in html  # the reason that matters most to Alice
+    assert "Near your home" not in html
     assert "Bob</a> joined <a" in html
 
 

@@ -144,3 +144,28 @@ def test_activity_and_suggestions_query_count_does_not_grow(
         suggestions = providers()["mission"].for_member(alice, query=DiscoveryQuery(km=10, limit=100))
 
     assert len(activity) == n and len(suggestions) == 2 * n
+
+
+def test_my_civic_says_a_followed_member_takes_part_and_lists_it_first(client, compost, alice, theme):
+    from civic.accounts.models import Follow
+    from civic.places.geo import point
+    from tests.factories import MemberFactory
+    from tests.volunteering.factories import ParticipationFactory
+
+    mission, slot = compost
+    nearer = MissionFactory(organization=mission.organization, lat=48.857, lng=2.352, themes=[theme])
+    SlotFactory(mission=nearer, starts_at=slot.starts_at)
+    lea = MemberFactory(display_name="Léa")
+    ParticipationFactory(slot=slot, member=lea)
+    Follow.objects.create(follower=alice, followed=lea)
+    alice.point = point(48.8566, 2.3522)
+    alice.save()
+    alice.interests.set([theme])
+    client.force_login(alice)
+
+    html = client.get("/en/me/").content.decode()
+
+    assert "Léa, whom you follow, takes part" in html
+    assert html.index("Léa, whom you follow, takes part") < html.index(
+        f"Matches your interest in {theme.name_en}"
+    )
