@@ -79,3 +79,21 @@ def test_the_admin_point_picker_loads_its_map_script(client, edith, city):
     page = client.get(f"/admin/places/city/{city.pk}/change/").content.decode()
     assert "/static/js/civic.js" in page and "/static/leaflet/leaflet.js" in page
     assert 'value="48.8566"' in page  # coordinates shown rounded, without float noise
+
+
+def test_admin_login_sends_association_members_through_the_site_login_and_back(client, alice_in_a):
+    from tests.factories import PASSWORD
+
+    response = client.get("/admin/login/?next=/admin/volunteering/mission/")
+    assert response.status_code == 302
+    login_url = response["Location"]
+    assert login_url.startswith("/fr/accounts/login/") and "next=%2Fadmin%2Fvolunteering%2Fmission%2F" in login_url
+
+    response = client.post(login_url, {"login": alice_in_a.email, "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/admin/volunteering/mission/"
+    assert client.get("/admin/volunteering/mission/").status_code == 200
+
+
+def test_admin_login_tells_a_member_without_organisation_instead_of_looping(client, charlie):
+    client.force_login(charlie)
+    assert client.get("/admin/login/?next=/admin/").status_code == 403
