@@ -3,8 +3,8 @@ organisation's answers 404); editors see everything. Money and pledge states are
 they change only through the services."""
 
 from django.contrib import admin
-from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from civic.core.translation_admin import TranslationAdmin, TranslationTabularInline
 from civic.organizations.admin_mixins import (
     CounterSafeAdminMixin,
     CounterSafeInlineMixin,

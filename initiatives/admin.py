@@ -3,8 +3,8 @@ toggle, and the review fields. Editors only: initiatives belong to the platform,
 organisation, so organisation members do not see them here."""
 
 from django.contrib import admin
-from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
+from civic.core.translation_admin import TranslationAdmin, TranslationStackedInline
 from civic.organizations.admin_mixins import CounterSafeAdminMixin, EditorOnlyAdmin
 from initiatives.models import (
     ContactMessage,

@@ -2,8 +2,8 @@
 participation (another organisation's call answers 404). Officials use the dashboard, not this."""
 
 from django.contrib import admin
-from modeltranslation.admin import TranslationAdmin
 
+from civic.core.translation_admin import TranslationAdmin
 from civic.organizations.admin_mixins import CounterSafeAdminMixin, EditorOnlyAdmin, OrganizationScopedAdmin
 from participation.models import (
     CallForParticipation,

@@ -1,7 +1,7 @@
 from django.contrib import admin
-from modeltranslation.admin import TranslationAdmin
 
 from civic.core.models import AuditEntry, Theme
+from civic.core.translation_admin import TranslationAdmin
 from civic.organizations.admin_mixins import EditorOnlyAdmin
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
-from modeltranslation.admin import TranslationAdmin
 
+from civic.core.translation_admin import TranslationAdmin
 from civic.organizations.admin_mixins import EditorOnlyAdmin
 from civic.places.models import City
 

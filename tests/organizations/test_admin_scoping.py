@@ -87,7 +87,10 @@ def test_admin_login_sends_association_members_through_the_site_login_and_back(c
     response = client.get("/admin/login/?next=/admin/volunteering/mission/")
     assert response.status_code == 302
     login_url = response["Location"]
-    assert login_url.startswith("/fr/accounts/login/") and "next=%2Fadmin%2Fvolunteering%2Fmission%2F" in login_url
+    assert (
+        login_url.startswith("/fr/accounts/login/")
+        and "next=%2Fadmin%2Fvolunteering%2Fmission%2F" in login_url
+    )
 
     response = client.post(login_url, {"login": alice_in_a.email, "password": PASSWORD})
     assert response.status_code == 302 and response["Location"] == "/admin/volunteering/mission/"

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from civic.notifications.models import Notification
 from civic.organizations import admin_mixins
@@ -492,3 +492,36 @@ def test_when_the_database_check_fires_the_admin_shows_the_message_and_saves_not
     assert "4 volunteers are already confirmed" in response.context["adminform"].form.errors["capacity"][0]
     slot = Slot.objects.get(pk=full_slot.pk)
     assert (slot.capacity, slot.ends_at, slot.confirmed_count) == (5, full_slot.ends_at, 4)
+
+
+def test_an_english_only_association_saves_a_mission_written_in_english(client, alice_in_a, org_a, city):
+    client.force_login(alice_in_a)
+    data = _mission_form(org_a, city)
+    data.update(
+        {
+            "title_fr": "",
+            "description_fr": "",
+            "title_en": "Beach clean-up",
+            "description_en": "Why.",
+            "slots-TOTAL_FORMS": "0",
+        }
+    )
+
+    response = client.post("/admin/volunteering/mission/add/", data, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    mission = Mission.objects.get()
+    assert mission.title_en == "Beach clean-up" and mission.title_fr in ("", None)
+    with translation.override("fr"):
+        assert mission.title == "Beach clean-up"  # French readers see the English text until translated
+
+
+def test_a_mission_title_is_required_in_at_least_one_language(client, alice_in_a, org_a, city):
+    client.force_login(alice_in_a)
+    data = _mission_form(org_a, city)
+    data.update({"title_fr": "", "slots-TOTAL_FORMS": "0"})
+
+    response = client.post("/admin/volunteering/mission/add/", data, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 200 and not Mission.objects.exists()
+    assert "Fill this in at least one language" in response.content.decode()
