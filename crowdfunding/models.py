@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -395,6 +396,16 @@ class Campaign(models.Model):
     @property
     def percent(self) -> int:
         return min(100, int(self.raised_cents * 100 // self.goal_cents)) if self.goal_cents else 0
+
+    @cached_property
+    def backers_shown(self) -> int:
+        """The backers behind ``raised_cents``. Closing a campaign that did not reach its goal
+        releases its pledges (``backers_count`` falls to 0) while ``raised_cents`` keeps the final
+        total, so the page would read "230 € pledged, 0 backers": count the pledges that made that
+        total instead. One query, only for such campaigns."""
+        if self.status in (CampaignStatus.NOT_FUNDED, CampaignStatus.CANCELLED):
+            return self.pledges.filter(status__in=(PledgeStatus.RELEASED, PledgeStatus.REFUNDED)).count()
+        return self.backers_count
 
     @property
     def is_open(self) -> bool:

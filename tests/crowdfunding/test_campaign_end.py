@@ -251,3 +251,19 @@ def test_nobody_offers_time_once_the_deadline_has_passed(campaign, alice, bob):
     expire(campaign)
     with pytest.raises(ValidationError, match="closed"):
         time_offer_create(need=need, member=bob)
+
+
+def test_a_campaign_that_missed_its_goal_shows_the_backers_of_its_final_total(
+    client, campaign, project, bob, charlie
+):
+    pledge_create(campaign=campaign, backer=bob, amount_cents=13_000)
+    pledge_create(campaign=campaign, backer=charlie, amount_cents=10_000)
+    expire(campaign)
+    close_due_campaigns()
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.NOT_FUNDED and campaign.backers_count == 0  # released
+
+    html = client.get(project.get_absolute_url().replace("/fr/", "/en/")).content.decode()
+
+    assert "<dt>Pledged</dt><dd>230" in html
+    assert "<dt>Backers</dt><dd>2</dd>" in html
