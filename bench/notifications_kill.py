@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import signal
 import socket
@@ -81,6 +82,7 @@ class SmtpSink:
     def __enter__(self) -> SmtpSink:
         from aiosmtpd.controller import Controller
 
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command at INFO
         self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
         self._controller.start()
         return self
@@ -179,6 +181,19 @@ class KillResult:
     seconds: float
 
 
+def _queued_tasks() -> int:
+    """Messages waiting in Celery's default queue (not those a worker holds unacknowledged)."""
+    from kombu.exceptions import ChannelError
+
+    from civic.celery import app
+
+    with app.connection_for_write() as conn:
+        try:
+            return conn.default_channel.queue_declare(app.conf.task_default_queue, passive=True).message_count
+        except ChannelError:  # Redis drops an empty list: no queue is an empty queue
+            return 0
+
+
 @contextmanager
 def _dispatching_to_the_broker() -> Iterator[None]:
     """The test suite runs tasks eagerly; this scenario needs them on the broker, for the worker."""
@@ -248,7 +263,7 @@ def run_kill_scenario(
                     if thresholds and delivered >= thresholds[0]:
                         worker.kill()
                         kills += 1
-                        log(f"kill {kills} after {delivered} delivered")
+                        log(f"{time.monotonic() - started:.1f} s: kill {kills} after {delivered} delivered")
                         thresholds.pop(0)
                         worker.start()
                         continue
@@ -259,10 +274,10 @@ def run_kill_scenario(
                         next_db_check = time.monotonic() + 0.5
                         if not rows.exclude(email_status=Notification.EmailStatus.SENT).exists():
                             break
-                    if time.monotonic() - progress_at > stale_seconds + 1:
+                    if time.monotonic() - progress_at > stale_seconds + 1 and not _queued_tasks():
                         # Delivery stalled: what is left was held by killed workers (their batch
                         # messages stay unacknowledged in Redis for an hour). Beat's job, sooner.
-                        log(f"stalled at {delivered}: sweep")
+                        log(f"{time.monotonic() - started:.1f} s: stalled at {delivered}, queue empty: sweep")
                         sweep_pending_notifications.apply_async(kwargs={"older_than_seconds": 0})
                         progress_at = time.monotonic()
                     time.sleep(0.01)

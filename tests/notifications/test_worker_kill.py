@@ -17,10 +17,13 @@ def test_a_worker_killed_three_times_loses_nothing_and_duplicates_at_most_once_p
     app.control.purge()  # this session's Redis: nothing left over from other tests for the worker
     log_path = tmp_path / "worker.log"
 
-    result = run_kill_scenario(count=1000, kill_after=[100, 300, 600], log_path=log_path, timeout=120)
+    timeline = []
+    result = run_kill_scenario(
+        count=1000, kill_after=[100, 300, 600], log_path=log_path, timeout=120, log=timeline.append
+    )
 
     app.control.purge()
-    details = f"{result}\n{log_path.read_text(errors='replace')[-3000:]}"
+    details = "\n".join([str(result), *timeline, log_path.read_text(errors="replace")[-3000:]])
     assert result.kills == 3, details
     assert result.lost == 0, details
     assert result.not_sent == 0, details
