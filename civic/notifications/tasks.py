@@ -24,6 +24,7 @@ from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db.models import F, Q
@@ -109,6 +110,11 @@ def send_notification_email(notification_id: int) -> str:
         return "skipped"
     try:
         _message(notification).send()
+    except SoftTimeLimitExceeded:
+        # The batch is out of time, not this message at fault: hand it back and stop the batch here,
+        # before the hard limit kills the process in the middle of a send (the sweep sends the rest).
+        _settle(notification_id, claimed_at, email_status=Status.PENDING)
+        raise
     except Exception:
         gave_up = notification.email_attempts >= MAX_ATTEMPTS
         _settle(notification_id, claimed_at, email_status=Status.FAILED if gave_up else Status.PENDING)

@@ -6,6 +6,7 @@ had accepted when the process died, before "sent" was committed). The scenario i
 import pytest
 
 from bench.notifications_kill import run_kill_scenario
+from civic import embedded
 from civic.celery import app
 from civic.notifications.models import Notification
 
@@ -13,9 +14,10 @@ from civic.notifications.models import Notification
 @pytest.mark.fault
 @pytest.mark.timeout(180)
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_three_times_loses_nothing_and_duplicates_at_most_once_per_kill(tmp_path):
+def test_a_worker_killed_three_times_loses_nothing_and_duplicates_at_most_once_per_kill():
     app.control.purge()  # this session's Redis: nothing left over from other tests for the worker
-    log_path = tmp_path / "worker.log"
+    log_path = embedded.VAR_DIR / "test-notifications-kill-worker.log"  # kept for a look after a failure
+    log_path.unlink(missing_ok=True)
 
     timeline = []
     result = run_kill_scenario(
@@ -28,4 +30,6 @@ def test_a_worker_killed_three_times_loses_nothing_and_duplicates_at_most_once_p
     assert result.lost == 0, details
     assert result.not_sent == 0, details
     assert set(Notification.objects.values_list("email_status", flat=True)) == {Notification.EmailStatus.SENT}
-    assert result.duplicated <= result.kills, details
+    # A worker stopped by something else (on a shared machine) is one more process that could die
+    # mid-send; in CI there is none.
+    assert result.duplicated <= result.kills + result.other_exits, details
