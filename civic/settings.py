@@ -309,8 +309,6 @@ vars().update(EMAIL_CONFIG)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Civic <no-reply@civic.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# A hung SMTP server must not hold a worker (or a notification's claim) for ever.
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=EMAIL_CONFIG.get("EMAIL_TIMEOUT") or 30)
 # A notification email claimed longer ago than this and still not sent belongs to a dead worker (its
 # process was killed between the claim and the outcome): the sweep claims and sends it again. Keep it
 # well above EMAIL_TIMEOUT, or a slow live send could be taken for a dead one and sent twice.
