@@ -55,11 +55,12 @@ def _claim(notification_id: int) -> datetime | None:
     """Take the email for this worker: one UPDATE, committed at once (autocommit). Returns the claim's
     time (the token that later writes must match), or None when the email is sent, skipped, failed or
     being sent by a live worker. A claim older than NOTIFICATION_CLAIM_STALE_SECONDS is a dead
-    worker's and is taken over."""
+    worker's and is taken over, unless it was the last of MAX_ATTEMPTS (the sweep marks it failed)."""
     now = timezone.now()
     stale_before = now - timedelta(seconds=settings.NOTIFICATION_CLAIM_STALE_SECONDS)
     taken = Notification.objects.filter(
-        Q(email_status=Status.PENDING) | Q(email_status=Status.SENDING, claimed_at__lt=stale_before),
+        Q(email_status=Status.PENDING)
+        | Q(email_status=Status.SENDING, claimed_at__lt=stale_before, email_attempts__lt=MAX_ATTEMPTS),
         pk=notification_id,
     ).update(email_status=Status.SENDING, claimed_at=now, email_attempts=F("email_attempts") + 1)
     return now if taken else None

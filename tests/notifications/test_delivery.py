@@ -109,6 +109,7 @@ def test_a_claim_that_kills_every_worker_ends_failed_not_retried_for_ever(alice,
     assert _claim(notification.pk) is not None
     _age_claim(notification, settings.NOTIFICATION_CLAIM_STALE_SECONDS + 1)
 
+    assert send_notification_email(notification.pk) == "nothing to do"  # its task delivered again
     assert sweep_pending_notifications(older_than_seconds=0) == 0
 
     assert mail.outbox == []
