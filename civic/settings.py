@@ -309,6 +309,10 @@ vars().update(EMAIL_CONFIG)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Civic <no-reply@civic.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A notification email claimed longer ago than this and still not sent belongs to a dead worker (its
+# process was killed between the claim and the outcome): the sweep claims and sends it again. Keep it
+# well above EMAIL_TIMEOUT, or a slow live send could be taken for a dead one and sent twice.
+NOTIFICATION_CLAIM_STALE_SECONDS = env.int("NOTIFICATION_CLAIM_STALE_SECONDS", default=300)
 
 # --- Maps -------------------------------------------------------------------------------------
 # Tiles come from a configurable URL; pages work (markers, lists) when tiles cannot load.

@@ -10,6 +10,12 @@ class NotificationQuerySet(models.QuerySet):
     def email_pending(self):
         return self.filter(email_status=Notification.EmailStatus.PENDING)
 
+    def email_claim_stale(self, *, claimed_before):
+        """Emails claimed before ``claimed_before`` and still not sent: their worker died (SIGKILL,
+        out of memory, lost machine) between the claim and the outcome (partial index
+        ``notif_email_claimed``)."""
+        return self.filter(email_status=Notification.EmailStatus.SENDING, claimed_at__lt=claimed_before)
+
 
 class Notification(models.Model):
     """One message to one member: shown in their inbox, and emailed once (the outbox).
@@ -20,6 +26,7 @@ class Notification(models.Model):
 
     class EmailStatus(models.TextChoices):
         PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         SKIPPED = "skipped", _("Not emailed")
         FAILED = "failed", _("Failed")
@@ -38,6 +45,9 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     email_status = models.CharField(max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING)
+    # When a worker claimed the email (status "sending"), committed before it talks to SMTP; a claim
+    # older than NOTIFICATION_CLAIM_STALE_SECONDS belongs to a dead worker and may be taken again.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     email_attempts = models.PositiveSmallIntegerField(default=0)
 
@@ -49,6 +59,10 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "-created_at"], name="notif_recipient_recent"),
             models.Index(
                 fields=["created_at"], name="notif_email_pending", condition=models.Q(email_status="pending")
+            ),
+            # The sweep's second query (stale claims) reads only the few rows being sent right now.
+            models.Index(
+                fields=["claimed_at"], name="notif_email_claimed", condition=models.Q(email_status="sending")
             ),
         ]
         constraints = [
