@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from civic.notifications.models import Notification
 from tests.factories import MemberFactory
@@ -128,7 +128,7 @@ def test_filling_from_the_waiting_list_after_a_capacity_increase_is_idempotent(a
 def test_nobody_can_join_a_closed_mission(alice):
     slot = SlotFactory(mission=MissionFactory(status=MissionStatus.CLOSED))
 
-    with pytest.raises(ValidationError, match="closed"):
+    with translation.override("en"), pytest.raises(ValidationError, match="closed"):
         services.participation_create(slot=slot, member=alice)
 
     assert not Participation.objects.exists()
@@ -141,7 +141,7 @@ def test_nobody_can_join_a_past_slot(alice):
     )
     slot.refresh_from_db()
 
-    with pytest.raises(ValidationError, match="started"):
+    with translation.override("en"), pytest.raises(ValidationError, match="started"):
         services.participation_create(slot=slot, member=alice)
 
 
