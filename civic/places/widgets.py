@@ -5,6 +5,7 @@ import json
 
 from django import forms
 from django.conf import settings
+from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 
 
@@ -41,6 +42,8 @@ class PointWidget(forms.Widget):
                 "map_label": _("Map to pick the point"),
                 "tile_url": settings.MAP_TILE_URL,
                 "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+                # Admin pages do not extend base.html (whose <meta> names it for the other maps).
+                "basemap_url": "" if settings.MAP_TILE_URL else static("geo/countries-110m.geojson"),
                 "center_lat": center[0],
                 "center_lng": center[1],
             }

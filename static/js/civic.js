@@ -4,6 +4,9 @@
  *            data-tile-url="…" data-tile-attribution="…"></div>
  * loads Leaflet markers from a GeoJSON feed. Each feature's properties may carry
  * "title" and "url" (a link in the popup). Tiles that fail to load leave the markers usable.
+ * Without a tile server (data-tile-url empty: tests, offline, a platform that has none) the map draws
+ * the bundled Natural Earth outlines named by <meta name="civic-basemap"> (or the element's
+ * data-basemap-url) under the markers, so a world or city map still shows where things are.
  */
 (function () {
   "use strict";
@@ -21,14 +24,53 @@
     return html;
   }
 
+  /* The bundled basemap: 1:110m outlines are honest down to a region, not to a street, so a map
+   * drawn on them zooms no closer than this (a mission's pin then stands in its region). */
+  var BASEMAP_MAX_ZOOM = 6;
+  var NATURAL_EARTH = '<a href="https://www.naturalearthdata.com/">Natural Earth</a>';
+  var basemaps = {}; // url -> promise of its GeoJSON: one download for every map of the page
+
+  function basemapUrl(el) {
+    var meta = document.querySelector('meta[name="civic-basemap"]');
+    return el.dataset.basemapUrl || (meta && meta.content) || "";
+  }
+
+  /* Tiles when a tile server is configured; otherwise the bundled outlines, drawn in their own pane
+   * under the markers (Leaflet's tile pane level), not clickable, in light colours: land filled,
+   * borders and coasts thin, water the container's background (see .map-basemap in civic.css). */
+  function addBaseLayer(map, el, tileUrl, attribution, url) {
+    if (tileUrl) {
+      L.tileLayer(tileUrl, { attribution: attribution || "", maxZoom: 19 }).addTo(map);
+      return;
+    }
+    if (!url) return;
+    el.classList.add("map-basemap");
+    map.attributionControl.addAttribution(NATURAL_EARTH);
+    var pane = map.createPane("civicBasemap");
+    pane.style.zIndex = 200;
+    if (!basemaps[url]) {
+      basemaps[url] = fetch(url, { headers: { Accept: "application/geo+json" } }).then(function (r) {
+        if (!r.ok) throw new Error("basemap " + r.status);
+        return r.json();
+      });
+    }
+    basemaps[url].then(function (data) {
+      L.geoJSON(data, {
+        pane: "civicBasemap",
+        renderer: L.svg({ pane: "civicBasemap" }),
+        interactive: false,
+        style: { color: "#8d96a7", weight: 0.6, fillColor: "#fbfaf6", fillOpacity: 1, className: "map-basemap-country" }
+      }).addTo(map);
+    }).catch(function () { basemaps[url] = null; /* markers and the list still work */ });
+  }
+
   function initMap(el) {
     if (!window.L || el.dataset.ready) return;
     el.dataset.ready = "1";
     var lat = parseFloat(el.dataset.lat || "20"), lng = parseFloat(el.dataset.lng || "0");
-    var map = L.map(el, { scrollWheelZoom: false }).setView([lat, lng], parseInt(el.dataset.zoom || "2", 10));
-    if (el.dataset.tileUrl) {
-      L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);
-    }
+    var map = L.map(el, { scrollWheelZoom: false, maxZoom: el.dataset.tileUrl ? 19 : BASEMAP_MAX_ZOOM })
+      .setView([lat, lng], parseInt(el.dataset.zoom || "2", 10));
+    addBaseLayer(map, el, el.dataset.tileUrl, el.dataset.tileAttribution, basemapUrl(el));
     el.civicMap = map;
     var layer = L.layerGroup().addTo(map);
     function load(url) {
@@ -97,8 +139,9 @@
     var lat = parseFloat(latIn.value), lng = parseFloat(lngIn.value);
     var has = !isNaN(lat) && !isNaN(lng);
     // The picker map is aria-hidden (keyboard users type the coordinates), so nothing in it may take focus.
-    var map = L.map(el, { keyboard: false }).setView(has ? [lat, lng] : [parseFloat(box.dataset.centerLat), parseFloat(box.dataset.centerLng)], has ? 13 : 4);
-    if (box.dataset.tileUrl) L.tileLayer(box.dataset.tileUrl, { attribution: box.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);
+    var map = L.map(el, { keyboard: false, maxZoom: box.dataset.tileUrl ? 19 : BASEMAP_MAX_ZOOM })
+      .setView(has ? [lat, lng] : [parseFloat(box.dataset.centerLat), parseFloat(box.dataset.centerLng)], has ? 13 : 4);
+    addBaseLayer(map, el, box.dataset.tileUrl, box.dataset.tileAttribution, basemapUrl(box));
     el.querySelectorAll("a, button").forEach(function (c) { c.setAttribute("tabindex", "-1"); });
     var marker = null;
     function place(la, ln) {
