@@ -52,3 +52,18 @@ def client_ip(request) -> str:
     from allauth.core.internal.httpkit import get_client_ip
 
     return get_client_ip(request) or request.META.get("REMOTE_ADDR", "")
+
+
+def axes_username(request, credentials: dict | None) -> str | None:
+    """The account a login attempt was for, as django-axes keys its lockouts (AXES_USERNAME_CALLABLE).
+
+    allauth authenticates with ``email=`` and its form posts ``login``; axes alone would look for one
+    field name in both and find None in the credentials, keying every failure on the IP address only,
+    so a few wrong passwords for one account would lock out everyone behind the same address.
+    Lower-cased, so that "Alice@" and "alice@" count as one account."""
+    for source in (credentials or {}, getattr(request, "POST", None) or {}):
+        for field in ("email", "login", "username"):
+            value = source.get(field)
+            if value:
+                return str(value).strip().lower()
+    return None

@@ -69,18 +69,23 @@ def dispatch(job_ids: list[int]) -> int:
 
     from civic.core.tasks import run_outbox_job
 
-    published = 0
+    published: list[int] = []
     for job in OutboxJob.objects.filter(pk__in=job_ids).only("pk", "queue"):
         options = {"queue": job.queue} if job.queue else {}
         try:
             run_outbox_job.apply_async(args=[job.pk], retry=False, **options)
         except (KombuError, RedisError, OSError):
             logger.warning("broker unavailable; outbox job %s waits for the sweep", job.pk)
-            return published  # the broker is down: the others would fail the same way
-        published += 1
+            # These jobs are known not to be on their way: make them due at once, so the first
+            # sweep after the broker is back sends them (not OUTBOX_REDISPATCH_SECONDS later).
+            OutboxJob.objects.filter(pk__in=job_ids, taken_at__isnull=True).exclude(pk__in=published).update(
+                run_after=timezone.now()
+            )
+            break  # the broker is down: the others would fail the same way
+        published.append(job.pk)
     if published and not getattr(run_outbox_job.app.conf, "task_always_eager", False):
-        OutboxJob.objects.filter(pk__in=job_ids, taken_at__isnull=True).update(dispatched_at=timezone.now())
-    return published
+        OutboxJob.objects.filter(pk__in=published, taken_at__isnull=True).update(dispatched_at=timezone.now())
+    return len(published)
 
 
 def claim(job_id: int) -> OutboxJob | None:

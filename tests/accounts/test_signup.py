@@ -279,3 +279,16 @@ def test_the_login_lockout_reads_the_same_client_address_as_allauth_behind_a_tru
     assert client_ip(request) == "10.0.0.1"  # no proxy trusted: a forged header changes nothing
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
     assert client_ip(request) == "203.0.113.7"  # the address our one proxy saw
+
+
+def test_failed_logins_for_one_account_do_not_lock_out_another_behind_the_same_address(
+    client, alice, bob, settings
+):
+    settings.AXES_FAILURE_LIMIT = 3
+    for login in (alice.email, alice.email.upper(), alice.email):  # one account, however it is typed
+        client.post("/en/accounts/login/", {"login": login, "password": "wrong"})
+    assert client.post("/en/accounts/login/", {"login": alice.email, "password": PASSWORD}).status_code == 429
+
+    response = client.post("/en/accounts/login/", {"login": bob.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(bob.pk)
