@@ -4,6 +4,7 @@ answers empty, Celery's broker is unreachable, and the outboxes (``OutboxJob``, 
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter
 
@@ -11,6 +12,8 @@ import pytest
 from axes.models import AccessAttempt
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
+from django.db import connection
+from django.test import Client
 
 from civic.accounts.models import User
 from civic.celery import app as celery_app
@@ -198,3 +201,89 @@ def test_every_write_is_stored_while_redis_is_down_and_its_jobs_run_once_when_it
         ("eve@example.org",): 1,  # Bob's recommendation
         ("finn@example.org",): 1,
     }
+
+
+# --- Limits under parallel requests, counted without Redis -----------------------------------------
+
+
+def _post_in_parallel(member, url: str, data: dict, n: int = 20, follow: bool = False) -> list:
+    """``n`` simultaneous POSTs by ``member``, each from its own client (its own session and
+    connection), as from several tabs or a script. Returns the responses."""
+    clients = []
+    for _ in range(n):
+        c = Client()
+        c.force_login(member)
+        clients.append(c)
+    barrier = threading.Barrier(n)
+    responses, errors = [], []
+
+    def post(c: Client) -> None:
+        try:
+            barrier.wait()
+            responses.append(c.post(url, data, follow=follow))
+        except Exception as error:  # reported below; a thread must not die silently
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    return responses
+
+
+LIMITS = {
+    # kind: (status when stored, status when refused, words the refused ones read)
+    "proposal": (302, 200, "5 proposals in the last hour"),
+    "comment": (200, 200, "5 comments in the last hour"),  # followed to the proposal page
+    "recommendation": (302, 400, "many recommendations recently"),
+    "contact": (302, 200, "5 messages in the last hour"),
+}
+
+
+@pytest.mark.parametrize("kind", list(LIMITS))
+def test_twenty_parallel_posts_against_a_limit_of_five_store_exactly_five_while_redis_is_down(
+    kind, settings, world, redis_down, bob
+):
+    settings.PARTICIPATION_PROPOSALS_PER_HOUR = 5
+    settings.PARTICIPATION_COMMENTS_PER_HOUR = 5
+    settings.INITIATIVES_CONTACTS_PER_HOUR = 5
+    city, proposal = world.space.city.slug, world.proposal
+    url, data, stored = {
+        "proposal": (
+            f"/en/cities/{city}/proposals/new/",
+            {"title": "A fountain", "text": "Water.", "theme": proposal.theme_id},
+            Proposal.objects.filter(author=bob),
+        ),
+        "comment": (
+            f"/en/cities/{city}/proposals/{proposal.pk}/comments/",
+            {"text": "Me too!"},
+            Comment.objects.filter(author=bob),
+        ),
+        # Ten recipients an hour: two per recommendation make five recommendations.
+        "recommendation": (
+            f"/en/missions/{world.mission.pk}/recommend/",
+            {"emails": "eve@example.org, finn@example.org"},
+            Recommendation.objects.filter(sender=bob),
+        ),
+        "contact": (
+            f"/en/initiatives/{world.initiative.pk}/contact/",
+            {"body": "Can I help?"},
+            ContactMessage.objects.filter(sender=bob),
+        ),
+    }[kind]
+    ok, refused, words = LIMITS[kind]
+
+    responses = _post_in_parallel(bob, url, data, follow=kind == "comment")
+
+    assert stored.count() == 5
+    # Only the stored ones left work behind (a refused one rolled back with its job).
+    assert OutboxJob.objects.count() == {"comment": 5, "recommendation": 5}.get(kind, 0)
+    assert all(r.status_code < 500 for r in responses)
+    turned_away = [r for r in responses if words in r.content.decode()]
+    assert len(turned_away) == 15
+    assert {r.status_code for r in turned_away} == {refused}
+    assert sorted(r.status_code for r in responses if r not in turned_away) == [ok] * 5
