@@ -95,6 +95,8 @@ class OutboxJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # When the sweep may (re)dispatch it; NULL once it has failed for good (kept for an editor to read).
     run_after = models.DateTimeField(null=True, blank=True)
+    # When the sweep last handed it to the broker (the dispatch right after commit does not stamp
+    # it: one UPDATE less per write).
     dispatched_at = models.DateTimeField(null=True, blank=True)
     taken_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)

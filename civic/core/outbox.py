@@ -44,8 +44,9 @@ def enqueue(task, *args, queue: str = "", **kwargs) -> OutboxJob:
     """Record ``task(*args, **kwargs)`` in the current transaction and dispatch it after commit.
 
     ``task`` is a Celery task or its name; arguments must be JSON (ids, strings, numbers), like
-    every Celery argument in Civic. Costs one INSERT. Outside a transaction the row commits at once
-    and is dispatched immediately.
+    every Celery argument in Civic. Costs one INSERT in the transaction and a publish after commit
+    (no UPDATE: ``dispatched_at`` is stamped by the sweep only, off the request path). Outside a
+    transaction the row commits at once and is dispatched immediately.
     """
     name = task if isinstance(task, str) else task.name
     json.dumps([args, kwargs])  # fail in the caller, not in a worker, on a non-JSON argument
@@ -56,35 +57,41 @@ def enqueue(task, *args, queue: str = "", **kwargs) -> OutboxJob:
         queue=queue,
         run_after=timezone.now() + _redispatch_after(),
     )
-    transaction.on_commit(lambda: dispatch([job.pk]))
+    transaction.on_commit(lambda: _publish([(job.pk, queue)]))
     return job
 
 
 def dispatch(job_ids: list[int]) -> int:
-    """Publish the jobs to the broker; a broker outage is logged, never raised (the sweep retries).
+    """The sweep's dispatch: publish the jobs to the broker and stamp ``dispatched_at``; a broker
+    outage is logged, never raised (the next sweep retries). Returns how many were published."""
+    jobs = list(OutboxJob.objects.filter(pk__in=job_ids).values_list("pk", "queue"))
+    published = _publish(jobs)
+    if published:
+        sent = [pk for pk, _queue in jobs[:published]]
+        OutboxJob.objects.filter(pk__in=sent, taken_at__isnull=True).update(dispatched_at=timezone.now())
+    return published
 
-    Returns how many were published."""
+
+def _publish(jobs: list[tuple[int, str]]) -> int:
     from kombu.exceptions import KombuError
     from redis.exceptions import RedisError
 
     from civic.core.tasks import run_outbox_job
 
     published: list[int] = []
-    for job in OutboxJob.objects.filter(pk__in=job_ids).only("pk", "queue"):
-        options = {"queue": job.queue} if job.queue else {}
+    for pk, queue in jobs:
+        options = {"queue": queue} if queue else {}
         try:
-            run_outbox_job.apply_async(args=[job.pk], retry=False, **options)
+            run_outbox_job.apply_async(args=[pk], retry=False, **options)
         except (KombuError, RedisError, OSError):
-            logger.warning("broker unavailable; outbox job %s waits for the sweep", job.pk)
+            logger.warning("broker unavailable; outbox job %s waits for the sweep", pk)
             # These jobs are known not to be on their way: make them due at once, so the first
             # sweep after the broker is back sends them (not OUTBOX_REDISPATCH_SECONDS later).
-            OutboxJob.objects.filter(pk__in=job_ids, taken_at__isnull=True).exclude(pk__in=published).update(
-                run_after=timezone.now()
-            )
+            OutboxJob.objects.filter(pk__in=[job[0] for job in jobs], taken_at__isnull=True).exclude(
+                pk__in=published
+            ).update(run_after=timezone.now())
             break  # the broker is down: the others would fail the same way
-        published.append(job.pk)
-    if published and not getattr(run_outbox_job.app.conf, "task_always_eager", False):
-        OutboxJob.objects.filter(pk__in=published, taken_at__isnull=True).update(dispatched_at=timezone.now())
+        published.append(pk)
     return len(published)
 
 
