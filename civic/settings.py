@@ -178,6 +178,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker whose broker is down keeps trying (Celery's default gives up after 100 tries, about 50
+# minutes, and the worker exits): when Redis comes back, the work resumes without a restart.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 # A request must not hang when the broker is down: fail fast, the outbox sweep sends later.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 1,
@@ -190,6 +193,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # dispatched is dispatched again by the sweep, which beat runs this often.
 OUTBOX_REDISPATCH_SECONDS = env.int("OUTBOX_REDISPATCH_SECONDS", default=60)
 OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=20.0)
+# The notifications sweep sends pending emails at least this old (see CELERY_BEAT_SCHEDULE).
+NOTIFICATIONS_SWEEP_AFTER_SECONDS = env.int("NOTIFICATIONS_SWEEP_AFTER_SECONDS", default=15)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # --- Authentication ---------------------------------------------------------------------------
@@ -375,9 +380,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "civic.core.tasks.sweep_outbox",
         "schedule": OUTBOX_SWEEP_SECONDS,
     },
-    "notifications-sweep": {
+    "notifications-sweep": {  # emails the broker did not take (outage) or that failed transiently
         "task": "civic.notifications.tasks.sweep_pending_notifications",
         "schedule": 20.0,
+        # 15 s, not the task's default 60: after an outage the last emails owed wait at most this
+        # plus a tick (35 s). Sweeping an email whose task is still queued is harmless: the row
+        # lock and the status make it go once, by whichever comes first.
+        "kwargs": {"older_than_seconds": NOTIFICATIONS_SWEEP_AFTER_SECONDS},
     },
     "events-timeline": {  # NCZ Day steps; each step is claimed once (events.timeline)
         "task": "events.tasks.run_timeline",
