@@ -384,8 +384,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "civic.notifications.tasks.sweep_pending_notifications",
         "schedule": 20.0,
         # 15 s, not the task's default 60: after an outage the last emails owed wait at most this
-        # plus a tick (35 s). Sweeping an email whose task is still queued is harmless: the row
-        # lock and the status make it go once, by whichever comes first.
+        # plus a tick (35 s). Sweeping an email whose task is still queued is harmless: its claim
+        # (civic.notifications.tasks) makes it go once, by whichever comes first.
         "kwargs": {"older_than_seconds": NOTIFICATIONS_SWEEP_AFTER_SECONDS},
     },
     "events-timeline": {  # NCZ Day steps; each step is claimed once (events.timeline)
