@@ -12,6 +12,8 @@ from django.core.cache import cache
 
 from civic import embedded
 from civic.celery import app as celery_app
+from civic.core import broker
+from civic.core import cache as resilient_cache
 from tests.factories import (
     CityFactory,
     EditorFactory,
@@ -44,6 +46,8 @@ def _isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     cache.clear()  # rate limits and login throttles must not leak between tests
+    resilient_cache.reset()  # nor a Redis or broker outage seen by an earlier test
+    broker.reset()
     yield
 
 

@@ -73,18 +73,12 @@ def dispatch(job_ids: list[int]) -> int:
 
 
 def _publish(jobs: list[tuple[int, str]]) -> int:
-    from kombu.exceptions import KombuError
-    from redis.exceptions import RedisError
-
+    from civic.core.broker import publish
     from civic.core.tasks import run_outbox_job
 
     published: list[int] = []
     for pk, queue in jobs:
-        options = {"queue": queue} if queue else {}
-        try:
-            run_outbox_job.apply_async(args=[pk], retry=False, **options)
-        except (KombuError, RedisError, OSError):
-            logger.warning("broker unavailable; outbox job %s waits for the sweep", pk)
+        if not publish(run_outbox_job, [pk], **({"queue": queue} if queue else {})):
             # These jobs are known not to be on their way: make them due at once, so the first
             # sweep after the broker is back sends them (not OUTBOX_REDISPATCH_SECONDS later).
             OutboxJob.objects.filter(pk__in=[job[0] for job in jobs], taken_at__isnull=True).exclude(

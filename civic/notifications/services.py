@@ -175,24 +175,18 @@ def notify_many(
 
 def enqueue_emails(notification_ids: list[int]) -> None:
     """One Celery task for a batch of emails; a broker outage leaves them to the sweep."""
+    from civic.core.broker import publish
     from civic.notifications.tasks import send_notification_emails
 
-    try:
-        send_notification_emails.apply_async(args=[notification_ids], retry=False)
-    except Exception:  # kombu raises OperationalError and friends when Redis is unreachable
-        logger.warning(
-            "broker unavailable; %d notifications stay pending for the sweep", len(notification_ids)
-        )
+    publish(send_notification_emails, [notification_ids])
 
 
 def enqueue_email(notification_id: int) -> None:
     """Hand the email to Celery; a broker outage is logged, not raised (the sweep catches up)."""
+    from civic.core.broker import publish
     from civic.notifications.tasks import send_notification_email
 
-    try:
-        send_notification_email.apply_async(args=[notification_id], retry=False)
-    except Exception:  # kombu raises OperationalError and friends when Redis is unreachable
-        logger.warning("broker unavailable; notification %s stays pending for the sweep", notification_id)
+    publish(send_notification_email, [notification_id])
 
 
 def mark_read(*, member, notification_ids: list[int] | None = None) -> int:

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from civic.celery import app
-from civic.core import outbox
+from civic.core import broker, outbox
 from civic.core.models import OutboxJob
 from civic.core.tasks import run_outbox_job, sweep_outbox
 
@@ -74,6 +74,7 @@ def test_a_job_whose_broker_was_down_is_sent_by_the_sweep(
     assert OutboxJob.objects.filter(pk=job.pk, dispatched_at__isnull=True).exists()
 
     monkeypatch.undo()  # the broker is back
+    broker.reset()
     # Known undelivered: due at once, so the first sweep sends it (not OUTBOX_REDISPATCH_SECONDS later).
     assert sweep_outbox() == 1
     assert RUNS == [(3, "")]
@@ -113,6 +114,7 @@ def test_a_job_whose_worker_died_is_dispatched_again(broker_down, monkeypatch, s
     assert outbox.due_job_ids() == []
     later = timezone.now() + timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 61)
     monkeypatch.undo()
+    broker.reset()
     monkeypatch.setattr(timezone, "now", lambda: later)
     assert sweep_outbox() == 1
     assert RUNS == [(11, "")]
@@ -150,3 +152,17 @@ def test_arguments_must_be_json():
     with pytest.raises(TypeError):
         outbox.enqueue(record_run, object())
     assert not OutboxJob.objects.exists()
+
+
+@pytest.mark.django_db
+def test_after_a_broker_failure_writes_do_not_wait_on_the_broker_again(
+    broker_down, django_capture_on_commit_callbacks, monkeypatch
+):
+    calls = []
+    real = run_outbox_job.apply_async
+    monkeypatch.setattr(run_outbox_job, "apply_async", lambda *a, **k: calls.append(1) or real(*a, **k))
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.enqueue(record_run, 1)
+        outbox.enqueue(record_run, 2)
+    assert len(calls) == 1  # the second job did not try the dead broker
+    assert OutboxJob.objects.filter(run_after__lte=timezone.now()).count() == 2  # both due for the sweep

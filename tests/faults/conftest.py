@@ -19,6 +19,7 @@ import pytest
 
 from civic import embedded
 from civic.celery import app as celery_app
+from civic.core import broker
 from civic.core import cache as resilient_cache
 from participation import services as participation_services
 from tests.crowdfunding.factories import ProjectFactory, open_campaign
@@ -60,6 +61,7 @@ class RedisSwitch:
     def start(self) -> None:
         embedded.redis_url(INSTANCE)
         resilient_cache.reset()  # forget the outage now rather than after RETRY_AFTER seconds
+        broker.reset()
 
     @property
     def url(self) -> str:
