@@ -21,9 +21,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from civic.core import outbox
 from civic.core.search import search_vector
-from civic.core.services import log_action
-from civic.notifications.services import notify
+from civic.core.services import history_for, log_action
+from civic.notifications.services import notify, notify_many
 from crowdfunding import rules
 from crowdfunding.models import (
     COUNTED_STATUSES,
@@ -55,6 +56,7 @@ from crowdfunding.models import (
     TimeOffer,
 )
 from crowdfunding.payments import get_gateway
+from crowdfunding.payments.base import PaymentUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -798,19 +800,57 @@ def campaign_close(*, campaign_id: int, now: datetime | None = None, cancelled_b
         actor=cancelled_by,
         data={"raised_cents": raised, "goal_cents": campaign.goal_cents, "pledges": len(pledges)},
     )
+    from crowdfunding.tasks import pledge_settle_with_provider
+
     for gw, pledge, action in side_effects:
-        transaction.on_commit(
-            lambda gw=gw, pledge=pledge, action=action: _safe_after_commit(gw, pledge, action)
-        )
+        if gw.needs_after_commit:
+            # Recorded with the closing: a provider outage or a dying process retries it later.
+            outbox.enqueue(pledge_settle_with_provider, pledge.pk, action)
     _notify_end(campaign, project, pledges, outcome)
     return True
 
 
-def _safe_after_commit(gw, pledge, action: str) -> None:
+def pledge_settle(*, pledge_id: int, action: str) -> bool:
+    """Job: ask the pledge's payment provider to ``collect``, ``release`` or ``refund`` it, once.
+
+    The closing already moved the pledge (its state is what the campaign's totals say); this is
+    the provider's side. Done once: a call that succeeded is recorded in the audit log
+    (``crowdfunding.pledge.settled``) and a second run finds it and does nothing; a call that was
+    made but not recorded (the process died in between) is sent again with the same idempotency
+    key, which the provider answers without acting twice. A provider outage raises, so the outbox
+    retries the job later. Returns whether the provider was called now."""
+    pledge = Pledge.objects.filter(pk=pledge_id).first()
+    if pledge is None:
+        return False
+    already = history_for(pledge).filter(action="crowdfunding.pledge.settled", data__action=action)
+    if already.exists():
+        return False
+    get_gateway(pledge.gateway).after_commit(pledge, action)
+    log_action("crowdfunding.pledge.settled", target=pledge, data={"action": action})
+    return True
+
+
+def pledge_start_payment(*, pledge: Pledge, success_url: str, cancel_url: str) -> str | None:
+    """Start paying a just-created pledge (after its transaction committed: this talks to the
+    provider). Returns the URL to send the backer to, or None when nothing is paid now.
+
+    When the provider cannot be reached the pledge is marked ``failed`` (its reward and place are
+    given back, nothing counted) and a ValidationError says so: nothing is left half-made."""
+    gateway = get_gateway(pledge.gateway)
     try:
-        gw.after_commit(pledge, action)
-    except Exception:  # a provider outage must not undo the closing; the webhook reconciles later
-        logger.exception("payment %s failed for pledge %s", action, pledge.pk)
+        return gateway.start(pledge, success_url=success_url, cancel_url=cancel_url)
+    except PaymentUnavailable as error:
+        logger.warning("payment provider unreachable for pledge %s: %s", pledge.pk, error)
+        pledge_transition(
+            pledge_id=pledge.pk, to=PledgeStatus.FAILED, source="gateway", data={"error": "unreachable"}
+        )
+        raise ValidationError(
+            _(
+                "The payment service cannot be reached right now; nothing was charged. "
+                "Please try again in a few minutes."
+            ),
+            code="payment_unavailable",
+        ) from error
 
 
 def _notify_end(campaign: Campaign, project: Project, pledges: list[Pledge], outcome: str) -> None:
@@ -876,9 +916,17 @@ def close_due_campaigns(now: datetime | None = None) -> int:
     return closed
 
 
+NOTIFY_BATCH = 500  # members per notification job: one INSERT and one email task each
+
+
 @transaction.atomic
 def project_post_update(*, project: Project, by, title: str, body: str) -> ProjectUpdate:
-    """News to backers, time contributors and followers (each notified once)."""
+    """News to backers, time contributors and followers (each notified once).
+
+    The news is saved with one outbox job (``tasks.send_project_update``) that splits its audience
+    into batch jobs, so posting answers at once however many people follow the project."""
+    from crowdfunding.tasks import send_project_update
+
     if not rules.can_manage_project(by, project):
         raise NotAllowed
     update = ProjectUpdate(project=project, author=by)
@@ -887,24 +935,68 @@ def project_post_update(*, project: Project, by, title: str, body: str) -> Proje
     update.full_clean()
     update.save()
     log_action("crowdfunding.update.posted", target=project, actor=by, data={"update": update.pk})
+    outbox.enqueue(send_project_update, update.pk)
+    return update
+
+
+def _update_audience_ids(update: ProjectUpdate) -> list[int]:
+    """Backers (counted pledges), time contributors and followers of the update's project, but not
+    its author: three id queries, de-duplicated."""
+    project_id = update.project_id
+    ids = (
+        set(
+            Pledge.objects.filter(campaign__project_id=project_id)
+            .counted()
+            .values_list("backer_id", flat=True)
+        )
+        | set(
+            TimeOffer.objects.filter(need__campaign__project_id=project_id).values_list(
+                "member_id", flat=True
+            )
+        )
+        | set(ProjectFollow.objects.filter(project_id=project_id).values_list("member_id", flat=True))
+    )
+    ids.discard(update.author_id)
+    return sorted(ids)
+
+
+def project_update_dispatch(update_id: int) -> int:
+    """Job: split the audience of a posted update into batch jobs of ``NOTIFY_BATCH`` members.
+    Idempotent (each batch notifies with the update's dedupe key). Returns the number of batches."""
+    from crowdfunding.tasks import notify_project_update_batch
+
+    update = ProjectUpdate.objects.filter(pk=update_id).first()
+    if update is None:
+        return 0
+    ids = _update_audience_ids(update)
+    with transaction.atomic():
+        for start in range(0, len(ids), NOTIFY_BATCH):
+            outbox.enqueue(notify_project_update_batch, update.pk, ids[start : start + NOTIFY_BATCH])
+    return -(-len(ids) // NOTIFY_BATCH)
+
+
+def project_update_notify(update_id: int, member_ids: list[int]) -> int:
+    """Job: notify one batch of an update's audience, each in their language (project and news
+    titles translated when they are), once per member (dedupe key). Returns how many now."""
+    from django.utils import translation
+
     from civic.accounts.models import User
 
-    audience = User.objects.filter(
-        pk__in=set(
-            Pledge.objects.filter(campaign__project=project).counted().values_list("backer_id", flat=True)
-        )
-        | set(TimeOffer.objects.filter(need__campaign__project=project).values_list("member_id", flat=True))
-        | set(ProjectFollow.objects.filter(project=project).values_list("member_id", flat=True))
-    ).exclude(pk=by.pk)
-    for member in audience:
-        notify(
-            member,
-            "crowdfunding.project_update",
-            {"project": project.title, "title": title},
-            url=project.get_absolute_url(),
-            dedupe_key=f"cf-update-{update.pk}",
-        )
-    return update
+    update = ProjectUpdate.objects.select_related("project").filter(pk=update_id).first()
+    if update is None:
+        return 0
+
+    def titles(language: str) -> dict:
+        with translation.override(language):
+            return {"project": str(update.project.title), "title": str(update.title)}
+
+    return notify_many(
+        User.objects.active().filter(pk__in=member_ids),
+        "crowdfunding.project_update",
+        url=update.project.get_absolute_url(),
+        dedupe_key=f"cf-update-{update.pk}",
+        per_language=titles,
+    )
 
 
 def project_mark_completed(*, project: Project, by) -> Project:

@@ -19,3 +19,20 @@ def close_due_campaigns() -> int:
 @shared_task(**RETRY)
 def close_campaign(campaign_id: int) -> bool:
     return services.campaign_close(campaign_id=campaign_id)
+
+
+@shared_task(**RETRY)
+def pledge_settle_with_provider(pledge_id: int, action: str) -> bool:
+    """After a campaign closed: capture, cancel or refund the pledge at its provider, once."""
+    return services.pledge_settle(pledge_id=pledge_id, action=action)
+
+
+@shared_task(**RETRY)
+def send_project_update(update_id: int) -> int:
+    """Split a posted project update's audience into batch jobs."""
+    return services.project_update_dispatch(update_id)
+
+
+@shared_task(**RETRY)
+def notify_project_update_batch(update_id: int, member_ids: list[int]) -> int:
+    return services.project_update_notify(update_id, member_ids)

@@ -20,6 +20,7 @@ from crowdfunding.services import (
 )
 from crowdfunding.tasks import close_due_campaigns
 from tests.crowdfunding.factories import ProjectFactory, expire, open_campaign
+from tests.outbox import run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -173,6 +174,7 @@ def test_after_funding_the_holder_posts_news_to_backers_then_marks_the_project_c
     with pytest.raises(NotAllowed):
         project_post_update(project=project, by=charlie, title="Hi", body="x")
     project_post_update(project=project, by=alice, title="Benches built", body="Thank you!")
+    run_jobs()  # the news is sent by background jobs
     project_move_stage(project=project, by=alice, to=Stage.COMPLETED)
 
     project.refresh_from_db()
