@@ -59,6 +59,7 @@ from crowdfunding.payments import get_gateway
 from crowdfunding.payments.base import PaymentUnavailable
 
 logger = logging.getLogger(__name__)
+NOTIFY_BATCH = 500  # members (or receipts) per notification job
 
 LANGS = [code for code, _name in settings.LANGUAGES]
 
@@ -806,7 +807,15 @@ def campaign_close(*, campaign_id: int, now: datetime | None = None, cancelled_b
         if gw.needs_after_commit:
             # Recorded with the closing: a provider outage or a dying process retries it later.
             outbox.enqueue(pledge_settle_with_provider, pledge.pk, action)
-    _notify_end(campaign, project, pledges, outcome)
+    # Everyone involved is told by jobs recorded with the closing, so cancelling a campaign with
+    # hundreds of backers answers at once: one for the holders, partners and time contributors,
+    # one per NOTIFY_BATCH receipts.
+    from crowdfunding.tasks import notify_campaign_end, notify_campaign_receipts
+
+    outbox.enqueue(notify_campaign_end, campaign.pk)
+    receipt_ids = [p.pk for p in pledges if p.status != PledgeStatus.FAILED]
+    for start in range(0, len(receipt_ids), NOTIFY_BATCH):
+        outbox.enqueue(notify_campaign_receipts, campaign.pk, receipt_ids[start : start + NOTIFY_BATCH])
     return True
 
 
@@ -853,53 +862,86 @@ def pledge_start_payment(*, pledge: Pledge, success_url: str, cancel_url: str) -
         ) from error
 
 
-def _notify_end(campaign: Campaign, project: Project, pledges: list[Pledge], outcome: str) -> None:
-    url = project.get_absolute_url
-    context = {
+def _end_context(campaign: Campaign) -> dict:
+    """Resolved by ``notify()`` in each recipient's language (titles and amounts as they read them)."""
+    project = campaign.project
+    return {
         "project": lambda: project.title,
-        "outcome": outcome,
+        "outcome": campaign.status,
         "raised": lambda: format_money(campaign.final_raised_cents or 0, campaign.currency),
         "goal": lambda: format_money(campaign.goal_cents, campaign.currency),
     }
-    for member in holder_members(project):
-        notify(
-            member,
-            "crowdfunding.campaign_ended",
-            {**context, "is_holder": True},
-            url=url,
-            dedupe_key=f"cf-end-{campaign.pk}",
-        )
-    for partner in Partner.objects.filter(campaign=campaign).select_related("created_by"):
-        notify(
-            partner.created_by,
-            "crowdfunding.campaign_ended",
-            context,
-            url=url,
-            dedupe_key=f"cf-end-{campaign.pk}",
-        )
-    for pledge in pledges:
-        if pledge.status == PledgeStatus.FAILED:
-            continue
-        notify(
-            pledge.backer,
-            "crowdfunding.pledge_receipt",
-            {**context, **_receipt_context(pledge, campaign)},
-            url=url,
-            dedupe_key=f"cf-receipt-{pledge.pk}",
-        )
-    offers = TimeOffer.objects.filter(need__campaign=campaign).select_related("member", "need")
-    for offer in offers:
-        notify(
-            offer.member,
-            "crowdfunding.time_offer_ended",
-            {
-                **context,
-                "role": offer.need.role,
-                "day": lambda n=offer.need: date_format(n.date, "DATE_FORMAT"),
-            },
-            url=url,
-            dedupe_key=f"cf-time-{offer.pk}",
-        )
+
+
+def campaign_end_notify(campaign_id: int) -> int:
+    """Job: tell the holders, partners and time contributors of a closed campaign how it ended.
+    Idempotent (dedupe keys). Returns how many were notified now."""
+    campaign = Campaign.objects.select_related("project").filter(pk=campaign_id).first()
+    if campaign is None or campaign.status == CampaignStatus.OPEN:
+        return 0
+    project, context = campaign.project, _end_context(campaign)
+    url = project.get_absolute_url  # called in each recipient's language (/es/… links)
+    sent = 0
+    with transaction.atomic():
+        for member in holder_members(project):
+            sent += bool(
+                notify(
+                    member,
+                    "crowdfunding.campaign_ended",
+                    {**context, "is_holder": True},
+                    url=url,
+                    dedupe_key=f"cf-end-{campaign.pk}",
+                )
+            )
+        for partner in Partner.objects.filter(campaign=campaign).select_related("created_by"):
+            sent += bool(
+                notify(
+                    partner.created_by,
+                    "crowdfunding.campaign_ended",
+                    context,
+                    url=url,
+                    dedupe_key=f"cf-end-{campaign.pk}",
+                )
+            )
+        offers = TimeOffer.objects.filter(need__campaign=campaign).select_related("member", "need")
+        for offer in offers:
+            sent += bool(
+                notify(
+                    offer.member,
+                    "crowdfunding.time_offer_ended",
+                    {
+                        **context,
+                        "role": offer.need.role,
+                        "day": lambda n=offer.need: date_format(n.date, "DATE_FORMAT"),
+                    },
+                    url=url,
+                    dedupe_key=f"cf-time-{offer.pk}",
+                )
+            )
+    return sent
+
+
+def campaign_receipts_notify(campaign_id: int, pledge_ids: list[int]) -> int:
+    """Job: send the end-of-campaign receipt of each pledge in ``pledge_ids`` (at most
+    ``NOTIFY_BATCH``), once each (dedupe key per pledge). Returns how many were sent now."""
+    campaign = Campaign.objects.select_related("project__city").filter(pk=campaign_id).first()
+    if campaign is None or campaign.status == CampaignStatus.OPEN:
+        return 0
+    context, url = _end_context(campaign), campaign.project.get_absolute_url
+    pledges = Pledge.objects.filter(pk__in=pledge_ids, campaign=campaign).select_related("backer", "reward")
+    sent = 0
+    with transaction.atomic():
+        for pledge in pledges.order_by("pk"):
+            sent += bool(
+                notify(
+                    pledge.backer,
+                    "crowdfunding.pledge_receipt",
+                    {**context, **_receipt_context(pledge, campaign)},
+                    url=url,
+                    dedupe_key=f"cf-receipt-{pledge.pk}",
+                )
+            )
+    return sent
 
 
 def campaign_cancel(*, campaign: Campaign, by) -> bool:
@@ -914,9 +956,6 @@ def close_due_campaigns(now: datetime | None = None) -> int:
     for campaign_id in Campaign.objects.due(now).values_list("pk", flat=True):
         closed += campaign_close(campaign_id=campaign_id, now=now)
     return closed
-
-
-NOTIFY_BATCH = 500  # members per notification job: one INSERT and one email task each
 
 
 @transaction.atomic

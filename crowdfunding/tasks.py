@@ -36,3 +36,15 @@ def send_project_update(update_id: int) -> int:
 @shared_task(**RETRY)
 def notify_project_update_batch(update_id: int, member_ids: list[int]) -> int:
     return services.project_update_notify(update_id, member_ids)
+
+
+@shared_task(**RETRY)
+def notify_campaign_end(campaign_id: int) -> int:
+    """After a closing: tell holders, partners and time contributors how it ended (once each)."""
+    return services.campaign_end_notify(campaign_id)
+
+
+@shared_task(**RETRY)
+def notify_campaign_receipts(campaign_id: int, pledge_ids: list[int]) -> int:
+    """After a closing: one batch of backers' receipts (once each)."""
+    return services.campaign_receipts_notify(campaign_id, pledge_ids)

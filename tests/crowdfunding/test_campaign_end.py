@@ -94,6 +94,7 @@ def test_missing_the_goal_all_or_nothing_releases_every_pledge(campaign, project
     expire(campaign)
 
     close_due_campaigns()
+    run_jobs()  # receipts are sent by jobs recorded with the closing
 
     campaign.refresh_from_db()
     project.refresh_from_db()
@@ -237,6 +238,7 @@ def test_a_partner_fixed_contribution_counts_towards_the_goal(campaign, bob, olg
     expire(campaign)
 
     close_due_campaigns()
+    run_jobs()
 
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.FUNDED

@@ -24,7 +24,12 @@ from crowdfunding.services import (
     project_post_update,
     reward_add,
 )
-from crowdfunding.tasks import pledge_settle_with_provider, send_project_update
+from crowdfunding.tasks import (
+    notify_campaign_end,
+    notify_campaign_receipts,
+    pledge_settle_with_provider,
+    send_project_update,
+)
 from tests.factories import MemberFactory
 from tests.outbox import pending_jobs, run_job, run_jobs
 
@@ -174,6 +179,31 @@ def test_offline_pledges_need_no_provider_job(campaign, alice, bob):
     campaign_cancel(campaign=campaign, by=alice)
 
     assert not pending_jobs("crowdfunding.tasks.pledge_settle_with_provider").exists()
+
+
+# --- The end of a campaign is told by jobs, once -------------------------------------------------
+
+
+def test_cancelling_a_campaign_tells_backers_by_jobs_once_each(client, campaign, alice, bob, charlie):
+    pledge_create(campaign=campaign, backer=bob, amount_cents=500)
+    pledge_create(campaign=campaign, backer=charlie, amount_cents=700)
+    client.force_login(alice)
+
+    response = client.post(reverse("crowdfunding:campaign_cancel", args=[campaign.pk]))
+
+    assert response.status_code == 302
+    assert not Notification.objects.filter(kind="crowdfunding.pledge_receipt").exists()
+    assert pending_jobs("crowdfunding.tasks.notify_campaign_receipts").count() == 1
+    run_jobs()
+    receipts = Notification.objects.filter(kind="crowdfunding.pledge_receipt")
+    assert sorted(receipts.values_list("recipient_id", flat=True)) == sorted([bob.pk, charlie.pk])
+    assert Notification.objects.filter(recipient=alice, kind="crowdfunding.campaign_ended").count() == 1
+
+    pledge_ids = list(Pledge.objects.values_list("pk", flat=True))
+    notify_campaign_receipts.apply(args=[campaign.pk, pledge_ids])  # run again: nothing more
+    notify_campaign_end.apply(args=[campaign.pk])
+    assert receipts.count() == 2
+    assert Notification.objects.filter(kind="crowdfunding.campaign_ended").count() == 1
 
 
 # --- News to many backers leaves the request -----------------------------------------------------
