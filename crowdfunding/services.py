@@ -1016,25 +1016,21 @@ def project_update_dispatch(update_id: int) -> int:
 
 def project_update_notify(update_id: int, member_ids: list[int]) -> int:
     """Job: notify one batch of an update's audience, each in their language (project and news
-    titles translated when they are), once per member (dedupe key). Returns how many now."""
-    from django.utils import translation
-
+    titles translated when they are, /es/… links), once per member (dedupe key). Returns how
+    many were notified now."""
     from civic.accounts.models import User
 
     update = ProjectUpdate.objects.select_related("project").filter(pk=update_id).first()
     if update is None:
         return 0
-
-    def titles(language: str) -> dict:
-        with translation.override(language):
-            return {"project": str(update.project.title), "title": str(update.title)}
-
+    project = update.project
+    # notify_many calls these inside each recipient's language.
     return notify_many(
         User.objects.active().filter(pk__in=member_ids),
         "crowdfunding.project_update",
-        url=update.project.get_absolute_url(),
+        {"project": lambda: project.title, "title": lambda: update.title},
+        url=project.get_absolute_url,
         dedupe_key=f"cf-update-{update.pk}",
-        per_language=titles,
     )
 
 

@@ -139,7 +139,7 @@ def test_association_messages_all_volunteers_of_a_slot(client, alice_in_a, recor
         follow=True,
     )
 
-    assert "Your message is being sent to 1 volunteer." in response.content.decode()
+    assert "Votre message est en cours d’envoi à 1 bénévole." in response.content.decode()
     assert mail.outbox == []  # sent by a background job, not during the request
     run_jobs()
     assert Notification.objects.filter(kind="volunteering.message").count() == 1
