@@ -235,6 +235,8 @@ FACEBOOK_SECRET = env("FACEBOOK_SECRET", default="")
 # Crowdfunding card payments (Stripe Checkout + webhooks): enabled only when both are set.
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_URL = env("STRIPE_API_URL", default="https://api.stripe.com/v1")
+STRIPE_TIMEOUT = env.float("STRIPE_TIMEOUT", default=10.0)  # seconds; the backer waits for it
 SOCIALACCOUNT_PROVIDERS = {
     "facebook": {
         "APPS": (
@@ -334,6 +336,9 @@ LEAFLET_CONFIG = {
     "RESET_VIEW": False,
 }
 GEOCODER = env("GEOCODER", default="")  # e.g. "nominatim"; empty: fall back to the city centre
+GEOCODER_DOMAIN = env("GEOCODER_DOMAIN", default="")  # a self-hosted backend ("nominatim.example.org")
+GEOCODER_SCHEME = env("GEOCODER_SCHEME", default="")  # "https" unless set
+GEOCODER_TIMEOUT = env.float("GEOCODER_TIMEOUT", default=3.0)  # seconds a search waits for it at most
 
 # --- Security ---------------------------------------------------------------------------------
 _tile_origin = "/".join(MAP_TILE_URL.split("/")[:3]).replace("{s}.", "*.") if MAP_TILE_URL else None

@@ -19,3 +19,32 @@ def close_due_campaigns() -> int:
 @shared_task(**RETRY)
 def close_campaign(campaign_id: int) -> bool:
     return services.campaign_close(campaign_id=campaign_id)
+
+
+@shared_task(**RETRY)
+def pledge_settle_with_provider(pledge_id: int, action: str) -> bool:
+    """After a campaign closed: capture, cancel or refund the pledge at its provider, once."""
+    return services.pledge_settle(pledge_id=pledge_id, action=action)
+
+
+@shared_task(**RETRY)
+def send_project_update(update_id: int) -> int:
+    """Split a posted project update's audience into batch jobs."""
+    return services.project_update_dispatch(update_id)
+
+
+@shared_task(**RETRY)
+def notify_project_update_batch(update_id: int, member_ids: list[int]) -> int:
+    return services.project_update_notify(update_id, member_ids)
+
+
+@shared_task(**RETRY)
+def notify_campaign_end(campaign_id: int) -> int:
+    """After a closing: tell holders, partners and time contributors how it ended (once each)."""
+    return services.campaign_end_notify(campaign_id)
+
+
+@shared_task(**RETRY)
+def notify_campaign_receipts(campaign_id: int, pledge_ids: list[int]) -> int:
+    """After a closing: one batch of backers' receipts (once each)."""
+    return services.campaign_receipts_notify(campaign_id, pledge_ids)

@@ -54,7 +54,6 @@ from crowdfunding.models import (
     Stage,
     TimeNeed,
 )
-from crowdfunding.payments import get_gateway
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 24
@@ -353,7 +352,7 @@ def update_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Your news was sent to backers and followers."))
+            messages.success(request, _("Your news is being sent to backers and followers."))
             return redirect(project)
     return render(request, "crowdfunding/update_form.html", {"form": form, "project": project})
 
@@ -498,17 +497,20 @@ def pledge_create(request: HttpRequest, pk: int) -> HttpResponse:
                 exc.error_dict["amount"] = exc.error_dict.pop("amount_cents")
             add_service_errors(form, exc)
         else:
-            gateway = get_gateway(pledge.gateway)
             back = request.build_absolute_uri(campaign.get_absolute_url())
-            redirect_url = gateway.start(pledge, success_url=back, cancel_url=back)
-            if redirect_url:
-                return redirect(redirect_url)
-            messages.success(
-                request,
-                _("Thank you! Your pledge of %(amount)s is recorded as a promise.")
-                % {"amount": services.format_money(pledge.amount_cents, pledge.currency)},
-            )
-            return redirect(campaign)
+            try:
+                redirect_url = services.pledge_start_payment(pledge=pledge, success_url=back, cancel_url=back)
+            except ValidationError as exc:  # the provider is unreachable: the pledge is marked failed
+                add_service_errors(form, exc)
+            else:
+                if redirect_url:
+                    return redirect(redirect_url)
+                messages.success(
+                    request,
+                    _("Thank you! Your pledge of %(amount)s is recorded as a promise.")
+                    % {"amount": services.format_money(pledge.amount_cents, pledge.currency)},
+                )
+                return redirect(campaign)
     return render(
         request,
         "crowdfunding/pledge_form.html",

@@ -20,7 +20,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civic.core import outbox
 from civic.core.images import clean_image, make_thumbnail
+from civic.core.models import AuditEntry
 from civic.core.search import search_vector
 from civic.core.services import log_action
 from civic.notifications.services import notify
@@ -220,14 +222,17 @@ def event_cancel_occurrence(*, event: Event, by) -> Event:
         if day not in locked.series.exceptions:
             locked.series.exceptions = sorted([*locked.series.exceptions, day])
             locked.series.save(update_fields=["exceptions"])
-    for rsvp in locked.rsvps.active().select_related("member"):
-        notify(
-            rsvp.member,
-            "events.cancelled",
-            {"event_title": lambda: locked.title, "event_id": locked.pk},
-            url=locked.get_absolute_url,
-            dedupe_key=f"events.cancelled:{locked.pk}",
-        )
+    # Everyone with an active RSVP now is told, by batch jobs recorded with the cancellation (each
+    # in their language, once: the dedupe key), so cancelling a big event answers at once.
+    from events import timeline
+
+    timeline.enqueue_batches(
+        list(locked.rsvps.active().order_by("member_id").values_list("member_id", flat=True)),
+        "events.cancelled",
+        {"event_id": locked.pk},
+        locked.get_absolute_url(),
+        f"events.cancelled:{locked.pk}",
+    )
     log_action("events.event.cancelled", target=locked, actor=by)
     return locked
 
@@ -383,21 +388,58 @@ def attendance_mark(*, event: Event, by, present_ids: Iterable[int]) -> int:
 
 
 def attendees_message(*, event: Event, by, subject: str, body: str) -> int:
-    """Send a message to everyone going (in-app + email; addresses are never shown)."""
+    """Record an organiser's message to everyone going and hand its sending to a background job.
+
+    The message is stored in the audit entry ``events.event.messaged`` (subject, body, how many it
+    goes to) and one outbox job (``events.tasks.send_attendees_message``) is recorded with it; the
+    job splits the attendees into batches, so the request costs a handful of queries whatever the
+    number of attendees. Returns how many people are going now (the job reaches those going when
+    it runs, a few seconds later). Addresses are never shown to the organiser.
+    """
+    from events.tasks import send_attendees_message
+
     if not rules.may_manage_event(by, event):
         raise PermissionDenied
-    count = 0
     with transaction.atomic():
-        for rsvp in event.rsvps.going().select_related("member"):
-            if notify(
-                rsvp.member,
-                "events.organiser_message",
-                {"event_title": event.title, "subject": subject, "body": body, "sender": by.public_name},
-                url=event.get_absolute_url(),
-            ):
-                count += 1
-        log_action("events.event.messaged", target=event, actor=by, data={"recipients": count})
+        count = event.rsvps.going().count()
+        entry = log_action(
+            "events.event.messaged",
+            target=event,
+            actor=by,
+            data={"subject": subject, "body": body, "recipients": count},
+        )
+        outbox.enqueue(send_attendees_message, entry.pk)
     return count
+
+
+def attendees_message_dispatch(entry_id: int) -> int:
+    """Job: split the attendees of a recorded organiser message into ``notify_batch`` jobs.
+
+    Idempotent: every batch carries the message's ``dedupe_key``, so running this twice notifies
+    nobody twice. Returns how many batch jobs were recorded (0 for an unknown or deleted message)."""
+    from events import timeline
+
+    entry = (
+        AuditEntry.objects.select_related("actor").filter(pk=entry_id, action="events.event.messaged").first()
+    )
+    event = Event.objects.filter(pk=entry.object_id).first() if entry else None
+    if event is None:
+        return 0
+    member_ids = list(event.rsvps.going().order_by("member_id").values_list("member_id", flat=True))
+    context = {
+        "event_id": event.pk,  # notify_batch fills event_title in each recipient's language
+        "subject": entry.data.get("subject", ""),
+        "body": entry.data.get("body", ""),
+        "sender": entry.actor.public_name if entry.actor else "",
+    }
+    with transaction.atomic():
+        return timeline.enqueue_batches(
+            member_ids,
+            "events.organiser_message",
+            context,
+            event.get_absolute_url(),
+            f"events.organiser_message:{entry.pk}",
+        )
 
 
 def attendees_csv(event: Event) -> str:

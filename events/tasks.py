@@ -29,6 +29,14 @@ def notify_batch(member_ids: list[int], kind: str, context: dict, url: str, dedu
 
 
 @shared_task(acks_late=True)
+def send_attendees_message(entry_id: int) -> int:
+    """Split an organiser's recorded message into ``notify_batch`` jobs (``services.attendees_message``)."""
+    from events.services import attendees_message_dispatch
+
+    return attendees_message_dispatch(entry_id)
+
+
+@shared_task(acks_late=True)
 def send_event_reminders() -> int:
     """Beat: the day-before reminder and the "how was it?" message of ordinary events."""
     return timeline.event_reminders()

@@ -135,7 +135,10 @@ def schedule_due_steps(now: datetime | None = None) -> int:
     return enqueued
 
 
-def _enqueue_batches(member_ids: list[int], kind: str, context: dict, url: str, dedupe_key: str) -> int:
+def enqueue_batches(member_ids: list[int], kind: str, context: dict, url: str, dedupe_key: str) -> int:
+    """Record one ``notify_batch`` outbox job per ``BATCH_SIZE`` members (in the caller's
+    transaction). ``context["event_id"]`` / ``context["day_slug"]`` give each recipient the event's
+    and the day's titles in their own language. Returns how many jobs were recorded."""
     from events.tasks import notify_batch
 
     batches = 0
@@ -225,7 +228,7 @@ def _announce(step: ScheduledStep) -> None:
         else set()
     )
     ids |= set(_initiative_follower_ids(day))
-    _enqueue_batches(
+    enqueue_batches(
         sorted(ids),
         "events.day_announce",
         _day_context(day),
@@ -260,7 +263,7 @@ def _invite(step: ScheduledStep) -> None:
         )
     ids |= set(_initiative_follower_ids(edition.day))
     ids.discard(edition.organiser_id)
-    _enqueue_batches(
+    enqueue_batches(
         sorted(ids),
         "events.edition_invite",
         _edition_context(edition),
@@ -298,7 +301,7 @@ def _participants(kind: str):
             .order_by("pk")
             .values_list("member_id", flat=True)
         )
-        _enqueue_batches(
+        enqueue_batches(
             ids,
             f"events.{kind}",
             _edition_context(edition),
@@ -312,7 +315,7 @@ def _participants(kind: str):
 def _summary(step: ScheduledStep) -> None:
     day = step.day
     ids = sorted(set(day.editions.approved().values_list("organiser_id", flat=True)))
-    _enqueue_batches(
+    enqueue_batches(
         ids,
         "events.day_summary",
         _day_context(day),
@@ -364,5 +367,5 @@ def _claim_and_send(event: Event, field: str, kind: str, now: datetime) -> int:
             "place": "" if event.is_online else event.place_name,
             "ics_url": reverse("events:ics", args=[event.pk]),
         }
-        _enqueue_batches(ids, kind, context, event.get_absolute_url(), f"{kind}:{event.pk}")
+        enqueue_batches(ids, kind, context, event.get_absolute_url(), f"{kind}:{event.pk}")
     return 1

@@ -387,7 +387,15 @@ def event_message(request: HttpRequest, pk: int) -> HttpResponse:
     form = MessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         count = services.attendees_message(event=event, by=request.user, **form.cleaned_data)
-        messages.success(request, _("Your message was sent to %(n)d attendees.") % {"n": count})
+        messages.success(
+            request,
+            ngettext(
+                "Your message is being sent to %(n)d person.",
+                "Your message is being sent to %(n)d people.",
+                count,
+            )
+            % {"n": count},
+        )
         return redirect(event)
     return render(request, "events/event_message.html", {"event": event, "form": form})
 

@@ -281,7 +281,11 @@ class SlotAdmin(CounterSafeAdminMixin, CityTimezoneMixin, OrganizationScopedAdmi
             )
             self.message_user(
                 request,
-                ngettext("Message sent to %(n)d volunteer.", "Message sent to %(n)d volunteers.", total)
+                ngettext(
+                    "Your message is being sent to %(n)d volunteer.",
+                    "Your message is being sent to %(n)d volunteers.",
+                    total,
+                )
                 % {"n": total},
                 messages.SUCCESS,
             )

@@ -23,7 +23,7 @@ from civic.core import outbox
 from civic.core.l10n import city_time, local_range
 from civic.core.ratelimit import rate_limit
 from civic.core.services import log_action
-from civic.notifications.services import notify
+from civic.notifications.services import notify, notify_many
 from volunteering.calendar import ics_filename, slot_ics
 from volunteering.models import (
     ACTIVE_STATUSES,
@@ -288,26 +288,81 @@ def participation_mark_attendance(*, participation: Participation, attended: boo
     return current
 
 
+NOTIFY_BATCH = 500  # members per notification job: one INSERT and one email task each
+
+
 @transaction.atomic
 def slot_message(*, slot: Slot, text: str, by=None) -> int:
-    """Send ``text`` to every confirmed and waiting volunteer of ``slot``; returns how many."""
+    """Record a message to every confirmed and waiting volunteer of ``slot`` and hand its sending
+    to a background job; returns how many volunteers it goes to.
+
+    The text is stored in the audit entry ``volunteering.slot.messaged`` and one outbox job
+    (``volunteering.tasks.send_slot_message``) is recorded with it, so the request costs a few
+    queries whatever the number of volunteers; the job notifies them in batches."""
+    from volunteering.tasks import send_slot_message
+
     text = (text or "").strip()
     if not text:
         raise ValidationError(_("Write a message."))
-    slot = Slot.objects.select_related("mission__organization", "mission__city").get(pk=slot.pk)
-    sent = 0
-    for participation in Participation.objects.filter(slot=slot, status__in=ACTIVE_STATUSES).select_related(
-        "member"
-    ):
-        if notify(
-            participation.member,
-            "volunteering.message",
-            {**_slot_context(slot), "text": text},
-            url=slot.mission.get_absolute_url,
-        ):
-            sent += 1
-    log_action("volunteering.slot.messaged", target=slot, actor=by, data={"recipients": sent})
-    return sent
+    count = Participation.objects.filter(slot=slot, status__in=ACTIVE_STATUSES).count()
+    entry = log_action(
+        "volunteering.slot.messaged", target=slot, actor=by, data={"text": text, "recipients": count}
+    )
+    outbox.enqueue(send_slot_message, entry.pk)
+    return count
+
+
+def _slot_message(entry_id: int):
+    from civic.core.models import AuditEntry
+
+    return AuditEntry.objects.filter(pk=entry_id, action="volunteering.slot.messaged").first()
+
+
+def slot_message_dispatch(entry_id: int) -> int:
+    """Job: split the volunteers of a recorded slot message into batch jobs of ``NOTIFY_BATCH``.
+    Idempotent (each batch notifies with the message's dedupe key). Returns the number of batches."""
+    from volunteering.tasks import notify_slot_message_batch
+
+    entry = _slot_message(entry_id)
+    if entry is None:
+        return 0
+    member_ids = list(
+        Participation.objects.filter(slot_id=entry.object_id, status__in=ACTIVE_STATUSES)
+        .order_by("member_id")
+        .values_list("member_id", flat=True)
+    )
+    with transaction.atomic():
+        for start in range(0, len(member_ids), NOTIFY_BATCH):
+            outbox.enqueue(notify_slot_message_batch, entry_id, member_ids[start : start + NOTIFY_BATCH])
+    return -(-len(member_ids) // NOTIFY_BATCH)
+
+
+def slot_message_notify(entry_id: int, member_ids: list[int]) -> int:
+    """Job: notify one batch of volunteers of a recorded slot message, each in their language and
+    once (dedupe key per message). Returns how many were notified now."""
+    from civic.accounts.models import User
+
+    entry = _slot_message(entry_id)
+    slot = (
+        Slot.objects.select_related("mission__organization", "mission__city")
+        .filter(pk=entry.object_id)
+        .first()
+        if entry
+        else None
+    )
+    if slot is None:
+        return 0
+
+    mission = slot.mission
+    # notify_many resolves the slot's callables (title, local time) and the link in each
+    # recipient's language.
+    return notify_many(
+        User.objects.active().filter(pk__in=member_ids),
+        "volunteering.message",
+        {**_slot_context(slot), "text": entry.data.get("text", "")},
+        url=lambda: mission.get_absolute_url(),
+        dedupe_key=f"volunteering.message:{entry.pk}",
+    )
 
 
 # --- Reminders ----------------------------------------------------------------------------

@@ -18,6 +18,22 @@ def send_slot_reminders() -> int:
 
 
 @shared_task(acks_late=True)
+def send_slot_message(entry_id: int) -> int:
+    """Split a recorded slot message (``services.slot_message``) into batch jobs."""
+    from volunteering.services import slot_message_dispatch
+
+    return slot_message_dispatch(entry_id)
+
+
+@shared_task(acks_late=True)
+def notify_slot_message_batch(entry_id: int, member_ids: list[int]) -> int:
+    """Notify one batch of a slot's volunteers of a recorded message (idempotent: dedupe key)."""
+    from volunteering.services import slot_message_notify
+
+    return slot_message_notify(entry_id, member_ids)
+
+
+@shared_task(acks_late=True)
 def fill_from_waiting_list(slot_id: int) -> int:
     """After a capacity change: promote waiting volunteers into the free places (idempotent)."""
     from volunteering.services import slot_fill_from_waiting_list

@@ -6,9 +6,15 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 
 
+class PaymentUnavailable(Exception):
+    """The provider could not be reached or did not answer (network down, timeout, 5xx)."""
+
+
 class PaymentGateway(ABC):
     name: str = ""
     label: str = ""
+    # Whether ``after_commit`` talks to a provider (then the closing records an outbox job for it).
+    needs_after_commit: bool = False
 
     @abstractmethod
     def is_enabled(self) -> bool:
@@ -20,7 +26,8 @@ class PaymentGateway(ABC):
 
     def start(self, pledge, *, success_url: str, cancel_url: str) -> str | None:
         """Begin paying: return a URL to send the backer to, or None when nothing is to be paid now.
-        Called after the pledge is committed (it may talk to the network)."""
+        Called after the pledge is committed (it may talk to the network); raises
+        ``PaymentUnavailable`` when the provider cannot be reached."""
         return None
 
     @abstractmethod
@@ -34,5 +41,6 @@ class PaymentGateway(ABC):
         ``refunded`` (money already taken is given back)."""
 
     def after_commit(self, pledge, action: str) -> None:
-        """Network side effects of ``collect``/``release`` (capture, cancel, refund), run on commit."""
+        """Network side effects of ``collect``/``release`` (capture, cancel, refund), run by an
+        outbox job after the closing committed; must be safe to repeat (the job may run again)."""
         return None

@@ -16,6 +16,7 @@ import hmac
 import json
 import logging
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -23,11 +24,10 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from crowdfunding.models import PledgeStatus
-from crowdfunding.payments.base import PaymentGateway
+from crowdfunding.payments.base import PaymentGateway, PaymentUnavailable
 
 logger = logging.getLogger(__name__)
 
-API_BASE = "https://api.stripe.com/v1"
 SIGNATURE_TOLERANCE_SECONDS = 300
 
 # Which pledge state each Stripe event moves to (services only ever move forward).
@@ -103,6 +103,7 @@ def pledge_reference(event: dict) -> tuple[int | None, str]:
 class StripeGateway(PaymentGateway):
     name = "stripe"
     label = _("Pay by card now (charged only if the campaign is funded)")
+    needs_after_commit = True
 
     def is_enabled(self) -> bool:
         return bool(settings.STRIPE_SECRET_KEY and settings.STRIPE_WEBHOOK_SECRET)
@@ -116,16 +117,26 @@ class StripeGateway(PaymentGateway):
     def release_status(self, pledge) -> str:
         return PledgeStatus.REFUNDED if pledge.status == PledgeStatus.COLLECTED else PledgeStatus.RELEASED
 
-    def _api(self, path: str, data: dict) -> dict:
+    def _api(self, path: str, data: dict, *, idempotency_key: str = "") -> dict:
+        """POST to the Stripe API (``STRIPE_API_URL``). A network failure, a timeout or a 5xx
+        answer raises ``PaymentUnavailable``; ``idempotency_key`` makes Stripe answer a repeated
+        call with the first call's result instead of acting twice."""
         body = urllib.parse.urlencode(data).encode()
-        request = urllib.request.Request(  # noqa: S310 - fixed https URL
-            f"{API_BASE}{path}",
-            data=body,
-            headers={"Authorization": f"Bearer {settings.STRIPE_SECRET_KEY}"},
-            method="POST",
+        headers = {"Authorization": f"Bearer {settings.STRIPE_SECRET_KEY}"}
+        if idempotency_key:
+            headers["Idempotency-Key"] = idempotency_key
+        request = urllib.request.Request(  # noqa: S310 - configured https URL
+            f"{settings.STRIPE_API_URL}{path}", data=body, headers=headers, method="POST"
         )
-        with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310
-            return json.loads(response.read().decode())
+        try:
+            with urllib.request.urlopen(request, timeout=settings.STRIPE_TIMEOUT) as response:  # noqa: S310
+                return json.loads(response.read().decode())
+        except urllib.error.HTTPError as error:
+            if error.code >= 500:
+                raise PaymentUnavailable(f"stripe answered {error.code}") from error
+            raise
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
+            raise PaymentUnavailable(str(error)) from error
 
     def checkout_params(self, pledge, *, success_url: str, cancel_url: str) -> dict:
         """The form fields of a Checkout session for ``pledge`` (pure: tests check them)."""
@@ -161,7 +172,8 @@ class StripeGateway(PaymentGateway):
             "collect": f"/payment_intents/{intent}/capture",
             "release": f"/payment_intents/{intent}/cancel",
         }
+        key = f"civic-pledge-{pledge.pk}-{action}"
         if action == "refund":
-            self._api("/refunds", {"payment_intent": intent})
+            self._api("/refunds", {"payment_intent": intent}, idempotency_key=key)
         elif action in path:
-            self._api(path[action], {})
+            self._api(path[action], {}, idempotency_key=key)

@@ -20,6 +20,7 @@ from crowdfunding.services import (
 )
 from crowdfunding.tasks import close_due_campaigns
 from tests.crowdfunding.factories import ProjectFactory, expire, open_campaign
+from tests.outbox import run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +94,7 @@ def test_missing_the_goal_all_or_nothing_releases_every_pledge(campaign, project
     expire(campaign)
 
     close_due_campaigns()
+    run_jobs()  # receipts are sent by jobs recorded with the closing
 
     campaign.refresh_from_db()
     project.refresh_from_db()
@@ -173,6 +175,7 @@ def test_after_funding_the_holder_posts_news_to_backers_then_marks_the_project_c
     with pytest.raises(NotAllowed):
         project_post_update(project=project, by=charlie, title="Hi", body="x")
     project_post_update(project=project, by=alice, title="Benches built", body="Thank you!")
+    run_jobs()  # the news is sent by background jobs
     project_move_stage(project=project, by=alice, to=Stage.COMPLETED)
 
     project.refresh_from_db()
@@ -235,6 +238,7 @@ def test_a_partner_fixed_contribution_counts_towards_the_goal(campaign, bob, olg
     expire(campaign)
 
     close_due_campaigns()
+    run_jobs()
 
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.FUNDED

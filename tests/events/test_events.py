@@ -8,6 +8,7 @@ from django.utils import timezone
 from civic.core.models import AuditEntry
 from events import services
 from events.models import Event, EventSeries
+from tests.outbox import run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +123,7 @@ def test_cancelling_an_occurrence_adds_an_exception_to_its_series(shaker, city, 
     services.rsvp_create(event=second, member=alice)
 
     services.event_cancel_occurrence(event=second, by=shaker)
+    run_jobs()  # attendees are told by batch jobs recorded with the cancellation
 
     series = EventSeries.objects.get()
     assert series.exceptions == [second.local_start.date()]

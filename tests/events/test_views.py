@@ -339,20 +339,6 @@ def test_marking_attendance(client, shaker, alice, bob):
     assert dict(RSVP.objects.values_list("member_id", "attended")) == {alice.pk: True, bob.pk: False}
 
 
-def test_messaging_attendees_notifies_those_going(client, shaker, alice, bob, charlie):
-    event = EventFactory(capacity=1, created_by=shaker)
-    services.rsvp_create(event=event, member=alice)
-    services.rsvp_create(event=event, member=bob)  # waiting: not messaged
-    client.force_login(shaker)
-
-    client.post(
-        reverse("events:message", args=[event.pk]), {"subject": "Bring gloves", "body": "We start at 9."}
-    )
-
-    assert alice.notifications.get(kind="events.organiser_message").title == "Bring gloves"
-    assert not bob.notifications.filter(kind="events.organiser_message").exists()
-
-
 def test_posting_a_report_with_a_photo(client, shaker):
     from io import BytesIO
 

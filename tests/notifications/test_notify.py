@@ -1,5 +1,6 @@
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from civic.notifications.models import Notification
 from civic.notifications.services import notify
@@ -103,3 +104,35 @@ def test_notify_many_writes_each_member_in_their_language_and_emails_the_batch_o
     assert titles == {alice.email: "Olga vous suit désormais", bob.email: "Olga now follows you"}
     assert sorted(m.subject for m in mail.outbox) == ["Olga now follows you", "Olga vous suit désormais"]
     assert set(Notification.objects.values_list("email_status", flat=True)) == {Notification.EmailStatus.SENT}
+
+
+def test_a_member_action_succeeds_when_the_smtp_server_refuses_and_the_email_waits_for_the_sweep(
+    client, alice, bob, settings, django_capture_on_commit_callbacks
+):
+    import socket
+
+    with socket.socket() as s:  # a localhost port nothing listens on: the SMTP connection is refused
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    client.force_login(bob)
+
+    with django_capture_on_commit_callbacks(execute=True):  # the email task runs, and fails
+        response = client.post(reverse("accounts:follow", args=[alice.pk]))
+
+    assert response.status_code == 302
+    assert alice.follower_set.filter(follower=bob).exists()
+    notification = Notification.objects.get(recipient=alice, kind="accounts.followed")
+    assert notification.email_status == Notification.EmailStatus.PENDING
+    assert notification.email_attempts == 1
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # the server is back
+    Notification.objects.filter(pk=notification.pk).update(
+        created_at=notification.created_at.replace(year=2020)
+    )
+    assert sweep_pending_notifications() == 1
+    notification.refresh_from_db()
+    assert notification.email_status == Notification.EmailStatus.SENT
+    assert [m.to for m in mail.outbox] == [["alice@example.org"]]

@@ -10,6 +10,7 @@ from civic.notifications.models import Notification
 from civic.organizations import admin_mixins
 from tests.admin_forms import change_form_data, during_admin_request
 from tests.factories import MemberFactory
+from tests.outbox import run_jobs
 from tests.volunteering.factories import MissionFactory, ParticipationFactory, SlotFactory
 from volunteering import services
 from volunteering.admin import MissionAdmin, SlotAdmin
@@ -121,25 +122,26 @@ def test_attendance_before_the_date_is_refused(client, alice_in_a, records):
     assert Participation.objects.get(pk=records["participation"].pk).status == "confirmed"
 
 
-def test_association_messages_all_volunteers_of_a_slot(
-    client, alice_in_a, records, django_capture_on_commit_callbacks
-):
+def test_association_messages_all_volunteers_of_a_slot(client, alice_in_a, records):
     client.force_login(alice_in_a)
     url = reverse("admin:volunteering_slot_changelist")
     form = client.post(url, {"action": "message_volunteers", "_selected_action": [records["slot"].pk]})
     assert form.status_code == 200 and b"textarea" in form.content
 
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            url,
-            {
-                "action": "message_volunteers",
-                "_selected_action": [records["slot"].pk],
-                "send": "1",
-                "text": "Bring gloves",
-            },
-        )
+    response = client.post(
+        url,
+        {
+            "action": "message_volunteers",
+            "_selected_action": [records["slot"].pk],
+            "send": "1",
+            "text": "Bring gloves",
+        },
+        follow=True,
+    )
 
+    assert "Votre message est en cours d’envoi à 1 bénévole." in response.content.decode()
+    assert mail.outbox == []  # sent by a background job, not during the request
+    run_jobs()
     assert Notification.objects.filter(kind="volunteering.message").count() == 1
     assert [m.to for m in mail.outbox] == [["vol@example.org"]] and "Bring gloves" in mail.outbox[0].body
 

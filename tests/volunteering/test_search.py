@@ -1,3 +1,5 @@
+import socket
+import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -146,6 +148,67 @@ def test_an_unknown_place_gets_a_message(client, saturday_garden, settings):
     settings.GEOCODER = ""
     response = client.get("/en/missions/", {"where": "Nowhere-at-all", "km": 5})
 
+    assert "could not find" in response.context["form"].errors["where"][0]
+
+
+@pytest.fixture
+def unreachable_geocoder(settings):
+    """Nominatim pointed at a localhost port nothing listens on: every lookup is refused."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings.GEOCODER = "nominatim"
+    settings.GEOCODER_DOMAIN = f"127.0.0.1:{port}"
+    settings.GEOCODER_SCHEME = "http"
+    settings.GEOCODER_TIMEOUT = 1
+    return settings
+
+
+@pytest.fixture
+def silent_geocoder(settings):
+    """Nominatim pointed at a server that accepts the connection and never answers: a timeout."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    settings.GEOCODER = "nominatim"
+    settings.GEOCODER_DOMAIN = f"127.0.0.1:{server.getsockname()[1]}"
+    settings.GEOCODER_SCHEME = "http"
+    settings.GEOCODER_TIMEOUT = 0.5
+    yield settings
+    server.close()
+
+
+def test_an_address_search_falls_back_to_the_city_centre_when_the_geocoder_is_down(
+    client, saturday_garden, city, unreachable_geocoder
+):
+    response = client.get("/en/missions/", {"where": "12 rue des Lilas, Paris", "km": 5})
+
+    assert response.status_code == 200
+    assert found(response) == ["Jardin du samedi"]  # 3 km from the centre of Paris
+
+
+def test_a_geocoder_that_times_out_costs_one_search_the_timeout_and_the_next_ones_nothing(
+    client, saturday_garden, city, silent_geocoder
+):
+    started = time.monotonic()
+    first = client.get("/en/missions/", {"where": "12 rue des Lilas, Paris", "km": 5})
+    first_took = time.monotonic() - started
+    started = time.monotonic()
+    second = client.get("/en/missions/", {"where": "3 place de la Mairie, Paris", "km": 5})
+    second_took = time.monotonic() - started
+
+    assert first.status_code == second.status_code == 200
+    assert found(first) == found(second) == ["Jardin du samedi"]
+    assert first_took < 3
+    assert second_took < 0.5  # the geocoder is known to be down for a minute: not asked again
+
+
+def test_an_address_in_no_known_city_gets_a_message_when_the_geocoder_is_down(
+    client, saturday_garden, unreachable_geocoder
+):
+    response = client.get("/en/missions/", {"where": "12 Nowhere Street, Atlantis", "km": 5})
+
+    assert response.status_code == 200
     assert "could not find" in response.context["form"].errors["where"][0]
 
 
