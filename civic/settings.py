@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from civic import embedded
@@ -26,7 +27,26 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 TESTING = "pytest" in sys.modules
 DEBUG = env.bool("DJANGO_DEBUG", default=not TESTING)
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-dev-key-change-me-" + "x" * 30)
+# Production (DEBUG off, not under pytest) must be configured on purpose: a public fallback key
+# would let anyone with the repository forge signed values (digest unsubscribe links, password
+# reset tokens, sessions), and a default host list would accept any Host header we happen to list.
+PRODUCTION = not DEBUG and not TESTING
+# The development key carries Django's "django-insecure-" prefix so `check --deploy` (W009) names it.
+_DEV_SECRET_KEY = "django-insecure-civic-development-only-never-use-in-production"
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
+if PRODUCTION and (
+    len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-")
+):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be set to a random value of at least 50 characters when DJANGO_DEBUG "
+        "is false, e.g. the output of: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
+SECRET_KEY = SECRET_KEY or _DEV_SECRET_KEY
+if PRODUCTION and not env.list("DJANGO_ALLOWED_HOSTS", default=[]):
+    raise ImproperlyConfigured(
+        "DJANGO_ALLOWED_HOSTS must list the host names this site answers to when DJANGO_DEBUG is "
+        "false, e.g. DJANGO_ALLOWED_HOSTS=civic.example.org,www.civic.example.org"
+    )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
@@ -224,7 +244,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 # going (?next=), e.g. back to the mission they clicked "I participate" on. Other browsers still log in.
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG and not TESTING else "http"
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_ADAPTER = "civic.accounts.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "civic.accounts.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_LOGIN_ON_GET = False
@@ -357,7 +377,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-if not DEBUG and not TESTING:
+if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
