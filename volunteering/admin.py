@@ -7,6 +7,7 @@ import zoneinfo
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
@@ -74,7 +75,13 @@ class CityTimezoneMixin:
     def _timezone_for(self, request, object_id):
         mission = None
         if object_id:
-            mission = self._mission_for(object_id)
+            # The id comes from the URL as typed: "abc" or "1'--" is no mission (the admin then
+            # answers 404 for it), not a ValueError from the lookup.
+            try:
+                pk = self.model._meta.pk.to_python(unquote(object_id))
+            except ValidationError:
+                pk = None
+            mission = self._mission_for(pk) if pk is not None else None
         if mission is not None:
             return mission.city.timezone
         org = (
