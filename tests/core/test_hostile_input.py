@@ -115,3 +115,106 @@ def test_the_pixel_cap_is_a_setting(client, alice, city, settings):
     response = client.post("/en/me/profile/", _profile_data(city, avatar_upload=upload))
 
     assert "The limit is 1 megapixels" in response.content.decode()
+
+
+# --- RFC 8058 one-click unsubscribe -------------------------------------------------------------
+
+
+def _unsubscribe_url(member) -> str:
+    from civic.core.views import digest_unsubscribe_token
+
+    return f"/en/digest/unsubscribe/{digest_unsubscribe_token(member)}/"
+
+
+def test_a_mail_provider_unsubscribes_with_one_post_and_no_session_or_csrf_token(bob):
+    from django.test import Client
+
+    bob.weekly_digest = True
+    bob.save(update_fields=["weekly_digest"])
+    provider = Client(enforce_csrf_checks=True)  # no cookie, no session: what Gmail or Yahoo send
+
+    response = provider.post(
+        _unsubscribe_url(bob),
+        data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    assert response.status_code == 200
+    bob.refresh_from_db()
+    assert not bob.weekly_digest
+
+
+def test_opening_the_unsubscribe_link_only_asks(client, bob):
+    bob.weekly_digest = True
+    bob.save(update_fields=["weekly_digest"])
+
+    response = client.get(_unsubscribe_url(bob))
+
+    assert "Stop receiving the weekly digest email?" in response.content.decode()
+    bob.refresh_from_db()
+    assert bob.weekly_digest
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "forged",
+        "MQ:1vZ2Zx:abc",  # the shape of a signed value, with a wrong signature
+        "x" * 5000,
+        "%00",
+        "..%2f..%2fadmin",
+    ],
+)
+def test_a_forged_unsubscribe_token_unsubscribes_nobody(bob, token):
+    from django.test import Client
+
+    bob.weekly_digest = True
+    bob.save(update_fields=["weekly_digest"])
+
+    response = Client(enforce_csrf_checks=True).post(
+        f"/en/digest/unsubscribe/{token}/",
+        data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    assert response.status_code == 404
+    bob.refresh_from_db()
+    assert bob.weekly_digest
+
+
+def test_a_token_signed_for_something_else_does_not_unsubscribe(bob):
+    from django.core import signing
+    from django.test import Client
+
+    bob.weekly_digest = True
+    bob.save(update_fields=["weekly_digest"])
+    other = signing.dumps(bob.pk)  # default salt: e.g. another feature's signed id
+
+    response = Client().post(f"/en/digest/unsubscribe/{other}/", data={"List-Unsubscribe": "One-Click"})
+
+    assert response.status_code == 404
+    bob.refresh_from_db()
+    assert bob.weekly_digest
+
+
+def test_an_expired_unsubscribe_link_does_not_unsubscribe(bob):
+    import time
+
+    from django.core import signing
+    from django.test import Client
+
+    from civic.core.views import DIGEST_SALT, DIGEST_TOKEN_MAX_AGE
+
+    class SignedLongAgo(signing.TimestampSigner):
+        def timestamp(self):
+            return signing.b62_encode(int(time.time()) - DIGEST_TOKEN_MAX_AGE - 60)
+
+    bob.weekly_digest = True
+    bob.save(update_fields=["weekly_digest"])
+    stale = SignedLongAgo(salt=DIGEST_SALT).sign_object(bob.pk)
+
+    response = Client().post(f"/en/digest/unsubscribe/{stale}/", data={"List-Unsubscribe": "One-Click"})
+
+    assert response.status_code == 404
+    bob.refresh_from_db()
+    assert bob.weekly_digest
