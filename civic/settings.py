@@ -95,6 +95,7 @@ SITE_ID = 1
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "civic.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -359,21 +360,45 @@ LEAFLET_CONFIG = {
 GEOCODER = env("GEOCODER", default="")  # e.g. "nominatim"; empty: fall back to the city centre
 
 # --- Security ---------------------------------------------------------------------------------
+# PeerTube is federated: any server can host a video. Initiatives embed PeerTube videos only from
+# these instances (host names), and the CSP frame-src lists exactly them.
+PEERTUBE_HOSTS = env.list("PEERTUBE_HOSTS", default=["framatube.org"])
 _tile_origin = "/".join(MAP_TILE_URL.split("/")[:3]).replace("{s}.", "*.") if MAP_TILE_URL else None
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],  # no inline script anywhere
-        "style-src": ["'self'", "'unsafe-inline'"],  # Leaflet positions tiles with style attributes
+        # No inline style anywhere: Leaflet moves tiles and markers through the CSSOM
+        # (element.style.left = ...), which a CSP does not restrict; bars are SVG rects.
+        "style-src": ["'self'"],
         "img-src": ["'self'", "data:", "blob:"] + ([_tile_origin] if _tile_origin else []),
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
-        "frame-src": ["'self'", "https://www.youtube-nocookie.com", "https://player.vimeo.com", "https:"],
+        # Only the video players initiatives embed (initiatives.models.parse_video_url).
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
+        + [f"https://{host}" for host in PEERTUBE_HOSTS],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'", "https://www.facebook.com"],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
     }
+}
+# Browser features by origin ("self" or none). Geolocation stays for the site itself: "Use my
+# position" asks for it; card payments leave for Stripe Checkout, so no Payment Request either.
+PERMISSIONS_POLICY = {
+    "geolocation": ["self"],
+    "camera": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "serial": [],
+    "bluetooth": [],
+    "midi": [],
+    "accelerometer": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "display-capture": [],
+    "browsing-topics": [],
 }
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
