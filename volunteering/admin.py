@@ -22,6 +22,7 @@ from civic.organizations.admin_mixins import (
     CounterSafeAdminMixin,
     CounterSafeInlineMixin,
     OrganizationScopedAdmin,
+    PlausibleDatesMixin,
 )
 from civic.organizations.models import Organization
 from civic.organizations.rules import is_editor, may_use_admin, organization_ids_of
@@ -49,7 +50,7 @@ class ScopedInlineMixin:
         return False
 
 
-class SlotInline(CounterSafeInlineMixin, ScopedInlineMixin, admin.TabularInline):
+class SlotInline(PlausibleDatesMixin, CounterSafeInlineMixin, ScopedInlineMixin, admin.TabularInline):
     model = Slot
     counter_fields = ("confirmed_count",)
     extra = 1

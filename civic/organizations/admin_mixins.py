@@ -11,10 +11,11 @@
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.db import IntegrityError, router, transaction
+from django.db import IntegrityError, models, router, transaction
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 
+from civic.core.forms import validate_plausible_date
 from civic.organizations.rules import is_editor, organization_ids_of, scope_to_member
 
 
@@ -33,7 +34,18 @@ class NotFoundForOthersMixin:
         raise Http404
 
 
-class EditorOnlyAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
+class PlausibleDatesMixin:
+    """Dates typed in the admin stay in the range every form of the site accepts: 9999-12-31 23:59
+    in a city west of Greenwich is in year 10000 once in UTC, which Python cannot read back."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.DateField | models.DateTimeField) and field is not None:
+            field.validators.append(validate_plausible_date)
+        return field
+
+
+class EditorOnlyAdmin(PlausibleDatesMixin, NotFoundForOthersMixin, admin.ModelAdmin):
     def has_module_permission(self, request):
         return is_editor(request.user)
 
@@ -50,7 +62,7 @@ class EditorOnlyAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
         return is_editor(request.user)
 
 
-class OrganizationScopedAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
+class OrganizationScopedAdmin(PlausibleDatesMixin, NotFoundForOthersMixin, admin.ModelAdmin):
     """Set ``organization_field`` to the path of the owning organisation (default ``"organization"``)."""
 
     organization_field = "organization"
