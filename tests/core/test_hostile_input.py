@@ -810,3 +810,58 @@ def test_public_lists_answer_hostile_query_strings_without_a_500(client, world, 
             elif "<script>alert(1)</script>" in response.content.decode(errors="replace"):
                 failures.append((param, value[:40], "reflected"))
     assert failures == []
+
+
+# --- Every admin page, with hostile ids and query strings -------------------------------------------
+
+ADMIN_IDS = ["abc", "1'--", "%2e%2e%2f", "-1", HUGE_INT, "%00"]
+CHANGELIST_QUERIES = [
+    {"q": "a\x00b"},
+    {"q": "x" * 5000},
+    {"o": "abc"},
+    {"o": "999"},
+    {"p": HUGE_INT},
+    {"p": "-1"},
+    {"pk__in": "abc"},
+    {"id__gt": "abc"},
+    {"_to_field": "password"},
+    {"e": "1"},
+]
+
+
+def _admin_urls():
+    from django.contrib import admin
+
+    for model in admin.site._registry:
+        yield f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+
+
+@pytest.mark.parametrize("who", ["alice_in_a", "edith"])
+def test_every_admin_page_answers_a_hostile_id_with_404_or_a_refusal(request, who):
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    client.force_login(request.getfixturevalue(who))
+    failures = []
+    for base in _admin_urls():
+        for object_id in ADMIN_IDS:
+            for view in ("change/", "delete/", "history/"):
+                status = client.get(f"{base}{object_id}/{view}").status_code
+                if status not in (302, 403, 404):
+                    failures.append((base, object_id, view, status))
+    assert failures == []
+
+
+@pytest.mark.parametrize("who", ["alice_in_a", "edith"])
+def test_every_admin_list_answers_hostile_query_strings_without_a_500(request, who):
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    client.force_login(request.getfixturevalue(who))
+    failures = []
+    for base in _admin_urls():
+        for query in CHANGELIST_QUERIES:
+            status = client.get(base, query).status_code
+            if status >= 500:
+                failures.append((base, query, status))
+    assert failures == []
