@@ -171,3 +171,13 @@ def test_a_form_sent_without_its_csrf_token_explains_what_to_do(alice, settings)
 
     assert response.status_code == 403
     assert "<h1>This form has expired</h1>" in response.content.decode()
+
+
+def test_a_forged_host_header_gets_the_branded_400(client, settings):
+    settings.DEBUG = False
+
+    response = client.get("/en/", HTTP_HOST="evil.example", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    assert "<h1>Bad request</h1>" in response.content.decode()
+    assert "evil.example" not in response.content.decode()
