@@ -25,6 +25,7 @@ import argparse
 import asyncio
 import logging
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -115,6 +116,10 @@ def worker_environment(**extra: str) -> dict[str, str]:
         "SITE_URL": settings.SITE_URL,
         "DEFAULT_FROM_EMAIL": settings.DEFAULT_FROM_EMAIL,
         "DJANGO_DEBUG": "0",
+        # DEBUG off is production to the settings, which then refuse to start without a real key
+        # and a host list: a throw-away key (the worker signs nothing the test reads back).
+        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": os.environ.get("DJANGO_ALLOWED_HOSTS") or "127.0.0.1,localhost",
         **extra,
     }
 

@@ -1,11 +1,48 @@
 from urllib.parse import urlencode
 
 from django.contrib import admin
+from django.contrib.admin.exceptions import NotRegistered
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+
+class ScopedAutocompleteJsonView(AutocompleteJsonView):
+    """Django's autocomplete, except for the member pickers of ``ScopedPeoplePickerMixin``: there the
+    admin of the form being filled decides who may search (whoever may add or change its records)
+    and whom to offer (``people_for``); names only, searched by display name, so an association
+    cannot probe the platform's email addresses."""
+
+    def process_request(self, request):
+        term, model_admin, source_field, to_field_name = super().process_request(request)
+        try:
+            source_admin = self.admin_site.get_model_admin(source_field.model)
+        except NotRegistered as exc:
+            raise PermissionDenied from exc
+        self.picker = (
+            source_admin if source_field.name in getattr(source_admin, "people_fields", ()) else None
+        )
+        return term, model_admin, source_field, to_field_name
+
+    def has_perm(self, request, obj=None):
+        if self.picker is None:
+            return super().has_perm(request, obj)
+        return self.picker.may_pick_people(request)
+
+    def get_queryset(self):
+        from civic.organizations.rules import is_editor
+
+        if self.picker is None:
+            return super().get_queryset()
+        people = self.model_admin.model.objects.filter(is_active=True, is_former=False)
+        if not is_editor(self.request.user):
+            people = self.picker.people_for(self.request)
+        if self.term:
+            people = people.filter(display_name__icontains=self.term)
+        return people.order_by("display_name", "pk")
 
 
 class CivicAdminSite(admin.AdminSite):
@@ -33,3 +70,6 @@ class CivicAdminSite(admin.AdminSite):
             raise PermissionDenied
         next_url = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index", current_app=self.name)
         return redirect(f"{reverse('account_login')}?{urlencode({REDIRECT_FIELD_NAME: next_url})}")
+
+    def autocomplete_view(self, request):
+        return ScopedAutocompleteJsonView.as_view(admin_site=self)(request)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from civic import embedded
@@ -26,7 +27,26 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 TESTING = "pytest" in sys.modules
 DEBUG = env.bool("DJANGO_DEBUG", default=not TESTING)
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-dev-key-change-me-" + "x" * 30)
+# Production (DEBUG off, not under pytest) must be configured on purpose: a public fallback key
+# would let anyone with the repository forge signed values (digest unsubscribe links, password
+# reset tokens, sessions), and a default host list would accept any Host header we happen to list.
+PRODUCTION = not DEBUG and not TESTING
+# The development key carries Django's "django-insecure-" prefix so `check --deploy` (W009) names it.
+_DEV_SECRET_KEY = "django-insecure-civic-development-only-never-use-in-production"
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
+if PRODUCTION and (
+    len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-")
+):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be set to a random value of at least 50 characters when DJANGO_DEBUG "
+        "is false, e.g. the output of: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
+SECRET_KEY = SECRET_KEY or _DEV_SECRET_KEY
+if PRODUCTION and not env.list("DJANGO_ALLOWED_HOSTS", default=[]):
+    raise ImproperlyConfigured(
+        "DJANGO_ALLOWED_HOSTS must list the host names this site answers to when DJANGO_DEBUG is "
+        "false, e.g. DJANGO_ALLOWED_HOSTS=civic.example.org,www.civic.example.org"
+    )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
@@ -75,6 +95,7 @@ SITE_ID = 1
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "civic.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -224,7 +245,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 # going (?next=), e.g. back to the mission they clicked "I participate" on. Other browsers still log in.
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG and not TESTING else "http"
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_ADAPTER = "civic.accounts.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "civic.accounts.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_LOGIN_ON_GET = False
@@ -301,6 +322,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+# Pixels (width × height) an uploaded picture may declare: a small PNG can declare 20000 × 20000,
+# which would take gigabytes to decode. 40 megapixels is above any phone camera.
+UPLOAD_MAX_PIXELS = env.int("UPLOAD_MAX_PIXELS", default=40_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=12 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -341,28 +365,52 @@ GEOCODER_SCHEME = env("GEOCODER_SCHEME", default="")  # "https" unless set
 GEOCODER_TIMEOUT = env.float("GEOCODER_TIMEOUT", default=3.0)  # seconds a search waits for it at most
 
 # --- Security ---------------------------------------------------------------------------------
+# PeerTube is federated: any server can host a video. Initiatives embed PeerTube videos only from
+# these instances (host names), and the CSP frame-src lists exactly them.
+PEERTUBE_HOSTS = env.list("PEERTUBE_HOSTS", default=["framatube.org"])
 _tile_origin = "/".join(MAP_TILE_URL.split("/")[:3]).replace("{s}.", "*.") if MAP_TILE_URL else None
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],  # no inline script anywhere
-        "style-src": ["'self'", "'unsafe-inline'"],  # Leaflet positions tiles with style attributes
+        # No inline style anywhere: Leaflet moves tiles and markers through the CSSOM
+        # (element.style.left = ...), which a CSP does not restrict; bars are SVG rects.
+        "style-src": ["'self'"],
         "img-src": ["'self'", "data:", "blob:"] + ([_tile_origin] if _tile_origin else []),
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
-        "frame-src": ["'self'", "https://www.youtube-nocookie.com", "https://player.vimeo.com", "https:"],
+        # Only the video players initiatives embed (initiatives.models.parse_video_url).
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
+        + [f"https://{host}" for host in PEERTUBE_HOSTS],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'", "https://www.facebook.com"],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
     }
 }
+# Browser features by origin ("self" or none). Geolocation stays for the site itself: "Use my
+# position" asks for it; card payments leave for Stripe Checkout, so no Payment Request either.
+PERMISSIONS_POLICY = {
+    "geolocation": ["self"],
+    "camera": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "serial": [],
+    "bluetooth": [],
+    "midi": [],
+    "accelerometer": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "display-capture": [],
+    "browsing-topics": [],
+}
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-if not DEBUG and not TESTING:
+if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -9,6 +9,7 @@ from civic.organizations.admin_mixins import (
     CounterSafeAdminMixin,
     CounterSafeInlineMixin,
     OrganizationScopedAdmin,
+    ScopedPeoplePickerMixin,
 )
 from crowdfunding.models import (
     Campaign,
@@ -39,15 +40,15 @@ class FeedbackInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(CounterSafeAdminMixin, OrganizationScopedAdmin, TranslationAdmin):
+class ProjectAdmin(ScopedPeoplePickerMixin, CounterSafeAdminMixin, OrganizationScopedAdmin, TranslationAdmin):
     # The stage and the current campaign move with the campaign services.
     counter_fields = ("followers_count", "feedback_count", "stage", "current_campaign")
     organization_field = "holder_organization"
     list_display = ("title", "stage", "city", "holder_organization", "holder_member", "created_at")
     list_filter = ("stage", "city", "is_published")
     search_fields = ("title_all",)
-    raw_id_fields = ("holder_member",)
     autocomplete_fields = ()
+    people_fields = ("holder_member",)  # the organisation's members (see ScopedPeoplePickerMixin)
     filter_horizontal = ("themes",)
     readonly_fields = ("stage", "followers_count", "feedback_count")
     exclude = ("created_by",)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from civic.core.forms import ImageField
+from civic.core.forms import DateField, DateTimeField, ImageField
 from civic.core.models import Theme
 from civic.places.models import City
 from crowdfunding.models import (
@@ -100,7 +100,7 @@ class FeedbackForm(forms.ModelForm):
 
 
 class MeetingForm(forms.Form):
-    starts_at = forms.DateTimeField(
+    starts_at = DateTimeField(
         label=_("Date and time"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
@@ -110,7 +110,7 @@ class MeetingForm(forms.Form):
 
 class CampaignForm(forms.Form):
     goal = AmountField(label=_("Goal (€)"), help_text=_("The amount you need, in euros."))
-    deadline = forms.DateField(
+    deadline = DateField(
         label=_("Deadline"),
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("At most 90 days from today; the campaign ends at midnight in the project's city."),
@@ -142,7 +142,7 @@ class RewardForm(forms.Form):
 class TimeNeedForm(forms.Form):
     role = forms.CharField(label=_("What people will do"), max_length=160)
     people_wanted = forms.IntegerField(label=_("People wanted"), min_value=1, max_value=1000)
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class PledgeForm(forms.Form):

@@ -89,6 +89,10 @@ def parse_amount(text) -> int:
         raise ValidationError(_("Enter an amount in euros, for example 25 or 12.50."), code="not_a_number")
     if amount <= 0:
         raise ValidationError(_("The amount must be more than zero."), code="not_positive")
+    # Compare before any arithmetic: "1e9999999" overflows the multiplication, and "1e99999"
+    # would build a 100,000-digit integer (a second of CPU per request).
+    if amount > Decimal(MAX_AMOUNT_CENTS) / 100:
+        raise ValidationError(_("The amount cannot be more than 1,000,000 €."), code="too_large")
     cents = amount * 100
     if cents != cents.to_integral_value():
         raise ValidationError(_("Use at most two decimals (cents)."), code="too_many_decimals")

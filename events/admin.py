@@ -5,7 +5,14 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from civic.core.translation_admin import TranslationAdmin, TranslationTabularInline
-from civic.organizations.admin_mixins import CounterSafeAdminMixin, EditorOnlyAdmin, OrganizationScopedAdmin
+from civic.organizations.admin_mixins import (
+    CounterSafeAdminMixin,
+    EditorOnlyAdmin,
+    OrganizationScopedAdmin,
+    ScopedPeoplePickerMixin,
+    people_of_organizations,
+)
+from civic.organizations.rules import organization_ids_of
 from events import services
 from events.models import (
     RSVP,
@@ -54,7 +61,7 @@ class EventAdminForm(forms.ModelForm):
 
 
 @admin.register(Event)
-class EventAdmin(CounterSafeAdminMixin, OrganizationScopedAdmin, TranslationAdmin):
+class EventAdmin(ScopedPeoplePickerMixin, CounterSafeAdminMixin, OrganizationScopedAdmin, TranslationAdmin):
     form = EventAdminForm
     # seats_taken moves with RSVPs; the two timestamps are set by the reminder and follow-up tasks,
     # and writing them back stale would send a reminder twice.
@@ -73,11 +80,19 @@ class EventAdmin(CounterSafeAdminMixin, OrganizationScopedAdmin, TranslationAdmi
     search_fields = ("title_fr", "title_en", "title_es", "place_name")
     date_hierarchy = "starts_at"
     autocomplete_fields = ()
-    filter_horizontal = ("themes", "organisers")
+    people_fields = ("organisers",)
+    filter_horizontal = ("themes",)
     exclude = ("link_content_type", "link_object_id", "series", "created_by")
     readonly_fields = ("seats_taken",)
     list_select_related = ("city",)
     inlines = [RSVPInline]
+
+    def people_for(self, request):
+        """The organisation's members and the people who RSVP'd to its events."""
+        ids = organization_ids_of(request.user)
+        return people_of_organizations(
+            ids, RSVP.objects.filter(event__organization_id__in=ids).values("member_id")
+        )
 
     def save_model(self, request, obj, form, change):
         if not change:

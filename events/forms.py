@@ -7,7 +7,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from civic.core.forms import ImageField
+from civic.core.forms import DateField, DateTimeField, ImageField, validate_plausible_date
 from civic.core.models import Theme
 from civic.organizations.models import Organization
 from civic.places.models import City
@@ -31,8 +31,8 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class EventForm(forms.ModelForm):
     """Create or edit an event. Start and end are typed in the city's local time."""
 
-    starts_at = forms.DateTimeField(label=_("Starts at (local time of the city)"), widget=LOCAL_DT)
-    ends_at = forms.DateTimeField(label=_("Ends at (local time of the city)"), widget=LOCAL_DT)
+    starts_at = DateTimeField(label=_("Starts at (local time of the city)"), widget=LOCAL_DT)
+    ends_at = DateTimeField(label=_("Ends at (local time of the city)"), widget=LOCAL_DT)
     languages = forms.MultipleChoiceField(
         label=_("Languages spoken"),
         choices=SPOKEN_LANGUAGES,
@@ -50,7 +50,7 @@ class EventForm(forms.ModelForm):
         choices=[("", _("Does not repeat")), *EventSeries.Frequency.choices],
         required=False,
     )
-    until = forms.DateField(label=_("Repeat until"), required=False, widget=DATE)
+    until = DateField(label=_("Repeat until"), required=False, widget=DATE)
     exceptions = forms.CharField(
         label=_("Skip these dates"),
         required=False,
@@ -98,11 +98,13 @@ class EventForm(forms.ModelForm):
             if not part:
                 continue
             try:
-                out.append(date.fromisoformat(part))
+                day = date.fromisoformat(part)
             except ValueError:
                 raise forms.ValidationError(
                     _("“%(value)s” is not a date (use YYYY-MM-DD)."), params={"value": part}
                 ) from None
+            validate_plausible_date(day)
+            out.append(day)
         return out
 
     def clean(self):
@@ -181,7 +183,7 @@ class EditionForm(forms.Form):
 
     city = forms.ModelChoiceField(label=_("City"), queryset=City.objects.active())
     place_name = forms.CharField(label=_("Place"), max_length=200, help_text=_("Name and address."))
-    starts_at = forms.DateTimeField(label=_("Starts at (local time of the city)"), widget=LOCAL_DT)
+    starts_at = DateTimeField(label=_("Starts at (local time of the city)"), widget=LOCAL_DT)
     capacity = forms.IntegerField(
         label=_("Capacity"), min_value=1, required=False, help_text=_("Leave empty for no limit.")
     )
@@ -214,8 +216,8 @@ class EventFilterForm(forms.Form):
         empty_label=_("All"),
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All")), *EventKind.choices], required=False)
-    start = forms.DateField(label=_("From"), required=False, widget=DATE)
-    end = forms.DateField(label=_("To"), required=False, widget=DATE)
+    start = DateField(label=_("From"), required=False, widget=DATE)
+    end = DateField(label=_("To"), required=False, widget=DATE)
     lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
     lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
     near = forms.BooleanField(label=_("Near me"), required=False)

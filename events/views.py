@@ -21,7 +21,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_countries.fields import Country
 
-from civic.core.forms import add_service_errors
+from civic.core.csv import csv_response
+from civic.core.forms import add_service_errors, validate_plausible_date
 from civic.core.models import Theme
 from civic.core.paginator import CappedPaginator
 from civic.places.geojson import feature_collection, geojson_response
@@ -132,7 +133,8 @@ def event_calendar(request: HttpRequest) -> HttpResponse:
     """A month grid (weeks from Monday); each event is placed on its local date in its city."""
     try:
         first = datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
-    except ValueError:
+        validate_plausible_date(first)  # the grid reaches a month either side: 9999-12 overflows
+    except (ValueError, ValidationError):
         first = timezone.localdate().replace(day=1)
     weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     grid_start, grid_end = weeks[0][0], weeks[-1][-1]
@@ -376,9 +378,9 @@ def event_attendees(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def event_attendees_csv(request: HttpRequest, pk: int) -> HttpResponse:
     event = _managed_event(request, pk)
-    response = HttpResponse(services.attendees_csv(event), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="event-{event.pk}-attendees.csv"'
-    return response
+    return csv_response(
+        f"event-{event.pk}-attendees.csv", services.ATTENDEES_CSV_HEADER, services.attendees_csv_rows(event)
+    )
 
 
 @login_required

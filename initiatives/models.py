@@ -314,6 +314,14 @@ def parse_video_url(url: str) -> tuple[str, str, str]:
     else:
         match = _PEERTUBE_PATH.match(parsed.path)
         video_id, provider = (match.group(1) if match else ""), VideoProvider.PEERTUBE
+        # Any server can answer /w/<id>: only the instances listed in PEERTUBE_HOSTS are embedded,
+        # so that the CSP frame-src names every origin the site may frame.
+        if video_id and host not in settings.PEERTUBE_HOSTS:
+            raise ValidationError(
+                _("PeerTube videos are accepted from these instances only: %(hosts)s."),
+                code="unlisted_peertube",
+                params={"hosts": ", ".join(settings.PEERTUBE_HOSTS) or "—"},
+            )
     if provider == VideoProvider.YOUTUBE and not _YOUTUBE_ID.match(video_id or ""):
         raise error
     if not video_id:
@@ -351,8 +359,12 @@ class VideoReport(Reviewed):
 
     @property
     def embed_url(self) -> str:
-        """The privacy-friendly player address, loaded only when the visitor clicks."""
-        provider, video_id, host = parse_video_url(self.url)
+        """The privacy-friendly player address, loaded only when the visitor clicks; empty when the
+        link is no longer embeddable (a PeerTube instance removed from PEERTUBE_HOSTS)."""
+        try:
+            provider, video_id, host = parse_video_url(self.url)
+        except ValidationError:
+            return ""
         if provider == VideoProvider.YOUTUBE:
             return f"https://www.youtube-nocookie.com/embed/{video_id}?autoplay=1"
         if provider == VideoProvider.VIMEO:
@@ -361,11 +373,14 @@ class VideoReport(Reviewed):
 
     @property
     def provider(self) -> str:
-        return VideoProvider(parse_video_url(self.url)[0]).label
+        try:
+            return VideoProvider(parse_video_url(self.url)[0]).label
+        except ValidationError:
+            return ""
 
     @property
     def host(self) -> str:
-        return parse_video_url(self.url)[2]
+        return (urlparse(self.url).hostname or "").lower()
 
 
 class ReplicationIntent(models.Model):

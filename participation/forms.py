@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from civic.core.forms import ImageField
+from civic.core.forms import DateField, ImageField
 from civic.core.models import Theme
 from participation.models import (
     ANSWER_STATUSES,
@@ -72,7 +72,7 @@ class AnswerForm(forms.Form):
     cost = forms.DecimalField(
         label=_("Estimated cost (optional)"), required=False, min_value=0, max_digits=14, decimal_places=2
     )
-    planned_date = forms.DateField(
+    planned_date = DateField(
         label=_("Planned date (optional)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 

@@ -3,7 +3,7 @@ answers 404), call a service, render."""
 
 from __future__ import annotations
 
-import csv
+from collections.abc import Iterator
 
 from csp.decorators import csp_replace
 from django.contrib import messages
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST
 
+from civic.core.csv import csv_response
 from civic.core.forms import add_service_errors
 from civic.core.models import Theme
 from civic.core.paginator import CappedPaginator
@@ -626,90 +627,78 @@ def dashboard_calls(request: HttpRequest, city_slug: str) -> HttpResponse:
     )
 
 
-def _csv_response(filename: str) -> tuple[HttpResponse, csv.writer]:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # spreadsheet software then reads UTF-8 correctly
-    return response, csv.writer(response)
+def _proposal_rows(city) -> Iterator[tuple]:
+    rows = Proposal.objects.visible().of_city(city).select_related("theme", "neighbourhood").order_by("id")
+    for p in rows.iterator(chunk_size=2000):
+        yield (
+            p.pk,
+            p.created_at.isoformat(),
+            p.title,
+            p.theme,
+            p.neighbourhood,
+            p.get_status_display(),
+            p.supports_count,
+            p.comments_count,
+            p.latitude,
+            p.longitude,
+        )
+
+
+def _answer_rows(city) -> Iterator[tuple]:
+    rows = (
+        Proposal.objects.visible()
+        .of_city(city)
+        .filter(answered_at__isnull=False)
+        .select_related("answer__organization")
+        .order_by("id")
+    )
+    for p in rows.iterator(chunk_size=2000):
+        a = p.answer
+        yield (
+            p.pk,
+            p.title,
+            a.get_status_display(),
+            a.organization,
+            a.text,
+            None if a.cost_cents is None else f"{a.cost_cents / 100:.2f}",
+            a.planned_date,
+            a.updated_at.isoformat(),
+        )
 
 
 def export(request: HttpRequest, city_slug: str, what: str) -> HttpResponse:
     """CSV exports of public (non-hidden) content: proposals, supports per day, answers."""
     space = _managed_space(request, city_slug)
     city = space.city
-    response, writer = _csv_response(f"{city.slug}-{what}.csv")
     if what == "proposals":
-        writer.writerow(
-            [
-                _("id"),
-                _("published"),
-                _("title"),
-                _("theme"),
-                _("neighbourhood"),
-                _("status"),
-                _("supports"),
-                _("comments"),
-                _("latitude"),
-                _("longitude"),
-            ]
-        )
-        rows = (
-            Proposal.objects.visible().of_city(city).select_related("theme", "neighbourhood").order_by("id")
-        )
-        for p in rows.iterator(chunk_size=2000):
-            writer.writerow(
-                [
-                    p.pk,
-                    p.created_at.isoformat(),
-                    p.title,
-                    p.theme,
-                    p.neighbourhood or "",
-                    p.get_status_display(),
-                    p.supports_count,
-                    p.comments_count,
-                    p.latitude or "",
-                    p.longitude or "",
-                ]
-            )
+        header = [
+            _("id"),
+            _("published"),
+            _("title"),
+            _("theme"),
+            _("neighbourhood"),
+            _("status"),
+            _("supports"),
+            _("comments"),
+            _("latitude"),
+            _("longitude"),
+        ]
+        rows = _proposal_rows(city)
     elif what == "supports":
-        writer.writerow([_("day"), _("supports")])
-        for day, n in stats.supports_per_day(city):
-            writer.writerow([day.isoformat(), n])
+        header = [_("day"), _("supports")]
+        rows = ((day.isoformat(), n) for day, n in stats.supports_per_day(city))
     elif what == "answers":
-        writer.writerow(
-            [
-                _("proposal id"),
-                _("proposal"),
-                _("status"),
-                _("organisation"),
-                _("answer"),
-                _("estimated cost"),
-                _("planned date"),
-                _("updated"),
-            ]
-        )
-        rows = (
-            Proposal.objects.visible()
-            .of_city(city)
-            .filter(answered_at__isnull=False)
-            .select_related("answer__organization")
-            .order_by("id")
-        )
-        for p in rows.iterator(chunk_size=2000):
-            a = p.answer
-            cost = "" if a.cost_cents is None else f"{a.cost_cents / 100:.2f}"
-            writer.writerow(
-                [
-                    p.pk,
-                    p.title,
-                    a.get_status_display(),
-                    a.organization,
-                    a.text,
-                    cost,
-                    a.planned_date or "",
-                    a.updated_at.isoformat(),
-                ]
-            )
+        header = [
+            _("proposal id"),
+            _("proposal"),
+            _("status"),
+            _("organisation"),
+            _("answer"),
+            _("estimated cost"),
+            _("planned date"),
+            _("updated"),
+        ]
+        rows = _answer_rows(city)
     else:
         raise Http404
-    return response
+    return csv_response(f"{city.slug}-{what}.csv", header, rows)

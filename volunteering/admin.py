@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import zoneinfo
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -17,11 +16,13 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from civic.core import outbox
+from civic.core.csv import csv_response
 from civic.core.translation_admin import TranslationAdmin
 from civic.organizations.admin_mixins import (
     CounterSafeAdminMixin,
     CounterSafeInlineMixin,
     OrganizationScopedAdmin,
+    PlausibleDatesMixin,
 )
 from civic.organizations.models import Organization
 from civic.organizations.rules import is_editor, may_use_admin, organization_ids_of
@@ -49,7 +50,7 @@ class ScopedInlineMixin:
         return False
 
 
-class SlotInline(CounterSafeInlineMixin, ScopedInlineMixin, admin.TabularInline):
+class SlotInline(PlausibleDatesMixin, CounterSafeInlineMixin, ScopedInlineMixin, admin.TabularInline):
     model = Slot
     counter_fields = ("confirmed_count",)
     extra = 1
@@ -74,7 +75,13 @@ class CityTimezoneMixin:
     def _timezone_for(self, request, object_id):
         mission = None
         if object_id:
-            mission = self._mission_for(object_id)
+            # The id comes from the URL as typed: "abc" or "1'--" is no mission (the admin then
+            # answers 404 for it), not a ValueError from the lookup.
+            try:
+                pk = self.model._meta.pk.to_python(unquote(object_id))
+            except ValidationError:
+                pk = None
+            mission = self._mission_for(pk) if pk is not None else None
         if mission is not None:
             return mission.city.timezone
         org = (
@@ -305,36 +312,31 @@ class SlotAdmin(CounterSafeAdminMixin, CityTimezoneMixin, OrganizationScopedAdmi
 
     @admin.action(description=_("Export the volunteers of the selected slots (CSV)"))
     def export_csv(self, request, queryset):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="volunteers.csv"'
-        writer = csv.writer(response)
-        writer.writerow(
-            [
-                gettext("mission"),
-                gettext("starts at"),
-                gettext("volunteer"),
-                gettext("contact"),
-                gettext("status"),
-                gettext("hours done"),
-            ]
-        )
+        header = [
+            gettext("mission"),
+            gettext("starts at"),
+            gettext("volunteer"),
+            gettext("contact"),
+            gettext("status"),
+            gettext("hours done"),
+        ]
         participations = (
             Participation.objects.filter(slot__in=queryset)
             .select_related("member", "slot__mission__city")
             .order_by("slot__starts_at", "status", "position", "created_at")
         )
-        for p in participations:
-            writer.writerow(
-                [
-                    p.slot.mission.title,
-                    local_start(p.slot),
-                    p.member.public_name,
-                    contact_of(p),
-                    p.get_status_display(),
-                    p.hours if p.hours is not None else "",
-                ]
+        rows = (
+            (
+                p.slot.mission.title,
+                local_start(p.slot),
+                p.member.public_name,
+                contact_of(p),
+                p.get_status_display(),
+                p.hours,
             )
-        return response
+            for p in participations.iterator(chunk_size=2000)
+        )
+        return csv_response("volunteers.csv", header, rows)
 
     @admin.action(description=_("Repeat the selected slots every week for 8 weeks"))
     def repeat_weekly(self, request, queryset):

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from civic.accounts.models import Availability
+from civic.core.forms import DateField
 from civic.core.models import Theme
 from volunteering.models import MAX_RADIUS_KM
 
@@ -37,10 +38,8 @@ class MissionSearchForm(forms.Form):
     themes = forms.TypedMultipleChoiceField(
         label=_("Interests"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     availability = forms.MultipleChoiceField(
         label=_("When I am free"),
         choices=Availability.choices,

@@ -6,6 +6,32 @@ from django.utils.translation import gettext_lazy as _
 
 from civic.core.images import validate_image_upload
 
+# Dates people type are kept within a range no civic activity leaves: 9999-12-31 plus a day (or a
+# time zone offset) overflows Python's date type, and year 1 minus a day does too.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
+
+
+def validate_plausible_date(value) -> None:
+    """Raise ``ValidationError`` for a date or datetime outside ``EARLIEST_YEAR``..``LATEST_YEAR``."""
+    if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValidationError(
+            _("Enter a date between %(earliest)s and %(latest)s."),
+            code="out_of_range",
+            params={"earliest": EARLIEST_YEAR, "latest": LATEST_YEAR},
+        )
+
+
+class DateField(forms.DateField):
+    """A date within the plausible range (see ``validate_plausible_date``)."""
+
+    default_validators = [validate_plausible_date]
+
+
+class DateTimeField(forms.DateTimeField):
+    """A date and time within the plausible range (see ``validate_plausible_date``)."""
+
+    default_validators = [validate_plausible_date]
+
 
 class ImageField(forms.FileField):
     """An uploaded picture: checked with Pillow and against the size cap, with a clear message."""

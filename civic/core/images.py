@@ -1,5 +1,6 @@
 """Uploaded images: verified with Pillow, size-capped, EXIF (GPS!) stripped, resized once."""
 
+import warnings
 from io import BytesIO
 
 from django.conf import settings
@@ -12,24 +13,57 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 
 
+def _too_many_pixels(width: int, height: int) -> ValidationError:
+    return ValidationError(
+        _(
+            "This picture is too large (%(width)s × %(height)s pixels). "
+            "The limit is %(limit)s megapixels: please upload a smaller picture."
+        ),
+        code="too_many_pixels",
+        params={"width": width, "height": height, "limit": settings.UPLOAD_MAX_PIXELS // 1_000_000},
+    )
+
+
 def validate_image_upload(upload) -> None:
-    """Raise ``ValidationError`` unless ``upload`` is a real JPEG/PNG/WebP/GIF under the size cap."""
+    """Raise ``ValidationError`` unless ``upload`` is a real JPEG/PNG/WebP/GIF under the byte and
+    pixel caps.
+
+    A few hundred KB of PNG can declare 20000 × 20000 pixels (a "decompression bomb"): decoding it
+    would take gigabytes of memory. The dimensions are read from the header, which ``Image.open``
+    parses without decoding, and checked against ``UPLOAD_MAX_PIXELS`` before anything is decoded.
+    """
     if upload.size > settings.UPLOAD_MAX_BYTES:
         raise ValidationError(
             _("This file is too large (%(size)s). The limit is %(limit)s."),
             code="too_large",
             params={"size": filesizeformat(upload.size), "limit": filesizeformat(settings.UPLOAD_MAX_BYTES)},
         )
+    not_an_image = ValidationError(
+        _("This file is not an image we can read. Please upload a JPEG, PNG, WebP or GIF picture."),
+        code="not_an_image",
+    )
     try:
         upload.seek(0)
-        with Image.open(upload) as img:
-            img.verify()
-            fmt = img.format
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        with warnings.catch_warnings():
+            # Pillow only warns between its own limit and twice that limit; refuse those too.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as img:
+                width, height = img.size
+                if width * height > settings.UPLOAD_MAX_PIXELS:
+                    raise _too_many_pixels(width, height)
+                img.verify()
+                fmt = img.format
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        # Pillow refused the header before we could read the size: it is far above our cap.
         raise ValidationError(
-            _("This file is not an image we can read. Please upload a JPEG, PNG, WebP or GIF picture."),
-            code="not_an_image",
+            _(
+                "This picture has too many pixels. The limit is %(limit)s megapixels: please upload a smaller picture."
+            ),
+            code="too_many_pixels",
+            params={"limit": settings.UPLOAD_MAX_PIXELS // 1_000_000},
         ) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise not_an_image from exc
     finally:
         upload.seek(0)
     if fmt not in ACCEPTED_FORMATS:

@@ -11,10 +11,12 @@
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.db import IntegrityError, router, transaction
+from django.db import IntegrityError, models, router, transaction
+from django.db.models import Q, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 
+from civic.core.forms import validate_plausible_date
 from civic.organizations.rules import is_editor, organization_ids_of, scope_to_member
 
 
@@ -33,7 +35,70 @@ class NotFoundForOthersMixin:
         raise Http404
 
 
-class EditorOnlyAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
+class PlausibleDatesMixin:
+    """Dates typed in the admin stay in the range every form of the site accepts: 9999-12-31 23:59
+    in a city west of Greenwich is in year 10000 once in UTC, which Python cannot read back."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.DateField | models.DateTimeField) and field is not None:
+            field.validators.append(validate_plausible_date)
+        return field
+
+
+class ScopedPeoplePickerMixin:
+    """Member pickers (``people_fields``) are autocompletes offering only the people the
+    organisation already works with, never the platform's member list.
+
+    Editors pick anyone. Others are offered ``people_for(request)``: by default the members of
+    their organisations; an admin widens it (the events admin adds its events' attendees). The
+    form field accepts only those people too, so a forged id is refused next to the field. The
+    autocomplete answers come from ``civic.admin_site.ScopedAutocompleteJsonView``, which asks this
+    admin (not the member admin, which is editors-only) who may search and whom to offer.
+    """
+
+    people_fields: tuple[str, ...] = ()
+
+    def people_for(self, request) -> QuerySet:
+        """The people ``request.user`` may pick (not called for editors)."""
+        return people_of_organizations(organization_ids_of(request.user))
+
+    def get_autocomplete_fields(self, request):
+        return (*super().get_autocomplete_fields(request), *self.people_fields)
+
+    def may_pick_people(self, request) -> bool:
+        return self.has_add_permission(request) or self.has_change_permission(request)
+
+    def _people_queryset(self, db_field, request, kwargs):
+        if db_field.name in self.people_fields and not is_editor(request.user):
+            kwargs["queryset"] = self.people_for(request)
+        return kwargs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(
+            db_field, request, **self._people_queryset(db_field, request, kwargs)
+        )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return super().formfield_for_manytomany(
+            db_field, request, **self._people_queryset(db_field, request, kwargs)
+        )
+
+
+def people_of_organizations(organization_ids, *also: QuerySet) -> QuerySet:
+    """Active members of these organisations, plus the users whose ids ``also`` lists (querysets of
+    one user-id column, e.g. an app's attendees); one query when evaluated, no duplicates."""
+    from django.contrib.auth import get_user_model
+
+    from civic.organizations.models import Membership
+
+    wanted = Q(pk__in=Membership.objects.filter(organization_id__in=organization_ids).values("user_id"))
+    for ids in also:
+        wanted |= Q(pk__in=ids)
+    return get_user_model().objects.filter(wanted, is_active=True, is_former=False)
+
+
+class EditorOnlyAdmin(PlausibleDatesMixin, NotFoundForOthersMixin, admin.ModelAdmin):
     def has_module_permission(self, request):
         return is_editor(request.user)
 
@@ -50,7 +115,7 @@ class EditorOnlyAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
         return is_editor(request.user)
 
 
-class OrganizationScopedAdmin(NotFoundForOthersMixin, admin.ModelAdmin):
+class OrganizationScopedAdmin(PlausibleDatesMixin, NotFoundForOthersMixin, admin.ModelAdmin):
     """Set ``organization_field`` to the path of the owning organisation (default ``"organization"``)."""
 
     organization_field = "organization"

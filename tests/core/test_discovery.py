@@ -254,6 +254,31 @@ def test_digest_unsubscribe_link_works_without_logging_in(client, providers, cit
     assert client.get("/en/digest/unsubscribe/forged-token/").status_code == 404
 
 
+def test_the_digest_email_offers_rfc8058_one_click_unsubscribe(
+    django_capture_on_commit_callbacks, providers, city
+):
+    from urllib.parse import urlsplit
+
+    from django.test import Client
+
+    member = MemberFactory(email="u@example.org", language="en", weekly_digest=True)
+    _org("New garden", 1, city=city)
+    with django_capture_on_commit_callbacks(execute=True):
+        send_weekly_digests()
+    headers = mail.outbox[0].extra_headers
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = urlsplit(headers["List-Unsubscribe"].strip("<>")).path
+
+    # Exactly what a mail provider sends: a POST with that body, no cookie, no CSRF token.
+    response = Client(enforce_csrf_checks=True).post(
+        url, data="List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+
+    assert response.status_code == 200
+    member.refresh_from_db()
+    assert not member.weekly_digest
+
+
 def test_no_digest_when_nothing_is_new(providers, city):
     member = MemberFactory(email="quiet@example.org", weekly_digest=True)
     Organization.objects.update(created_at=timezone.now() - timedelta(days=30))

@@ -64,3 +64,120 @@ def test_markdown_keeps_formatting_and_safe_links():
 def test_uploads_are_size_capped_before_reaching_memory(settings):
     assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE <= 12 * 1024 * 1024
     assert settings.UPLOAD_MAX_BYTES <= 5 * 1024 * 1024
+
+
+def _csp(response) -> dict[str, str]:
+    return dict(
+        part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";") if part.strip()
+    )
+
+
+def test_pages_frame_only_the_video_players_initiatives_embed_and_allow_no_inline_style(client):
+    directives = _csp(client.get("/en/"))
+
+    assert directives["frame-src"].split() == [
+        "https://www.youtube-nocookie.com",
+        "https://player.vimeo.com",
+        "https://framatube.org",
+    ]
+    assert directives["style-src"] == "'self'"
+
+
+def test_no_template_carries_an_inline_style():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "templates"
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.html")
+        if re.search(r"\sstyle\s*=|<style[\s>]", path.read_text())
+    ]
+    assert offenders == []
+
+
+def test_powerful_browser_features_are_off_except_geolocation_for_the_site(client):
+    policy = client.get("/en/")["Permissions-Policy"]
+
+    features = dict(part.strip().split("=", 1) for part in policy.split(","))
+    assert features["geolocation"] == "(self)"
+    assert features["camera"] == features["microphone"] == features["payment"] == "()"
+
+
+# --- Error pages, as a visitor sees them with DEBUG off ----------------------------------------
+
+
+def test_a_missing_page_is_branded_and_in_the_visitors_language(client, settings):
+    settings.DEBUG = False
+
+    english = client.get("/en/no-such-page/")
+    french = client.get("/fr/no-such-page/")
+
+    assert english.status_code == french.status_code == 404
+    assert "<h1>Page not found</h1>" in english.content.decode()
+    assert "<h1>Page introuvable</h1>" in french.content.decode()
+    assert 'class="site-header"' in english.content.decode()  # the site's layout, not Django's bare page
+
+
+def test_an_admin_record_that_does_not_exist_gets_the_branded_404(client, settings, edith):
+    settings.DEBUG = False
+    client.force_login(edith)
+
+    response = client.get("/admin/volunteering/mission/abc/change/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+@pytest.mark.urls("tests.core.urls_raising")
+@pytest.mark.parametrize(
+    ("url", "status", "heading"),
+    [("/boom/403/", 403, "Not allowed"), ("/boom/400/", 400, "Bad request")],
+)
+def test_refusals_are_branded_pages(client, settings, url, status, heading):
+    settings.DEBUG = False
+
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == status
+    assert f"<h1>{heading}</h1>" in response.content.decode()
+
+
+@pytest.mark.urls("tests.core.urls_raising")
+def test_a_server_error_page_renders_without_touching_the_database(settings, django_assert_num_queries):
+    from django.test import Client
+
+    settings.DEBUG = False
+    client = Client(raise_request_exception=False)
+
+    with django_assert_num_queries(0):
+        response = client.get("/boom/500/", HTTP_ACCEPT_LANGUAGE="es")
+
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "<h1>Algo ha fallado</h1>" in html
+    assert 'lang="es"' in html
+    assert "a bug" not in html  # no detail of the error leaks
+
+
+def test_a_form_sent_without_its_csrf_token_explains_what_to_do(alice, settings):
+    from django.test import Client
+
+    settings.DEBUG = False
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+
+    response = client.post("/en/me/delete/", {"confirm": "DELETE"})
+
+    assert response.status_code == 403
+    assert "<h1>This form has expired</h1>" in response.content.decode()
+
+
+def test_a_forged_host_header_gets_the_branded_400(client, settings):
+    settings.DEBUG = False
+
+    response = client.get("/en/", HTTP_HOST="evil.example", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    assert "<h1>Bad request</h1>" in response.content.decode()
+    assert "evil.example" not in response.content.decode()

@@ -175,8 +175,40 @@ def test_markdown_with_script_and_javascript_links_is_rendered_harmless(client):
         ("https://tube.example/videos/watch/abcdef12", "peertube", "abcdef12"),
     ],
 )
-def test_supported_video_links(url, provider, video_id):
+def test_supported_video_links(url, provider, video_id, settings):
+    settings.PEERTUBE_HOSTS = ["framatube.org", "tube.example"]
     assert parse_video_url(url)[:2] == (provider, video_id)
+
+
+def test_a_peertube_video_from_an_unlisted_instance_is_refused_with_the_list(client):
+    client.force_login(ReporterFactory())
+    initiative = InitiativeFactory()
+
+    response = client.post(
+        f"/en/initiatives/{initiative.pk}/add/video/",
+        {"title": "Report", "url": "https://evil.example/w/abcdef12", "send": "1"},
+    )
+
+    assert response.status_code == 200
+    assert (
+        "PeerTube videos are accepted from these instances only: framatube.org." in response.content.decode()
+    )
+    assert not VideoReport.objects.exists()
+
+
+def test_a_stored_video_whose_instance_was_unlisted_shows_a_link_not_a_player(client, settings):
+    from tests.initiatives.factories import VideoFactory
+
+    settings.PEERTUBE_HOSTS = ["tube.example"]
+    video = VideoFactory(url="https://tube.example/w/abcdef12")
+    settings.PEERTUBE_HOSTS = []
+
+    response = client.get(video.initiative.get_absolute_url())
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "data-video-embed" not in html
+    assert 'href="https://tube.example/w/abcdef12"' in html
 
 
 @pytest.mark.parametrize(

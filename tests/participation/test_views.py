@@ -285,7 +285,8 @@ def test_exports_leave_hidden_content_out(client, space, theme, olga, bob):
     client.force_login(olga)
 
     def rows(what):
-        content = client.get(url("export", "paris", what)).content.decode("utf-8-sig")
+        response = client.get(url("export", "paris", what))
+        content = b"".join(response.streaming_content).decode("utf-8-sig")
         return list(csv.reader(io.StringIO(content)))
 
     proposals = rows("proposals")

@@ -155,7 +155,7 @@ def test_association_exports_a_slot_as_csv(client, alice_in_a, records):
     )
 
     assert response["Content-Type"].startswith("text/csv")
-    body = response.content.decode()
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "Vol" in body and "vol@example.org" not in body
 
 
