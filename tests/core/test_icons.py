@@ -71,3 +71,23 @@ def test_mission_filters_label_each_interest_with_its_name_and_a_hidden_drawing(
     # What a screen reader reads: the label without its aria-hidden drawing.
     assert re.sub(r"<svg.*?</svg>", "", label, flags=re.S).strip() == "Urban agriculture"
     assert not EMOJI.search(html)
+
+
+@pytest.mark.django_db
+def test_an_editor_picks_a_theme_icon_from_the_vendored_drawings(client, edith):
+    theme = ThemeFactory(slug="recycling", icon="sprout", name_fr="Recyclage", name_en="Recycling")
+    client.force_login(edith)
+    url = reverse("admin:core_theme_change", args=[theme.pk])
+    page = client.get(url).content.decode()
+    assert re.search(r'<select name="icon"[^>]*>', page)
+    assert '<option value="recycle">recycle</option>' in page
+
+    form = {"slug": "recycling", "name_fr": "Recyclage", "name_en": "Recycling", "name_es": "Reciclaje"}
+    response = client.post(url, {**form, "icon": "recycle", "position": 0, "is_active": "on"})
+    assert response.status_code == 302
+    theme.refresh_from_db()
+    assert theme.icon == "recycle"
+    response = client.post(url, {**form, "icon": "🌱", "position": 0, "is_active": "on"})
+    assert response.status_code == 200  # refused: not one of the choices
+    theme.refresh_from_db()
+    assert theme.icon == "recycle"
