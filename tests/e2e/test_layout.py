@@ -83,6 +83,22 @@ def cumulative_layout_shift(page, url: str) -> float:
     return page.evaluate("window.__cls")
 
 
+# The first line of text of a checkbox's label, and how many lines it takes.
+TEXT_BOX = """(input) => {
+  const label = document.querySelector(`label[for="${input.id}"]`);
+  const walker = document.createTreeWalker(label, NodeFilter.SHOW_TEXT, (n) => n.textContent.trim() ? 1 : 3);
+  const range = document.createRange();
+  const first = walker.nextNode();
+  let last = first, node;
+  while ((node = walker.nextNode())) last = node;
+  range.setStart(first, 0);
+  range.setEnd(last, last.textContent.length);
+  const rects = [...range.getClientRects()].filter((r) => r.width > 0);
+  const tops = new Set(rects.map((r) => Math.round(r.top)));
+  return { text: label.textContent.trim(), left: rects[0].left, middle: rects[0].top + rects[0].height / 2, lines: tops.size };
+}"""
+
+
 def page_width(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth")
 
@@ -153,20 +169,32 @@ def test_nothing_scrolls_sideways_on_a_phone(browser, live_server, content, olga
     ctx.close()
 
 
-def test_filter_checkboxes_sit_beside_their_labels_with_24_px_targets(browser, live_server, content):
+@pytest.mark.parametrize(
+    ("url", "form", "at_least"),
+    [
+        ("/fr/missions/", ".mission-search", 14 + 6 + 3),  # themes, availability, remote/beginner/accessible
+        ("/fr/", ".discover-form", 14 + 5),  # themes, kinds of things
+    ],
+)
+def test_filter_checkboxes_sit_beside_their_labels_with_24_px_targets(
+    browser, live_server, content, url, form, at_least
+):
     ctx, page = phone_page(browser, live_server)
-    page.goto("/fr/missions/")
-    page.get_by_text("Plus de filtres").click()
-    checkboxes = page.locator(".mission-search input[type=checkbox]")
-    assert checkboxes.count() >= 14 + 6 + 3  # themes, availability, remote/beginner/accessible
+    page.goto(url)
+    page.locator(f"{form} summary").click()
+    checkboxes = page.locator(f"{form} input[type=checkbox]")
+    assert checkboxes.count() >= at_least
     for checkbox in checkboxes.all():
         box = checkbox.bounding_box()
-        label = page.locator(f"label[for='{checkbox.get_attribute('id')}']")
-        text, label_box = label.inner_text(), label.bounding_box()
-        assert box["width"] >= 24 and box["height"] >= 24, text
-        # On one line: the label starts right of its checkbox, level with it (long labels wrap beside it).
-        assert label_box["x"] >= box["x"] + box["width"], text
-        assert abs(label_box["y"] - box["y"]) < 12, text
-    for link in page.locator(".mission-search a").all():
+        assert box["width"] >= 24 and box["height"] >= 24, checkbox.get_attribute("id")
+        # Where the label's first line of text is drawn (a label may wrap its checkbox, as Django's
+        # widget does, or follow it, as the missions' groups do).
+        text = checkbox.evaluate(TEXT_BOX)
+        assert text["left"] >= box["x"] + box["width"], text  # right of its checkbox...
+        assert abs(text["middle"] - (box["y"] + box["height"] / 2)) < 12, text  # ...on the same line
+        assert text["lines"] <= 2, text  # not one word per line
+    for link in page.locator(f"{form} a").all():
         assert link.bounding_box()["height"] >= 24, link.inner_text()
+    assert page_width(page) <= PHONE["width"]
+    screenshot(page, f"layout-filters-{form.strip('.')}-390")
     ctx.close()
