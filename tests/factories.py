@@ -40,7 +40,7 @@ class ThemeFactory(DjangoModelFactory):
     name_fr = factory.Sequence(lambda n: f"Thème {n}")
     name_en = factory.Sequence(lambda n: f"Theme {n}")
     name_es = factory.Sequence(lambda n: f"Tema {n}")
-    icon = "🌱"
+    icon = "sprout"
 
 
 class MemberFactory(DjangoModelFactory):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civic.accounts.models import Availability
 from civic.core.forms import DateField
+from civic.core.icons import with_icon
 from civic.core.models import Theme
 from volunteering.models import MAX_RADIUS_KM
 
@@ -54,9 +55,9 @@ class MissionSearchForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # One query for the theme choices (a ModelMultipleChoiceField queries to validate and again to render).
+        # Labels carry the theme's drawing, hidden from screen readers, before its escaped name.
         self.fields["themes"].choices = [
-            (t.pk, f"{t.icon} {t.name}".strip())
-            for t in Theme.objects.active().only("pk", "icon", *THEME_NAMES)
+            (t.pk, with_icon(t.icon, t.name)) for t in Theme.objects.active().only("pk", "icon", *THEME_NAMES)
         ]
 
     def clean(self):

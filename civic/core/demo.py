@@ -47,21 +47,27 @@ CITIES = [
 ]
 
 THEMES = [
-    # slug, icon, fr, en, es
-    ("urban-agriculture", "🌱", "Agriculture urbaine", "Urban agriculture", "Agricultura urbana"),
-    ("participatory-housing", "🏘", "Habitat participatif", "Participatory housing", "Vivienda participativa"),
-    ("recycling", "♻", "Recyclage", "Recycling", "Reciclaje"),
-    ("street-art", "🎨", "Art urbain", "Street art", "Arte urbano"),
-    ("new-solidarities", "🤝", "Nouvelles solidarités", "New solidarities", "Nuevas solidaridades"),
-    ("health", "❤", "Santé", "Health", "Salud"),
-    ("education", "📚", "Éducation", "Education", "Educación"),
-    ("waste", "🗑", "Déchets", "Waste", "Residuos"),
-    ("mobility", "🚲", "Mobilité", "Mobility", "Movilidad"),
-    ("culture", "🎭", "Culture", "Culture", "Cultura"),
-    ("environment", "🌍", "Environnement", "Environment", "Medio ambiente"),
-    ("food", "🥕", "Alimentation", "Food", "Alimentación"),
-    ("energy", "⚡", "Énergie", "Energy", "Energía"),
-    ("digital-inclusion", "💻", "Inclusion numérique", "Digital inclusion", "Inclusión digital"),
+    # slug, icon (static/icons/lucide/), fr, en, es
+    ("urban-agriculture", "sprout", "Agriculture urbaine", "Urban agriculture", "Agricultura urbana"),
+    (
+        "participatory-housing",
+        "house",
+        "Habitat participatif",
+        "Participatory housing",
+        "Vivienda participativa",
+    ),
+    ("recycling", "recycle", "Recyclage", "Recycling", "Reciclaje"),
+    ("street-art", "palette", "Art urbain", "Street art", "Arte urbano"),
+    ("new-solidarities", "handshake", "Nouvelles solidarités", "New solidarities", "Nuevas solidaridades"),
+    ("health", "heart-pulse", "Santé", "Health", "Salud"),
+    ("education", "book-open", "Éducation", "Education", "Educación"),
+    ("waste", "trash-2", "Déchets", "Waste", "Residuos"),
+    ("mobility", "bike", "Mobilité", "Mobility", "Movilidad"),
+    ("culture", "drama", "Culture", "Culture", "Cultura"),
+    ("environment", "earth", "Environnement", "Environment", "Medio ambiente"),
+    ("food", "carrot", "Alimentation", "Food", "Alimentación"),
+    ("energy", "zap", "Énergie", "Energy", "Energía"),
+    ("digital-inclusion", "laptop", "Inclusion numérique", "Digital inclusion", "Inclusión digital"),
 ]
 
 ORGANIZATIONS = [

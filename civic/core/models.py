@@ -8,6 +8,8 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from civic.core.icons import validate_icon_name
+
 
 class ThemeQuerySet(models.QuerySet):
     def active(self):
@@ -20,7 +22,13 @@ class Theme(models.Model):
     slug = models.SlugField(_("slug"), unique=True)
     name = models.CharField(_("name"), max_length=80)
     icon = models.CharField(
-        _("icon"), max_length=8, blank=True, help_text=_("An emoji or a short symbol shown next to the name.")
+        _("icon"),
+        max_length=40,
+        blank=True,
+        validators=[validate_icon_name],
+        help_text=_(
+            "The name of the drawing shown next to the name (one of the icons in static/icons/lucide/)."
+        ),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("active"), default=True)

@@ -162,17 +162,20 @@
     lngIn.addEventListener("change", typed);
   }
 
-  /* Phone menu: the nav works without JS (always open); with JS a toggle button collapses it. */
+  /* Phone menu: closed by CSS until the toggle opens it (.is-open); Escape closes it again. */
   function initMenu(btn) {
     var panel = document.getElementById(btn.getAttribute("aria-controls"));
     if (!panel) return;
-    btn.hidden = false;
-    panel.classList.add("is-collapsed");
-    btn.addEventListener("click", function () {
-      var open = btn.getAttribute("aria-expanded") === "true";
-      btn.setAttribute("aria-expanded", open ? "false" : "true");
-      panel.classList.toggle("is-collapsed", open);
-    });
+    function set(open) {
+      btn.setAttribute("aria-expanded", open ? "true" : "false");
+      panel.classList.toggle("is-open", open);
+    }
+    btn.addEventListener("click", function () { set(btn.getAttribute("aria-expanded") !== "true"); });
+    function onKey(e) {
+      if (e.key === "Escape" && btn.getAttribute("aria-expanded") === "true") { set(false); btn.focus(); }
+    }
+    btn.addEventListener("keydown", onKey);
+    panel.addEventListener("keydown", onKey);
   }
 
   function init(root) {

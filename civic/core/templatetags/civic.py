@@ -8,6 +8,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from civic.core.highlight import highlight as highlight_text
+from civic.core.icons import icon_svg
 from civic.core.markdown import render_markdown
 
 register = template.Library()
@@ -82,3 +83,9 @@ def local_time(moment, tz_name: str = "", city_name: str = "", date_only: bool =
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, "") if mapping else ""
+
+
+@register.simple_tag
+def icon(name: str) -> SafeString:
+    """``{% icon theme.icon %}``: a vendored SVG icon, hidden from screen readers (see civic/core/icons.py)."""
+    return icon_svg(name)
