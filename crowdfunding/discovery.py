@@ -4,15 +4,15 @@ matching a search; the action is "Pledge" and ``when`` is the deadline. Two quer
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from civic.core.discovery import DiscoveryItem, DiscoveryQuery
+from civic.core.discovery import DiscoveryItem, DiscoveryQuery, first_photo, picture
 from civic.core.markdown import plain_text
 from civic.core.search import best_first, corrected_query
-from crowdfunding.models import CampaignStatus, Project
+from crowdfunding.models import CampaignStatus, Project, ProjectPhoto
 
 
 class ProjectProvider:
@@ -37,6 +37,9 @@ class ProjectProvider:
             self._filtered(query)
             .select_related("city", "current_campaign")
             .prefetch_related("themes")
+            .annotate(
+                **first_photo(ProjectPhoto.objects.filter(project=OuterRef("pk")).order_by("position", "id"))
+            )
             .annotate(
                 open_needs=Count(
                     "current_campaign__time_needs",
@@ -75,6 +78,9 @@ class ProjectProvider:
                 "backers": campaign.backers_count,
                 "open_time_needs": project.open_needs,
             },
+            **picture(
+                project.cover_image, project.cover_thumb, project.cover_alt, themes=project.themes.all()
+            ),
         )
 
     def near(self, query: DiscoveryQuery) -> list[DiscoveryItem]:
@@ -93,3 +99,9 @@ class ProjectProvider:
         if query.has_point:  # equal relevance is then broken by distance
             qs = qs.with_distance(query.lat, query.lng)
         return [self._item(p, rank=float(p.rank)) for p in qs[: query.limit]]
+
+    def featured(self, *, limit: int) -> list[DiscoveryItem]:
+        """Campaigns being funded whose deadline comes first (they need backers soonest)."""
+        return [
+            self._item(p) for p in self._base(DiscoveryQuery()).order_by("current_campaign__deadline")[:limit]
+        ]

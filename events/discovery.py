@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db.models import OuterRef, Q
 from django.utils.translation import gettext as _
 
-from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery
+from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery, first_photo, picture
 from civic.core.markdown import plain_text
 from civic.core.search import best_first, corrected_query
-from events.models import RSVP, Event
+from events.models import RSVP, Event, ReportPhoto
 
 
 def _item(event: Event, rank: float = 0.0, reason: str = "") -> DiscoveryItem:
@@ -32,7 +33,22 @@ def _item(event: Event, rank: float = 0.0, reason: str = "") -> DiscoveryItem:
         rank=float(getattr(event, "rank", 0.0) or 0.0),
         reason=reason,
         extra={"kind": event.kind, "seats_left": event.seats_left},
+        **picture(
+            getattr(event, "cover_image", None),
+            getattr(event, "cover_thumb", None),
+            getattr(event, "cover_alt", ""),
+            themes=event.themes.all(),
+        ),
     )
+
+
+def _cover(event: str = "pk", series: str = "series_id") -> dict:
+    """A photo of the event's report or, for an upcoming occurrence, of the latest report of its
+    series: what the last time looked like is the best picture of the next one."""
+    photos = ReportPhoto.objects.filter(
+        Q(report__event=OuterRef(event)) | Q(report__event__series=OuterRef(series))
+    ).order_by("-report__event__starts_at", "pk")
+    return first_photo(photos, alt="caption")
 
 
 class EventProvider:
@@ -53,7 +69,7 @@ class EventProvider:
             qs = qs.filter(starts_at__lt=query.starts_before)
         if query.weekends_only:
             qs = qs.filter(starts_at__week_day__in=[1, 7])
-        return qs.select_related("city").prefetch_related("themes")
+        return qs.select_related("city").prefetch_related("themes").annotate(**_cover())
 
     def near(self, query: DiscoveryQuery) -> list[DiscoveryItem]:
         qs = self._base(query)
@@ -72,7 +88,13 @@ class EventProvider:
 
     def featured(self, *, limit: int) -> list[DiscoveryItem]:
         """The soonest NCZ Day editions and events."""
-        qs = self._public().select_related("city").prefetch_related("themes").order_by("starts_at", "pk")
+        qs = (
+            self._public()
+            .select_related("city")
+            .prefetch_related("themes")
+            .annotate(**_cover())
+            .order_by("starts_at", "pk")
+        )
         return [_item(e) for e in qs[:limit]]
 
     def for_member(self, member, *, query: DiscoveryQuery) -> list[DiscoveryItem]:
@@ -97,8 +119,15 @@ class EventProvider:
             )
             .select_related("member", "event", "event__city")
             .prefetch_related("event__themes")
+            .annotate(**_cover("event_id", "event__series_id"))
             .order_by("-created_at")[:limit]
         )
+        for r in rsvps:  # the cover was selected with the RSVP: hand it to its event
+            r.event.cover_image, r.event.cover_thumb, r.event.cover_alt = (
+                r.cover_image,
+                r.cover_thumb,
+                r.cover_alt,
+            )
         return [
             ActivityItem(
                 actor_id=r.member_id,
@@ -123,4 +152,7 @@ class EventProvider:
             qs = qs.filter(city_id=city_id)
         if bbox:
             qs = qs.in_bbox(*bbox)
-        return [_item(e) for e in qs.select_related("city").prefetch_related("themes")[:limit]]
+        return [
+            _item(e)
+            for e in qs.select_related("city").prefetch_related("themes").annotate(**_cover())[:limit]
+        ]

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch
 from django.utils.translation import gettext
 
-from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery
+from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery, first_photo, picture
 from civic.core.markdown import plain_text
 from civic.core.models import Theme
 from civic.core.search import best_first, corrected_query
-from initiatives.models import Initiative, ReplicationIntent, Status
+from initiatives.models import Initiative, InitiativePhoto, ReplicationIntent, Status
 
 
 def _item(initiative: Initiative, reason: str = "") -> DiscoveryItem:
@@ -36,11 +36,26 @@ def _item(initiative: Initiative, reason: str = "") -> DiscoveryItem:
         rank=float(getattr(initiative, "rank", 0.0) or 0.0),
         reason=reason,
         extra={"replication_count": initiative.replication_count, "featured": initiative.featured},
+        **picture(
+            getattr(initiative, "cover_image", None),
+            getattr(initiative, "cover_thumb", None),
+            getattr(initiative, "cover_alt", ""),
+            themes=initiative.themes.all(),
+        ),
     )
 
 
+def _cover(ref: str = "pk"):
+    photos = InitiativePhoto.objects.filter(initiative=OuterRef(ref)).order_by("position", "pk")
+    return first_photo(photos, alt="alt_text")
+
+
 def _with_relations(qs):
-    return qs.select_related("city").prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by()))
+    return (
+        qs.select_related("city")
+        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by()))
+        .annotate(**_cover())
+    )
 
 
 class InitiativeProvider:
@@ -112,8 +127,12 @@ class InitiativeProvider:
             ReplicationIntent.objects.filter(member_id__in=ids, initiative__status=Status.PUBLISHED)
             .select_related("member", "initiative", "initiative__city")
             .prefetch_related(Prefetch("initiative__themes", queryset=Theme.objects.order_by()))
+            .annotate(**_cover("initiative_id"))
             .order_by("-created_at")[:limit]
         )
+        for w in wishes:  # the cover was selected with the wish: hand it to its initiative
+            w.initiative.cover_image, w.initiative.cover_thumb = w.cover_image, w.cover_thumb
+            w.initiative.cover_alt = w.cover_alt
         items = [
             ActivityItem(
                 actor_id=i.spotter_id,

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery
+from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery, picture
 from civic.core.markdown import plain_text
 from civic.core.search import best_first, corrected_query
 from participation.models import Proposal, ProposalStatus, Support
@@ -21,7 +21,7 @@ def _base():
     return (
         Proposal.objects.visible()
         .filter(city__participation_space__is_active=True)
-        .select_related("city")
+        .select_related("city", "theme")
         .annotate(summary=Left("text", 800))
         .defer("text", "search_vector")
     )
@@ -47,6 +47,7 @@ def _item(p: Proposal, reason: str = "") -> DiscoveryItem:
         rank=float(getattr(p, "rank", 0.0) or 0.0) + float(getattr(p, "similarity", 0.0) or 0.0),
         reason=reason,
         extra={"supports": p.supports_count, "status": p.status},
+        **picture(p.photo.name, p.photo_thumb.name, p.photo_alt, themes=[p.theme] if p.theme_id else ()),
     )
 
 
@@ -103,7 +104,7 @@ class ProposalProvider:
         """Supports given by followed members to public proposals, newest first."""
         supports = (
             Support.objects.filter(member_id__in=list(member_ids), proposal__is_hidden=False)
-            .select_related("member", "proposal__city")
+            .select_related("member", "proposal__city", "proposal__theme")
             .defer("proposal__text", "proposal__search_vector")
             .order_by("-created_at")[:limit]
         )

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery
+from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery, picture
 from civic.core.markdown import plain_text
 from civic.core.search import best_first, corrected_query
 from volunteering.models import ACTIVE_STATUSES, Mission, Participation, ParticipationStatus
@@ -56,6 +56,7 @@ def _item(mission: Mission, rank: float = 0.0, reason: str = "") -> DiscoveryIte
         rank=float(rank),
         reason=reason,
         extra={"places_left": mission.places_left, "organization_id": mission.organization_id},
+        **picture(None, themes=mission.themes.all()),  # missions have no photo: their theme's drawing
     )
 
 

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol
 
+from django.core.files.storage import default_storage
+from django.db.models import QuerySet, Subquery
 from django.utils.translation import gettext
 
 from civic.core.search import shared_corrections
@@ -28,6 +30,14 @@ from civic.core.search import shared_corrections
 logger = logging.getLogger(__name__)
 
 KINDS = ("mission", "event", "project", "proposal", "initiative")
+# The drawing of an item that has neither a photo nor a theme with an icon.
+KIND_ICONS = {
+    "mission": "hand-heart",
+    "event": "users",
+    "project": "lightbulb",
+    "proposal": "megaphone",
+    "initiative": "sparkles",
+}
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,17 @@ class DiscoveryItem:
     rank: float = 0.0  # search relevance, higher first
     reason: str = ""  # why it is suggested ("Matches your interest in recycling")
     extra: dict = field(default_factory=dict)
+    # The card's picture: the item's own photo (a thumbnail in ``image_url``, both sizes in
+    # ``image_srcset``) or, without one, ``icon``: the Lucide name of its first theme, drawn on a tile.
+    image_url: str = ""
+    image_srcset: str = ""
+    image_alt: str = ""
+    icon: str = ""
+
+    @property
+    def illustration(self) -> str:
+        """The icon drawn on the card's tile when there is no photo."""
+        return self.icon or KIND_ICONS.get(self.kind, "sparkles")
 
 
 @dataclass(frozen=True)
@@ -86,6 +107,38 @@ class Provider(Protocol):
 
     def search(self, text: str, *, query: DiscoveryQuery) -> list[DiscoveryItem]:
         """Public items matching ``text`` (any language, accents and typos tolerated), best first."""
+
+
+# Widths declared in ``srcset``: thumbnails are made at most 400 px wide (``make_thumbnail``) and
+# photos at most 1600 px (``clean_image``); a smaller photo only makes the browser pick it a bit early.
+THUMB_WIDTH, PHOTO_WIDTH = 400, 1600
+
+
+def first_photo(
+    photos: QuerySet, *, image: str = "image", thumbnail: str = "thumbnail", alt: str = "alt"
+) -> dict:
+    """Annotations ``cover_image``, ``cover_thumb`` and ``cover_alt`` taken from the first row of
+    ``photos`` (filtered on ``OuterRef("pk")`` and ordered by the caller): subqueries selected with
+    the items themselves, so a card's picture costs no query of its own."""
+    return {
+        "cover_image": Subquery(photos.values(image)[:1]),
+        "cover_thumb": Subquery(photos.values(thumbnail)[:1]),
+        "cover_alt": Subquery(photos.values(alt)[:1]),
+    }
+
+
+def picture(image: str | None, thumbnail: str | None = None, alt: str | None = "", themes=()) -> dict:
+    """The ``image_*`` and ``icon`` fields of a DiscoveryItem from stored file names (no storage
+    access: only URLs are built). ``themes`` are the item's loaded themes; the first with an icon
+    illustrates an item without a photo."""
+    icon = next((t.icon for t in themes if t.icon), "")
+    if not image and not thumbnail:
+        return {"icon": icon}
+    small = default_storage.url(thumbnail or image)
+    srcset = ""
+    if image and thumbnail:
+        srcset = f"{small} {THUMB_WIDTH}w, {default_storage.url(image)} {PHOTO_WIDTH}w"
+    return {"image_url": small, "image_srcset": srcset, "image_alt": alt or "", "icon": icon}
 
 
 _PROVIDERS: dict[str, Provider] = {}
@@ -137,6 +190,12 @@ def search_all(text: str, query: DiscoveryQuery, kinds=None) -> dict[str, list[D
 
 def featured_all(limit: int = 6, kinds=None) -> list[DiscoveryItem]:
     return [item for p in providers(kinds).values() for item in _call(p, "featured", limit=limit)]
+
+
+def featured_by_kind(limit: int = 4, kinds=None) -> dict[str, list[DiscoveryItem]]:
+    """Each kind's featured items, in the platform's order; kinds with nothing to show left out."""
+    grouped = {kind: _call(p, "featured", limit=limit) for kind, p in providers(kinds).items()}
+    return {kind: items for kind, items in grouped.items() if items}
 
 
 def suggestions_for(member, query: DiscoveryQuery, kinds=None, activity=None) -> list[DiscoveryItem]:

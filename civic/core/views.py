@@ -11,6 +11,7 @@ from django.core import signing
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -23,6 +24,14 @@ from civic.places.geojson import bad_request, geojson_response, parse_bbox
 
 SEARCH_MAX_LENGTH = 200
 OPEN_DATA_KINDS = {"missions": "mission", "events": "event", "initiatives": "initiative"}
+# Where each row of the home page's "see all" link leads.
+KIND_LISTS = {
+    "mission": "volunteering:index",
+    "event": "events:index",
+    "project": "crowdfunding:index",
+    "proposal": "participation:index",
+    "initiative": "initiatives:index",
+}
 
 
 def _discover(request: HttpRequest, limit: int):
@@ -41,7 +50,14 @@ def home(request: HttpRequest) -> HttpResponse:
     """What can I do near …? One mixed list and map; featured things while there is no position."""
     form, query, kinds = _discover(request, limit=30)
     items = discovery.near_all(query, kinds) if query is not None and query.has_point else []
-    featured = discovery.featured_all(limit=6) if query is None or not query.has_point else []
+    rows = []
+    if query is None or not query.has_point:
+        labels = dict(KIND_CHOICES)
+        rows = [
+            {"kind": kind, "label": labels.get(kind, kind), "items": found, "url": reverse(KIND_LISTS[kind])}
+            for kind, found in discovery.featured_by_kind(limit=4).items()
+            if kind in KIND_LISTS
+        ]
     return render(
         request,
         "core/home.html",
@@ -49,7 +65,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "form": form,
             "query": query,
             "items": items,
-            "featured": featured,
+            "rows": rows,
             "kind_labels": dict(KIND_CHOICES),
             "feed_query": request.GET.urlencode(),
             "themes": Theme.objects.active() if not items else (),

@@ -169,7 +169,46 @@ def test_a_member_with_a_home_point_sees_things_around_home_by_default(client, p
 def test_without_a_position_featured_items_are_shown(client, providers, city):
     _org("Featured garden", 1, city=city)
     response = client.get("/en/")
-    assert [i.title for i in response.context["featured"]] == ["Featured garden"]
+    rows = response.context["rows"]
+    assert [(row["kind"], [i.title for i in row["items"]]) for row in rows] == [
+        ("mission", ["Featured garden"])
+    ]
+
+
+def test_without_a_position_the_home_page_has_one_short_row_per_kind_with_a_link_to_its_list(
+    client, providers, city
+):
+    for n in range(6):
+        _org(f"Association {n}", n, city=city)
+        _org(f"Collective {n}", n, kind="collective", city=city)
+    page = client.get("/en/").content.decode()
+
+    assert [row["kind"] for row in client.get("/en/").context["rows"]] == ["mission", "event"]
+    assert page.count('class="result result-mission"') == 4
+    assert page.count('class="result result-event"') == 4
+    assert 'href="/en/missions/">See all<span class="visually-hidden">: Volunteer missions</span>' in page
+    assert 'href="/en/events/">See all<span class="visually-hidden">: Events</span>' in page
+
+
+def test_a_card_without_a_photo_shows_its_kind_drawing_and_only_the_first_picture_is_eager(
+    client, providers, city
+):
+    _org("Garden", 1, city=city)
+    _org("Workshop", 1, kind="collective", city=city)
+    page = client.get("/en/").content.decode()
+
+    assert (
+        page.count(
+            '<span class="result-illustration tile-mission"><svg class="icon icon-hand-heart" aria-hidden="true"'
+        )
+        == 1
+    )
+    assert (
+        page.count(
+            '<span class="result-illustration tile-event"><svg class="icon icon-users" aria-hidden="true"'
+        )
+        == 1
+    )
 
 
 @pytest.mark.parametrize("rows", [3, 30])

@@ -133,3 +133,39 @@ def test_follower_ids_for_other_apps():
     services.follow_create(initiative=b, member=bob)
 
     assert sorted(services.follower_ids([a.pk, b.pk])) == sorted([alice.pk, bob.pk])
+
+
+def _jpeg(name="photo.jpg"):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (900, 600), (30, 120, 60)).save(out, format="JPEG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_cards_carry_the_first_photo_or_the_theme_drawing_in_a_fixed_number_of_queries(
+    django_assert_max_num_queries, rows
+):
+    from initiatives.services import photo_add
+
+    theme = ThemeFactory(icon="sprout")
+    with_photos = InitiativeFactory(themes=[theme])
+    first = photo_add(initiative=with_photos, upload=_jpeg(), alt_text="A fridge in the street")
+    photo_add(initiative=with_photos, upload=_jpeg(), alt_text="The second photo")
+    for _ in range(rows - 1):
+        InitiativeFactory(themes=[theme])
+
+    with django_assert_max_num_queries(2):
+        items = providers()["initiative"].near(DiscoveryQuery(lat=48.8566, lng=2.3522, km=10, limit=50))
+
+    pictured = next(i for i in items if i.pk == with_photos.pk)
+    assert pictured.image_url == first.thumbnail.url
+    assert pictured.image_srcset == f"{first.thumbnail.url} 400w, {first.image.url} 1600w"
+    assert pictured.image_alt == "A fridge in the street"
+    drawn = [i for i in items if i.pk != with_photos.pk]
+    assert len(drawn) == rows - 1
+    assert all(i.image_url == "" and i.illustration == "sprout" for i in drawn)

@@ -169,3 +169,16 @@ def test_my_civic_says_a_followed_member_takes_part_and_lists_it_first(client, c
     assert html.index("Léa, whom you follow, takes part") < html.index(
         f"Matches your interest in {theme.name_en}"
     )
+
+
+def test_a_mission_card_is_illustrated_by_its_theme_drawing_or_the_missions_one(compost):
+    from tests.factories import ThemeFactory
+
+    mission, _slot = compost
+    mission.themes.set([ThemeFactory(icon="recycle")])
+    provider = providers()["mission"]
+    assert [
+        (i.image_url, i.illustration) for i in provider.near(DiscoveryQuery(lat=48.8566, lng=2.3522))
+    ] == [("", "recycle")]
+    mission.themes.set([])
+    assert [i.illustration for i in provider.near(DiscoveryQuery(lat=48.8566, lng=2.3522))] == ["hand-heart"]
