@@ -35,6 +35,14 @@ def local_range(start: datetime, end: datetime, tz=None) -> str:
     return f"{formats.date_format(start, 'DATETIME_FORMAT')} – {formats.date_format(end, 'DATETIME_FORMAT')}"
 
 
+def local_iso(moment: datetime | None, tz=None) -> str:
+    """``moment`` on ``tz``'s clock as ISO 8601 with its offset, for files a machine or a spreadsheet
+    reads (CSV): "2026-12-12T09:00:00-03:00" for a Rio item, never a UTC time the reader must convert."""
+    if moment is None:
+        return ""
+    return timezone.localtime(moment, _zone(tz)).isoformat(timespec="seconds")
+
+
 def city_time(city_name: str) -> str:
     """ "(Paris time)", so a reader elsewhere knows which clock a time is on."""
     return gettext("%(city)s time") % {"city": city_name}
