@@ -55,7 +55,9 @@ def calendar_for(events: Iterable[Event], *, name: str, show_links_for: set[int]
         cal.add_component(ve)
     if span:
         # Transitions only around the events: a VTIMEZONE from 1970 would weigh kilobytes per zone.
-        cal.add_missing_timezones(first_date=min(span) - timedelta(days=366), last_date=max(span) + timedelta(days=366))
+        cal.add_missing_timezones(
+            first_date=min(span) - timedelta(days=366), last_date=max(span) + timedelta(days=366)
+        )
     return cal.to_ical()
 
 

@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civic.core import outbox
-from civic.core.l10n import local_iso
 from civic.core.images import clean_image, make_thumbnail
+from civic.core.l10n import local_iso
 from civic.core.models import AuditEntry
 from civic.core.search import search_vector
 from civic.core.services import log_action

@@ -25,7 +25,8 @@ def slot_ics(slot) -> str:
     )
     calendar = Calendar.new(prodid="-//Civic//volunteering//EN", subcomponents=[event])
     calendar.add_missing_timezones(
-        first_date=slot.starts_at.date() - timedelta(days=366), last_date=slot.ends_at.date() + timedelta(days=366)
+        first_date=slot.starts_at.date() - timedelta(days=366),
+        last_date=slot.ends_at.date() + timedelta(days=366),
     )
     return calendar.to_ical().decode()
 

@@ -46,7 +46,10 @@ def test_the_switcher_links_to_the_same_page_in_each_language(client):
 def test_alternate_links_are_absolute_with_an_x_default(client):
     html = client.get("/en/missions/?page=2").content.decode()
     for lang in LANGS:
-        assert f'<link rel="alternate" hreflang="{lang}" href="http://testserver/{lang}/missions/?page=2">' in html
+        assert (
+            f'<link rel="alternate" hreflang="{lang}" href="http://testserver/{lang}/missions/?page=2">'
+            in html
+        )
     assert '<link rel="alternate" hreflang="x-default" href="http://testserver/fr/missions/?page=2">' in html
 
 
@@ -142,7 +145,7 @@ def test_french_punctuation_has_a_non_breaking_space_before_it():
     U+202F before ; ! ?), and quotes as « … » with such spaces inside; ASCII double quotes are for
     HTML attributes only."""
     wrong = []
-    for entry, _ids, strs in _entries("fr"):
+    for _entry, _ids, strs in _entries("fr"):
         for text in strs:
             prose = TAG.sub("", text)
             problems = [
