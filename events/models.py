@@ -287,6 +287,18 @@ class Event(LinkedObjectMixin, GeoPointModel):
         return timezone.localtime(self.ends_at, self.tz)
 
     @property
+    def place_and_city(self) -> str:
+        """Where it takes place, for a reader: the place, then the city's name unless the place
+        already names it ("Maison des associations, Marseille" is not followed by ", Marseille").
+        Reads self.city."""
+        city = str(self.city.name)
+        if not self.place_name:
+            return city
+        if city.casefold() in self.place_name.casefold():
+            return self.place_name
+        return f"{self.place_name}, {city}"
+
+    @property
     def seats_left(self) -> int | None:
         return None if self.capacity is None else max(self.capacity - self.seats_taken, 0)
 

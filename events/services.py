@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from civic.core import outbox
 from civic.core.images import clean_image, make_thumbnail
+from civic.core.l10n import local_iso
 from civic.core.models import AuditEntry
 from civic.core.search import search_vector
 from civic.core.services import log_action
@@ -445,7 +446,9 @@ ATTENDEES_CSV_HEADER = ("name", "status", "guests", "attended", "rsvp_at")
 
 def attendees_csv_rows(event: Event) -> Iterator[tuple]:
     """Rows (see ``ATTENDEES_CSV_HEADER``) of going and waiting RSVPs: names, guests, status,
-    attendance; no email addresses. One query, streamed."""
+    attendance; no email addresses. One query, streamed. ``rsvp_at`` is on the event city's clock
+    (reads event.city)."""
+    zone = event.city.timezone
     rsvps = event.rsvps.active().select_related("member").order_by("status", "queued_at")
     for rsvp in rsvps.iterator(chunk_size=2000):
         yield (
@@ -453,7 +456,7 @@ def attendees_csv_rows(event: Event) -> Iterator[tuple]:
             rsvp.status,
             rsvp.guests,
             None if rsvp.attended is None else ("yes" if rsvp.attended else "no"),
-            rsvp.queued_at.isoformat(),
+            local_iso(rsvp.queued_at, zone),
         )
 
 

@@ -554,6 +554,8 @@ class CallForParticipation(models.Model):
     title = models.CharField(_("title"), max_length=160)
     description = models.TextField(_("description"), max_length=5000, help_text=_("Markdown."))
     ends_on = models.DateField(_("answers until"), null=True, blank=True)
+    # The organiser writes in one language (not translated): pages in another mark it with ``lang``.
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="fr")
     is_published = models.BooleanField(_("published"), default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

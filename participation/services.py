@@ -521,8 +521,16 @@ def _notify_author_of_moderation(target, event: str, reason: str) -> None:
 
 @transaction.atomic
 def call_create(
-    *, city, organization, by, title: str, description: str, ends_on: datetime.date | None = None
+    *,
+    city,
+    organization,
+    by,
+    title: str,
+    description: str,
+    ends_on: datetime.date | None = None,
+    language: str | None = None,
 ) -> CallForParticipation:
+    """Publish a call; it is written in ``language`` (by default the language the organiser uses)."""
     from civic.organizations.rules import is_editor, organization_ids_of
 
     if not (is_editor(by) or organization.pk in organization_ids_of(by)):
@@ -536,6 +544,7 @@ def call_create(
         title=title.strip(),
         description=description,
         ends_on=ends_on,
+        language=language or translation.get_language() or "fr",
     )
     call.full_clean()
     call.save()

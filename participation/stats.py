@@ -190,10 +190,11 @@ def charts(city, *, themes, neighbourhoods) -> dict:
 
 
 def supports_per_day(city):
-    """(day, count) rows of supports on visible proposals, oldest first; for the CSV export."""
+    """(day, count) rows of supports on visible proposals, oldest first, days on the city's clock;
+    for the CSV export."""
     return (
         Support.objects.filter(proposal__city=city, proposal__is_hidden=False)
-        .annotate(day=TruncDate("created_at"))
+        .annotate(day=TruncDate("created_at", tzinfo=city.timezone))
         .values_list("day")
         .annotate(n=Count("id"))
         .values_list("day", "n")

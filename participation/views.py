@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from civic.core.csv import csv_response
 from civic.core.forms import add_service_errors
+from civic.core.l10n import local_iso
 from civic.core.models import Theme
 from civic.core.paginator import CappedPaginator
 from civic.organizations.models import Organization
@@ -632,7 +633,7 @@ def _proposal_rows(city) -> Iterator[tuple]:
     for p in rows.iterator(chunk_size=2000):
         yield (
             p.pk,
-            p.created_at.isoformat(),
+            local_iso(p.created_at, city.timezone),
             p.title,
             p.theme,
             p.neighbourhood,
@@ -662,7 +663,7 @@ def _answer_rows(city) -> Iterator[tuple]:
             a.text,
             None if a.cost_cents is None else f"{a.cost_cents / 100:.2f}",
             a.planned_date,
-            a.updated_at.isoformat(),
+            local_iso(a.updated_at, city.timezone),
         )
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civic.core import outbox
 from civic.core.csv import csv_response
+from civic.core.l10n import local_datetime, local_iso
 from civic.core.translation_admin import TranslationAdmin
 from civic.organizations.admin_mixins import (
     CounterSafeAdminMixin,
@@ -153,11 +154,8 @@ class MissionAdmin(CounterSafeAdminMixin, CityTimezoneMixin, OrganizationScopedA
 
     @admin.display(description=_("next slot"), ordering="next_slot_at")
     def next_slot(self, mission):
-        return (
-            timezone.localtime(mission.next_slot_at).strftime("%Y-%m-%d %H:%M")
-            if mission.next_slot_at
-            else "—"
-        )
+        # On the mission city's clock (the admin's own zone is the server's, not the reader's).
+        return local_datetime(mission.next_slot_at, mission.city.timezone) if mission.next_slot_at else "—"
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
@@ -219,8 +217,8 @@ class ParticipationInline(ScopedInlineMixin, admin.TabularInline):
 
 
 def local_start(slot) -> str:
-    """The slot's start in its mission city's time zone (reads slot.mission.city)."""
-    return slot.starts_at.astimezone(slot.mission.city.timezone).strftime("%Y-%m-%d %H:%M")
+    """The slot's start in its mission city's time zone, with its offset (reads slot.mission.city)."""
+    return local_iso(slot.starts_at, slot.mission.city.timezone)
 
 
 def contact_of(participation) -> str:
@@ -390,7 +388,7 @@ class ParticipationAdmin(OrganizationScopedAdmin):
 
     @admin.display(description=_("starts at"), ordering="slot__starts_at")
     def slot_start(self, participation):
-        return local_start(participation.slot)
+        return local_datetime(participation.slot.starts_at, participation.slot.mission.city.timezone)
 
     def _mark(self, request, queryset, attended: bool):
         done = 0

@@ -291,7 +291,9 @@ def participation_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 def slot_calendar(request: HttpRequest, slot_pk: int) -> HttpResponse:
     slot = get_object_or_404(
-        Slot.objects.select_related("mission__organization").exclude(mission__status=MissionStatus.DRAFT),
+        Slot.objects.select_related("mission__organization", "mission__city").exclude(
+            mission__status=MissionStatus.DRAFT
+        ),
         pk=slot_pk,
     )
     response = HttpResponse(slot_ics(slot), content_type="text/calendar; charset=utf-8")

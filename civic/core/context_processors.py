@@ -25,4 +25,12 @@ def language_urls(request):
             for code, _ in settings.LANGUAGES
         ]
 
-    return {"LANGUAGE_URLS": SimpleLazyObject(build)}
+    def build_alternates():
+        # Search engines want absolute hreflang URLs (Lighthouse SEO counts relative ones as
+        # invalid), and an ``x-default`` for readers of none of our languages: the default language.
+        alternates = [(code, request.build_absolute_uri(url)) for code, _name, url in urls]
+        default = dict(alternates)[settings.LANGUAGE_CODE]
+        return [*alternates, ("x-default", default)]
+
+    urls = SimpleLazyObject(build)
+    return {"LANGUAGE_URLS": urls, "ALTERNATE_URLS": SimpleLazyObject(build_alternates)}

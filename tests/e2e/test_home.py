@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
     ("lang", "heading", "nav_name", "nav_label"),
     [
-        ("fr", "Que puis-je faire près de chez moi ?", "Principale", "Missions"),
+        ("fr", "Que puis-je faire près de chez moi\u202f?", "Principale", "Missions"),
         ("en", "What can I do near me?", "Main", "Missions"),
         ("es", "¿Qué puedo hacer cerca de mí?", "Principal", "Misiones"),
     ],

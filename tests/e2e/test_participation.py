@@ -108,12 +108,12 @@ def test_other_participation_pages_pass_axe(browser, live_server, city, theme, a
     assert_accessible(page, "participation-flag-form")
     page.get_by_label("Hors sujet").check()
     page.get_by_role("button", name="Envoyer le signalement").click()
-    expect(page.get_by_text("Merci : les modérateurs vont examiner ce contenu.")).to_be_visible()
+    expect(page.get_by_text("Merci\u00a0: les modérateurs vont examiner ce contenu.")).to_be_visible()
     page.goto(f"/fr/cities/paris/calls/{call.pk}/")
     assert_accessible(page, "participation-call")
     page.get_by_label("J'accepte de partager mon nom et mon e-mail avec l'organisateur").check()
     page.get_by_role("button", name="Je participe").click()
-    expect(page.get_by_text("Vous avez répondu à cet appel. Merci !")).to_be_visible()
+    expect(page.get_by_text("Vous avez répondu à cet appel. Merci\u202f!")).to_be_visible()
     ctx.close()
 
     # Olga's dashboard pages, and the embeddable widget.

@@ -1,8 +1,10 @@
 import csv
 import io
+from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from participation import services
 from participation.models import Proposal, Support
@@ -296,6 +298,29 @@ def test_exports_leave_hidden_content_out(client, space, theme, olga, bob):
     supports = rows("supports")
     assert sum(int(r[1]) for r in supports[1:]) == 1
     assert client.get(url("export", "paris", "passwords")).status_code == 404
+
+
+def test_exports_give_times_on_the_city_clock_with_its_offset(client, space, theme, olga, bob):
+    space.city.timezone = "Australia/Melbourne"
+    space.city.save()
+    proposal = ProposalFactory(city=space.city, theme=theme, title="Shown")
+    services.proposal_answer(proposal=proposal, official=olga, status="accepted", text="Yes")
+    client.force_login(olga)
+
+    def rows(what):
+        response = client.get(url("export", "paris", what))
+        return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+
+    published = rows("proposals")[1][1]
+    assert published == timezone.localtime(proposal.created_at, space.city.timezone).isoformat(
+        timespec="seconds"
+    )
+    assert published.endswith(("+10:00", "+11:00"))
+    assert rows("answers")[1][7].endswith(("+10:00", "+11:00"))
+    # 20:00 UTC on 1 March is the morning of 2 March in Melbourne: the support counts on 2 March.
+    support = SupportFactory(proposal=proposal, member=bob)
+    Support.objects.filter(pk=support.pk).update(created_at=datetime(2026, 3, 1, 20, 0, tzinfo=UTC))
+    assert rows("supports")[1:] == [["2026-03-02", "1"]]
 
 
 # --- Query budgets -----------------------------------------------------------------------------

@@ -527,3 +527,19 @@ def test_a_mission_title_is_required_in_at_least_one_language(client, alice_in_a
 
     assert response.status_code == 200 and not Mission.objects.exists()
     assert "Fill this in at least one language" in response.content.decode()
+
+
+def test_csv_export_gives_slot_starts_on_the_mission_city_clock(client, alice_in_a, records):
+    city = records["mission"].city
+    city.timezone = "America/Sao_Paulo"
+    city.save()
+    client.force_login(alice_in_a)
+
+    response = client.post(
+        reverse("admin:volunteering_slot_changelist"),
+        {"action": "export_csv", "_selected_action": [records["slot"].pk]},
+    )
+
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    local = timezone.localtime(records["slot"].starts_at, city.timezone).isoformat(timespec="seconds")
+    assert local.endswith("-03:00") and local in body

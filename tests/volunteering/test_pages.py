@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from icalendar import Calendar
 
 from civic.accounts.models import Follow
 from tests.volunteering.factories import MissionFactory, ParticipationFactory, SlotFactory
@@ -248,3 +249,16 @@ def test_weekly_slots_say_they_repeat(client, slot):
     html = client.get(f"/en/missions/{slot.mission.pk}/").content.decode()
 
     assert html.count("Every week on") == 3
+
+
+def test_calendar_file_carries_the_mission_city_time_zone(client, slot):
+    city = slot.mission.city
+    city.timezone = "Australia/Melbourne"
+    city.save()
+
+    cal = Calendar.from_ical(client.get(reverse("volunteering:slot_calendar", args=[slot.pk])).content)
+
+    vevent = cal.walk("VEVENT")[0]
+    assert vevent["DTSTART"].params["TZID"] == "Australia/Melbourne"
+    assert vevent.decoded("DTSTART") == slot.starts_at.replace(microsecond=0)
+    assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == ["Australia/Melbourne"]

@@ -5,10 +5,11 @@ from django.urls import translate_url
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from civic.core.highlight import highlight as highlight_text
 from civic.core.icons import icon_svg
+from civic.core.l10n import language_of
 from civic.core.markdown import render_markdown
 
 register = template.Library()
@@ -26,6 +27,24 @@ def url_in_language(context, lang_code: str) -> str:
     request = context["request"]
     url = translate_url(request.get_full_path(), lang_code)
     return url
+
+
+@register.simple_tag
+def lang_of(obj, field: str) -> str:
+    """``{% lang_of mission "title" %}``: the language the shown value is written in ("" if unknown),
+    see ``civic.core.l10n.language_of``."""
+    return language_of(obj, field) or ""
+
+
+@register.simple_tag
+def lang_attr(obj, field: str) -> SafeString:
+    """``<h1{% lang_attr mission "title" %}>``: ` lang="en"` when the value shown is in another
+    language than the page (a fallback, or a proposal written in Spanish), so screen readers
+    pronounce it right and browsers hyphenate it right; nothing otherwise."""
+    lang = language_of(obj, field)
+    if not lang or lang == (get_language() or "").split("-")[0]:
+        return SafeString("")
+    return format_html(' lang="{}"', lang)
 
 
 @register.filter
