@@ -103,3 +103,10 @@ def invitation_decide(*, invitation: Invitation, by, accept: bool) -> Invitation
         f"organizations.invitation.{locked.status}", target=locked, actor=by, data={"role": locked.role}
     )
     return locked
+
+
+def member_erase(member) -> None:
+    """Account erasure: the invitations addressed to the member go (pending ones can no longer be
+    accepted); those they sent stay for the invited, without naming them."""
+    Invitation.objects.filter(member=member).delete()
+    Invitation.objects.filter(inviter=member).update(inviter=None)

@@ -216,3 +216,18 @@ def test_two_accepts_at_once_add_the_organiser_once(org_a, alice_in_a, dora):
 
     assert list(event.organisers.all()) == [dora]
     assert Invitation.objects.get(pk=invitation.pk).status == InvitationStatus.ACCEPTED
+
+
+@pytest.mark.django_db
+def test_erasing_an_account_removes_its_invitations_and_unnames_the_inviter(
+    client, invitation, dora, alice_in_a
+):
+    from civic.accounts.services import member_erase
+
+    member_erase(member=alice_in_a)
+    client.force_login(dora)
+    page = client.get(f"/fr/invitations/{invitation.token}/").content.decode()
+    assert "Quelqu’un vous invite" in page and "Alice" not in page
+
+    member_erase(member=dora)
+    assert not Invitation.objects.exists()
