@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("me/", include("civic.accounts.urls")),
     path("me/notifications/", include("civic.notifications.urls")),
+    path("invitations/", include("civic.organizations.urls")),
     path("initiatives/", include("initiatives.urls")),
     path("missions/", include("volunteering.urls")),
     path("projects/", include("crowdfunding.urls")),

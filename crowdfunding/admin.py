@@ -2,7 +2,9 @@
 organisation's answers 404); editors see everything. Money and pledge states are read-only here:
 they change only through the services."""
 
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from civic.core.translation_admin import TranslationAdmin, TranslationTabularInline
 from civic.organizations.admin_mixins import (
@@ -39,10 +41,32 @@ class FeedbackInline(admin.TabularInline):
     can_delete = True
 
 
+class ProjectAdminForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        # A member picked as holder is invited (ScopedPeoplePickerMixin has put the stored holder
+        # back): until they accept, the project needs its current holder or an organisation.
+        if (
+            self.invited.get("holder_member")
+            and not data.get("holder_member")
+            and not data.get("holder_organization")
+        ):
+            self.add_error(
+                "holder_organization",
+                _(
+                    "%(name)s is invited to hold the project and holds it only once they accept: "
+                    "choose the organisation that holds it until then."
+                )
+                % {"name": self.invited["holder_member"][0].public_name},
+            )
+        return data
+
+
 @admin.register(Project)
 class ProjectAdmin(ScopedPeoplePickerMixin, CounterSafeAdminMixin, OrganizationScopedAdmin, TranslationAdmin):
     # The stage and the current campaign move with the campaign services.
     counter_fields = ("followers_count", "feedback_count", "stage", "current_campaign")
+    form = ProjectAdminForm
     organization_field = "holder_organization"
     list_display = ("title", "stage", "city", "holder_organization", "holder_member", "created_at")
     list_filter = ("stage", "city", "is_published")

@@ -10,9 +10,15 @@ class CrowdfundingConfig(AppConfig):
         import crowdfunding.rules  # noqa: F401  (registers the permissions)
         from civic.accounts.services import register_erasure, register_export
         from civic.core.discovery import register
+        from civic.organizations.services import register_invitation_role
         from crowdfunding import services
         from crowdfunding.discovery import ProjectProvider
 
         register("project", ProjectProvider())
+        register_invitation_role(
+            "crowdfunding.project.holder_member",
+            label=_("the holder of the project"),
+            accept=lambda *, target, member: services.project_holder_set(project=target, member=member),
+        )
         register_export("crowdfunding", services.member_export)
         register_erasure(services.member_erase)

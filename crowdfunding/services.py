@@ -246,6 +246,18 @@ def project_move_stage(*, project: Project, by, to: str) -> Project:
     return project
 
 
+@transaction.atomic
+def project_holder_set(*, project: Project, member) -> Project:
+    """``member`` becomes the project's holder (one holder: the organisation steps back). Called
+    when they accept the invitation the admin sent; nobody is made a holder without it."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    project.holder_member = member
+    project.holder_organization = None
+    project.save(update_fields=["holder_member", "holder_organization", "updated_at"])
+    log_action("crowdfunding.project.holder", target=project, actor=member, data={"member": member.pk})
+    return project
+
+
 def holder_members(project: Project) -> list:
     """The members who hold ``project`` (its member, or its organisation's members): one query."""
     from civic.accounts.models import User

@@ -9,6 +9,7 @@ class EventsConfig(AppConfig):
     def ready(self) -> None:
         from civic.accounts.services import register_erasure, register_export
         from civic.core.discovery import register
+        from civic.organizations.services import register_invitation_role
         from events import (
             rules,  # noqa: F401  (registers the permissions)
             services,
@@ -16,5 +17,10 @@ class EventsConfig(AppConfig):
         from events.discovery import EventProvider
 
         register("event", EventProvider())
+        register_invitation_role(
+            "events.event.organisers",
+            label=_("an organiser of the event"),
+            accept=lambda *, target, member: services.organiser_add(event=target, member=member),
+        )
         register_export("events", services.member_export)
         register_erasure(services.member_erase)

@@ -170,6 +170,14 @@ def event_create(
     return created[0]
 
 
+@transaction.atomic
+def organiser_add(*, event: Event, member) -> None:
+    """``member`` becomes an organiser of ``event``. Called when they accept the invitation the
+    admin sent; nobody is made an organiser without it. Adding twice changes nothing."""
+    event.organisers.add(member)
+    log_action("events.event.organiser", target=event, actor=member, data={"member": member.pk})
+
+
 def _org_ids(user) -> set[int]:
     from civic.organizations.rules import organization_ids_of
 

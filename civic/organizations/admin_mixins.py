@@ -4,17 +4,21 @@
 - ``OrganizationScopedAdmin``: records that belong to an organisation. Editors see all; a member
   of organisation A sees and edits only A's rows, may only pick A as the organisation, and gets a
   404 (not a redirect, not a 403) on any other organisation's record, so its existence never leaks.
+- ``ScopedPeoplePickerMixin``: member pickers offer only the people the organisation works with, and
+  picking someone sends them an invitation (``Invitation``) instead of giving them the role.
 - ``CounterSafeAdminMixin`` / ``CounterSafeInlineMixin``: admin saves never write back counters the
   services keep with ``F()`` (``counter_fields``), and rules comparing a field with a counter read it
   under a row lock.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db import IntegrityError, models, router, transaction
 from django.db.models import Q, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civic.core.forms import validate_plausible_date
 from civic.organizations.rules import is_editor, organization_ids_of, scope_to_member
@@ -83,6 +87,89 @@ class ScopedPeoplePickerMixin:
         return super().formfield_for_manytomany(
             db_field, request, **self._people_queryset(db_field, request, kwargs)
         )
+
+    # --- Picking someone invites them: nobody gets a role without accepting it ---------------
+
+    def invitation_role(self, field_name: str) -> str:
+        return f"{self.opts.app_label}.{self.opts.model_name}.{field_name}"
+
+    def get_form(self, request, obj=None, **kwargs):
+        return _inviting_form(super().get_form(request, obj, **kwargs), self.people_fields, request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "invited_people")
+
+    @admin.display(description=gettext_lazy("Invited (not yet accepted)"))
+    def invited_people(self, obj) -> str:
+        """Who was picked and has not answered yet: shown, but without any right. One query."""
+        from civic.organizations.models import Invitation
+
+        if obj is None or obj.pk is None:
+            return "—"
+        pending = Invitation.objects.pending().for_target(obj).select_related("member").order_by("created_at")
+        names = [_("%(name)s (invited)") % {"name": i.member.public_name} for i in pending]
+        return ", ".join(names) or "—"
+
+    def save_related(self, request, form, formsets, change):
+        from civic.organizations.services import invitation_create
+
+        super().save_related(request, form, formsets, change)
+        invited = getattr(form, "invited", {})
+        for field_name, people in invited.items():
+            for person in people:
+                invitation_create(
+                    by=request.user,
+                    member=person,
+                    target=form.instance,
+                    role=self.invitation_role(field_name),
+                )
+        names = [p.public_name for people in invited.values() for p in people]
+        if names:
+            self.message_user(
+                request,
+                _("Invited: %(names)s. They get the role once they accept the invitation they were sent.")
+                % {"names": ", ".join(names)},
+                messages.INFO,
+            )
+
+
+def _inviting_form(form_class, people_fields: tuple[str, ...], picker):
+    """``form_class`` in which people newly picked in ``people_fields`` are not stored but kept in
+    ``form.invited`` ({field: [member, …]}) for the admin to invite. The stored value stays what
+    it was (for a one-person field, the previous person until the new one accepts). The picker
+    picking themselves is not inviting anyone and is stored as before.
+
+    The swap happens before the form's own ``clean()``, so that a rule there (a project needs a
+    holder meanwhile) sees what will be stored. Reads the current people of a many-to-many field
+    (one query per field, on change only)."""
+    fields = [name for name in people_fields if name in form_class.base_fields]
+    if not fields:
+        return form_class
+
+    def clean(self):
+        data = self.cleaned_data
+        self.invited = {}
+        for name in fields:
+            if data.get(name) is None:
+                continue  # invalid (its message is shown) or empty
+            model_field = self._meta.model._meta.get_field(name)
+            stored = self.instance.pk is not None and not self.instance._state.adding
+            if model_field.many_to_many:
+                current = set(getattr(self.instance, name).values_list("pk", flat=True)) if stored else set()
+                newcomers = [p for p in data[name] if p.pk not in current and p.pk != picker.pk]
+                if newcomers:
+                    data[name] = data[name].exclude(pk__in=[p.pk for p in newcomers])
+            else:
+                current = getattr(self.instance, model_field.attname) if stored else None
+                person = data[name]
+                newcomers = [person] if person.pk != current and person.pk != picker.pk else []
+                if newcomers:
+                    data[name] = getattr(self.instance, name) if current is not None else None
+            if newcomers:
+                self.invited[name] = newcomers
+        return form_class.clean(self)
+
+    return type(form_class.__name__, (form_class,), {"clean": clean})
 
 
 def people_of_organizations(organization_ids, *also: QuerySet) -> QuerySet:
