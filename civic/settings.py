@@ -13,6 +13,7 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Exchange, Queue
 
 from civic import embedded
 
@@ -94,6 +95,10 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 SITE_ID = 1
 
 MIDDLEWARE = [
+    # Load-balancer probes answer before anything else (no session, no host check): civic.core.health.
+    "civic.core.health.HealthCheckMiddleware",
+    "civic.core.observability.RequestIdMiddleware",
+    "civic.core.observability.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "civic.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -209,6 +214,22 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "interval_step": 0.2,
     "socket_connect_timeout": 1,
     "socket_timeout": 5,
+}
+# Three queues, so that a big send never delays a password-reset email: "mail" (one email each,
+# small and urgent), "bulk" (NCZ Day timeline batches, weekly digests: thousands of messages at
+# once) and "default" (everything else, sweeps included). A worker started without -Q consumes all
+# three; on several machines, give "mail" its own worker(s) (`celery worker -Q mail`).
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in ("default", "mail", "bulk")]
+CELERY_TASK_ROUTES = {
+    "civic.accounts.tasks.send_account_email": {"queue": "mail"},
+    "civic.notifications.tasks.send_notification_email": {"queue": "mail"},
+    "civic.notifications.tasks.send_notification_emails": {"queue": "mail"},
+    "events.tasks.run_timeline": {"queue": "bulk"},
+    "events.tasks.run_step": {"queue": "bulk"},
+    "events.tasks.notify_batch": {"queue": "bulk"},
+    "civic.core.tasks.send_weekly_digests": {"queue": "bulk"},
+    "civic.core.tasks.send_digest_batch": {"queue": "bulk"},
 }
 # The transactional outbox (civic.core.outbox): a job not taken by a worker this long after it was
 # dispatched is dispatched again by the sweep, which beat runs this often.
@@ -418,14 +439,41 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SILENCED_SYSTEM_CHECKS = []
+    # A scraper inside the network reads /metrics over plain HTTP (the probes bypass the redirect).
+    SECURE_REDIRECT_EXEMPT = [r"^metrics$"]
 
+# LOG_FORMAT=json: one JSON object per line (python-json-logger) for a log collector; every line
+# carries the request id (X-Request-ID from the load balancer, or made here), also inside the
+# Celery tasks a request published (civic.core.observability).
+LOG_FORMAT = env("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "civic.core.observability.RequestIdLogFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING" if TESTING else "INFO")},
     "loggers": {"axes": {"level": "WARNING"}, "embedded_postgres": {"level": "WARNING"}},
 }
+# Celery keeps the root logger configured above (JSON included) instead of installing its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
+
+# /metrics (Prometheus): with METRICS_TOKEN set, the scraper sends "Authorization: Bearer <token>";
+# otherwise only these client addresses may read it. Anyone else gets a 404.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
 
 # Periodic tasks. django-celery-beat copies these into its tables at start (editable in admin).
 CELERY_BEAT_SCHEDULE = {
