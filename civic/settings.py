@@ -237,7 +237,12 @@ OUTBOX_REDISPATCH_SECONDS = env.int("OUTBOX_REDISPATCH_SECONDS", default=60)
 OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=20.0)
 # The notifications sweep sends pending emails at least this old (see CELERY_BEAT_SCHEDULE).
 NOTIFICATIONS_SWEEP_AFTER_SECONDS = env.int("NOTIFICATIONS_SWEEP_AFTER_SECONDS", default=15)
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's scheduler behind a PostgreSQL advisory lock: a second beat waits instead of
+# sending every task twice (civic.core.beat). The lock lives in a session, so its URL must reach
+# PostgreSQL directly, not through a transaction-mode PgBouncer.
+CELERY_BEAT_SCHEDULER = "civic.core.beat:LockedDatabaseScheduler"
+BEAT_LOCK_DATABASE_URL = env("BEAT_LOCK_DATABASE_URL", default=DATABASE_URL)
+BEAT_LOCK_RETRY_SECONDS = env.float("BEAT_LOCK_RETRY_SECONDS", default=5.0)
 
 # --- Authentication ---------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

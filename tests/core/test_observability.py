@@ -22,7 +22,7 @@ def record_request_id() -> None:
     seen_in_task.append(current_request_id())
 
 
-@app.task(name="tests.core.always_fails")
+@app.task(name="tests.core.fails_on_purpose")
 def always_fails() -> None:
     raise ValueError("on purpose")
 
@@ -60,7 +60,7 @@ def test_a_task_published_during_a_request_logs_under_that_request_id_in_a_real_
             with app.connection_for_write() as conn:
                 client = conn.default_channel.client
                 while time.monotonic() < deadline and not client.hget(
-                    TASK_OUTCOMES_KEY, "tests.core.always_fails|failed"
+                    TASK_OUTCOMES_KEY, "tests.core.fails_on_purpose|failed"
                 ):
                     time.sleep(0.1)
                 counts = client.hgetall(TASK_OUTCOMES_KEY)
@@ -68,7 +68,7 @@ def test_a_task_published_during_a_request_logs_under_that_request_id_in_a_real_
         app.conf.task_always_eager = True
     assert seen_in_task == ["req-abc"]
     assert counts[b"tests.core.record_request_id|succeeded"] == b"1"
-    assert counts[b"tests.core.always_fails|failed"] == b"1"
+    assert counts[b"tests.core.fails_on_purpose|failed"] == b"1"
 
 
 def test_log_format_json_writes_one_json_object_per_line_with_the_request_id():
