@@ -34,10 +34,10 @@ run: $(STAMP)
 # What pip cannot install (Debian packages), checked first so that nothing runs when it is missing:
 # see bin/system-deps. SYSTEM_DEPS_ARGS=--dry-run shows what it would do.
 system-deps:
-	@bin/system-deps $(SYSTEM_DEPS_ARGS)
+	@bin/system-deps --cluster $(SYSTEM_DEPS_ARGS)
 
 system-deps-browser:
-	@bin/system-deps --browser $(SYSTEM_DEPS_ARGS)
+	@bin/system-deps --browser --cluster $(SYSTEM_DEPS_ARGS)
 
 test: system-deps-browser $(STAMP)
 	$(BIN)/python manage.py i18n_compile

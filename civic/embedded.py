@@ -212,3 +212,68 @@ def stop_replica(directory: Path) -> None:
         user=_pg_system_user(),
     )
     shutil.rmtree(directory, ignore_errors=True)
+
+
+# --- PgBouncer (Debian's package) in front of an embedded server ---------------------------------
+
+
+def start_pgbouncer(
+    primary_socket_dir: Path, directory: Path, *, pool_mode: str = "transaction", pool_size: int = 10
+) -> Path:
+    """Start Debian's ``pgbouncer`` in ``pool_mode`` in front of the PostgreSQL server listening in
+    ``primary_socket_dir``, on a Unix socket (port 6432) in ``directory``; returns ``directory``
+    (the ``host`` to connect to, with ``port=6432``). Stop it with :func:`stop_pgbouncer`."""
+    import pwd
+
+    binary = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
+    if not Path(binary).exists():
+        raise FileNotFoundError("pgbouncer is not installed (apt-get install pgbouncer)")
+    user = _pg_system_user()  # pgbouncer refuses to run as root too
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "users.txt").write_text('"postgres" ""\n')
+    (directory / "pgbouncer.ini").write_text(
+        f"""[databases]
+* = host={primary_socket_dir} port=5432
+
+[pgbouncer]
+listen_addr =
+listen_port = 6432
+unix_socket_dir = {directory}
+auth_type = trust
+auth_file = {directory}/users.txt
+admin_users = postgres
+pool_mode = {pool_mode}
+default_pool_size = {pool_size}
+max_client_conn = 500
+server_reset_query =
+logfile = {directory}/pgbouncer.log
+pidfile = {directory}/pgbouncer.pid
+"""
+    )
+    if user is not None:
+        entry = pwd.getpwnam(user)
+        for path in [directory, *directory.iterdir()]:
+            os.chown(path, entry.pw_uid, entry.pw_gid)
+    subprocess.run(
+        [binary, "-d", str(directory / "pgbouncer.ini")], check=True, capture_output=True, user=user
+    )
+    deadline = time.monotonic() + 10
+    while not (directory / ".s.PGSQL.6432").exists():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"pgbouncer did not start; see {directory / 'pgbouncer.log'}")
+        time.sleep(0.05)
+    return directory
+
+
+def stop_pgbouncer(directory: Path) -> None:
+    import signal
+
+    try:
+        pid = int((directory / "pgbouncer.pid").read_text())
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            os.kill(pid, 0)
+            time.sleep(0.05)
+    except (FileNotFoundError, ValueError, ProcessLookupError):
+        pass

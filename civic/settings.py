@@ -173,10 +173,13 @@ DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0 if TESTING else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("TEST", {})["NAME"] = env("DATABASE_TEST_NAME", default="test_civic")
-# Typos are corrected against title words with pg_trgm's "%" operator (civic.core.search); 0.25
-# instead of the default 0.3 lets a short typo reach a longer word ("compst" → "compostage").
-_options = DATABASES["default"].setdefault("OPTIONS", {})
-_options["options"] = (_options.get("options", "") + " -c pg_trgm.similarity_threshold=0.25").strip()
+DATABASES["default"].setdefault("OPTIONS", {})
+# No per-connection setting anywhere (civic.core.search sets its trigram threshold per transaction),
+# so DATABASE_URL may point at PgBouncer in transaction mode; then server-side cursors (.iterator()
+# in a transaction spanning several pooled statements) must be off. Migrations, `dbshell` and the
+# beat lock (BEAT_LOCK_DATABASE_URL) need PostgreSQL itself or a session-mode pool.
+DATABASE_POOLER = env("DATABASE_POOLER", default="")
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_POOLER == "pgbouncer"
 # Reads of safe requests may go to a streaming replica (civic.core.replica): never inside a
 # transaction, in the admin, outside requests (tasks, commands), nor for REPLICA_PIN_SECONDS after
 # the browser wrote. Unset: everything on the primary, as on one machine.
