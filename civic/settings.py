@@ -367,6 +367,40 @@ STORAGES = {
         )
     },
 }
+# Media on S3-compatible object storage (django-storages) when a bucket is set, so that any web
+# node serves any upload: AWS S3, MinIO, Garage, OVH, Scaleway… (S3_ENDPOINT_URL for non-AWS).
+# Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (boto3 reads them), never from
+# here. Photos are public content: plain URLs (no signature) under AWS_S3_CUSTOM_DOMAIN or the
+# endpoint, so the bucket (or the CDN in front) must allow public reads of MEDIA_LOCATION.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env("S3_ENDPOINT_URL", default=None),
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "custom_domain": env("AWS_S3_CUSTOM_DOMAIN", default=None),
+            "location": env("MEDIA_LOCATION", default="media"),
+            "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", default=False),
+            "file_overwrite": False,  # two nodes saving "photo.jpg" keep both
+            "default_acl": None,  # the bucket's policy decides; many S3 servers refuse ACLs
+        },
+    }
+# Where photos are served from, for the Content-Security-Policy's img-src.
+_s3 = STORAGES["default"].get("OPTIONS", {})
+_media_origin = env(
+    "MEDIA_ORIGIN",
+    default=(
+        f"https://{_s3['custom_domain']}"
+        if _s3.get("custom_domain")
+        else "/".join(_s3["endpoint_url"].split("/")[:3])
+        if _s3.get("endpoint_url")
+        else f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"
+        if AWS_STORAGE_BUCKET_NAME
+        else ""
+    ),
+)
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 # Pixels (width × height) an uploaded picture may declare: a small PNG can declare 20000 × 20000,
@@ -423,7 +457,9 @@ CONTENT_SECURITY_POLICY = {
         # No inline style anywhere: Leaflet moves tiles and markers through the CSSOM
         # (element.style.left = ...), which a CSP does not restrict; bars are SVG rects.
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", "blob:"] + ([_tile_origin] if _tile_origin else []),
+        "img-src": ["'self'", "data:", "blob:"]
+        + ([_tile_origin] if _tile_origin else [])
+        + ([_media_origin] if _media_origin else []),
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         # Only the video players initiatives embed (initiatives.models.parse_video_url).
