@@ -189,10 +189,8 @@ if DATABASE_REPLICA_URL:
         **DATABASES["default"],
         **env.db_url_config(DATABASE_REPLICA_URL),
         "ENGINE": "django.db.backends.postgresql",
-        "OPTIONS": {
-            **DATABASES["default"]["OPTIONS"],
-            **env.db_url_config(DATABASE_REPLICA_URL).get("OPTIONS", {}),
-        },
+        # Its own options only: the primary's may name a pooler's port or socket.
+        "OPTIONS": env.db_url_config(DATABASE_REPLICA_URL).get("OPTIONS", {}),
         "TEST": {"MIRROR": "default"},  # the test database is the primary's, seen through the replica
     }
 DATABASE_ROUTERS = ["civic.core.replica.ReplicaRouter"]
