@@ -94,7 +94,7 @@ class Cluster:
             "DATABASE_URL": f"postgresql://postgres:@/civic?host={pgb}&port=6432",
             "DATABASE_POOLER": "pgbouncer",
             "DATABASE_REPLICA_URL": replica,
-            "BEAT_LOCK_DATABASE_URL": primary,
+            "DATABASE_DIRECT_URL": primary,
             "AWS_STORAGE_BUCKET_NAME": "civic-media",
             "S3_ENDPOINT_URL": f"http://127.0.0.1:{S3_PORT}",
             "AWS_ACCESS_KEY_ID": "cluster",

@@ -260,7 +260,10 @@ NOTIFICATIONS_SWEEP_AFTER_SECONDS = env.int("NOTIFICATIONS_SWEEP_AFTER_SECONDS",
 # sending every task twice (civic.core.beat). The lock lives in a session, so its URL must reach
 # PostgreSQL directly, not through a transaction-mode PgBouncer.
 CELERY_BEAT_SCHEDULER = "civic.core.beat:LockedDatabaseScheduler"
-BEAT_LOCK_DATABASE_URL = env("BEAT_LOCK_DATABASE_URL", default=DATABASE_URL)
+# DATABASE_DIRECT_URL: PostgreSQL itself when DATABASE_URL is a transaction-mode pooler.
+# (`or`: a variable left empty in .env means "unset" too.)
+DATABASE_DIRECT_URL = env("DATABASE_DIRECT_URL", default="") or DATABASE_URL
+BEAT_LOCK_DATABASE_URL = env("BEAT_LOCK_DATABASE_URL", default="") or DATABASE_DIRECT_URL
 BEAT_LOCK_RETRY_SECONDS = env.float("BEAT_LOCK_RETRY_SECONDS", default=5.0)
 
 # --- Authentication ---------------------------------------------------------------------------
