@@ -195,6 +195,9 @@ if DATABASE_REPLICA_URL:
     }
 DATABASE_ROUTERS = ["civic.core.replica.ReplicaRouter"]
 REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=10)
+# A replica further behind than this, or not answering, is left aside (checked this often per process).
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=30.0)
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=5.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default=None) or embedded.redis_url(_instance)

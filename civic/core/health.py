@@ -5,7 +5,9 @@
 - ``/readyz``: this node can serve (readiness): PostgreSQL answers ``SELECT 1``, every migration on
   disk is applied (checked until it is true once, then remembered for the life of the process),
   and Redis answers a ping within 0.5 s. Redis down is reported as ``degraded`` with status 200:
-  Civic serves without Redis (empty cache, outbox keeps background jobs).
+  Civic serves without Redis (empty cache, outbox keeps background jobs). With a replica, its state
+  (``ok``, ``lagging``, ``down``) is reported too, without making the node unready: pages then
+  read the primary.
 - ``/metrics``: Prometheus text (``civic.core.observability``), for the scraper only (see
   :func:`metrics_allowed`).
 
@@ -81,6 +83,11 @@ def readyz(request: HttpRequest) -> HttpResponse:
     checks = {"database": _check_database()}
     checks["migrations"] = _check_migrations() if checks["database"] == "ok" else "unknown"
     checks["redis"] = _check_redis()
+    from civic.core.replica import replica_configured, replica_state
+
+    if replica_configured():
+        # Informational: pages fall back to the primary while the replica is down or behind.
+        checks["replica"] = replica_state()
     ready = checks["database"] == "ok" and checks["migrations"] == "ok"
     return HttpResponse(
         json.dumps({"ready": ready, **checks}),

@@ -13,17 +13,22 @@ Only what cannot be hurt by replication lag goes to the replica: the reads of a 
   after commit must find the row it was told about, however late the replica is).
 
 The replica is opt-in per request by :class:`ReplicaMiddleware`, so forgetting a case falls back
-to the primary, never to a stale read.
+to the primary, never to a stale read. A replica that does not answer, or lags more than
+``REPLICA_MAX_LAG_SECONDS``, is left aside (checked at most every ``REPLICA_CHECK_SECONDS`` per
+process): pages then read the primary until it is back.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.http import HttpRequest, HttpResponse
+
+logger = logging.getLogger(__name__)
 
 REPLICA = "replica"
 PIN_COOKIE = "civic_primary"
@@ -34,6 +39,34 @@ _replica_allowed: ContextVar[bool] = ContextVar("civic_replica_allowed", default
 
 def replica_configured() -> bool:
     return REPLICA in connections.settings
+
+
+# The last verdict on the replica in this process (a dict: threads share it; a race costs one
+# extra check).
+_health = {"checked_at": float("-inf"), "state": "ok"}
+
+LAG_SQL = """SELECT CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+    ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0) END"""
+
+
+def replica_state(*, fresh: bool = False) -> str:
+    """ "ok", "lagging" or "down"; one query on the replica at most every REPLICA_CHECK_SECONDS.
+    An idle primary is not lag: everything received has been replayed."""
+    now = time.monotonic()
+    if not fresh and now - _health["checked_at"] < settings.REPLICA_CHECK_SECONDS:
+        return _health["state"]
+    try:
+        with connections[REPLICA].cursor() as cursor:
+            cursor.execute(LAG_SQL)
+            lag = float(cursor.fetchone()[0])
+        state = "ok" if lag <= settings.REPLICA_MAX_LAG_SECONDS else "lagging"
+    except DatabaseError:
+        connections[REPLICA].close()
+        state = "down"
+    if state != _health["state"]:
+        logger.warning("database replica is now %s", state)
+    _health.update(checked_at=now, state=state)
+    return state
 
 
 class ReplicaRouter:
@@ -75,7 +108,12 @@ class ReplicaMiddleware:
         if not replica_configured():
             return self.get_response(request)
         safe = request.method in SAFE_METHODS
-        allowed = safe and not request.path_info.startswith("/admin/") and not _pinned(request)
+        allowed = (
+            safe
+            and not request.path_info.startswith("/admin/")
+            and not _pinned(request)
+            and replica_state() == "ok"
+        )
         token = _replica_allowed.set(allowed)
         try:
             response = self.get_response(request)

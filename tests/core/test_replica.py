@@ -2,6 +2,7 @@
 the tests pause to make replication lag visible: a page served by the replica does not show a
 write yet; the member who wrote, the admin and transactions read the primary."""
 
+import json
 import tempfile
 import time
 from pathlib import Path
@@ -139,3 +140,26 @@ def test_transactions_and_code_outside_requests_read_the_primary(lag):
             assert User.objects.filter(pk=dora.pk).exists()  # a service reading what it changes
     finally:
         replica_module._replica_allowed.reset(token)
+
+
+def test_pages_read_the_primary_while_the_replica_lags_too_far_behind(lag, settings):
+    settings.REPLICA_CHECK_SECONDS = 0
+    settings.REPLICA_MAX_LAG_SECONDS = 0.5
+    lag.pause()
+    time.sleep(1)
+    dora = MemberFactory(email="dora@example.org", display_name="Dora")  # not replayed: lag grows
+    time.sleep(1)
+
+    assert Client().get(f"/en/me/members/{dora.pk}/").status_code == 200  # the primary
+    assert json.loads(Client().get("/readyz").content)["replica"] == "lagging"
+
+
+def test_pages_read_the_primary_when_the_replica_is_down(replica_url, settings):
+    """Last in this module: it stops the replica."""
+    settings.REPLICA_CHECK_SECONDS = 0
+    dora = MemberFactory(email="dora@example.org", display_name="Dora")
+    embedded.stop_replica(Path(replica_url.rsplit("?host=", 1)[1]))
+
+    assert Client().get(f"/en/me/members/{dora.pk}/").status_code == 200
+    readiness = Client().get("/readyz")
+    assert readiness.status_code == 200 and json.loads(readiness.content)["replica"] == "down"
