@@ -8,9 +8,10 @@
           → moto's S3 server (media)
 
 Then, through the balancer: members sign up; one uploads an avatar on node A and it is read
-through node B; members join missions while node A is killed and restarted (a client that
-retries idempotent GETs, and retries a join only when no response came back, sees 0 failures;
-every acknowledged join is in the database); throughput of a page with one node and with two.
+through node B; members join missions and pledge while node A is killed and restarted (a client
+that retries idempotent GETs, and re-sends a join, which is idempotent, only when no response
+came back, sees 0 failures; a pledge is never re-sent; every acknowledged write is in the
+database); throughput of a page with two nodes and with one.
 
     .venv/bin/python bench/cluster.py [--members 20] [--seconds 8]
 
@@ -383,6 +384,15 @@ def joins_while_a_node_dies(cluster: Cluster, members: list[Browser]) -> dict:
             "WHERE m.status = 'published' AND s.starts_at > now() + interval '1 day' ORDER BY s.id LIMIT 3"
         )
     ]
+    campaign = sql(
+        "SELECT id FROM crowdfunding_campaign WHERE status = 'open' AND deadline > now() + interval '1 day' "
+        "ORDER BY id LIMIT 1"
+    )[0][0]
+    # Pledging needs a confirmed email: as if each member had clicked the link they were sent.
+    sql(
+        "UPDATE account_emailaddress SET verified = true WHERE email LIKE 'member%@cluster.example.org' RETURNING id"
+    )
+    pledges = {"acknowledged": 0, "no_answer": 0, "refused": 0}
     acknowledged: set[tuple[int, int]] = set()
     failures = {"get": 0, "post": 0}
     retried = {"post": 0}
@@ -422,6 +432,16 @@ def joins_while_a_node_dies(cluster: Cluster, members: list[Browser]) -> dict:
                 break
             else:
                 failures["post"] += 1
+        # A pledge is not idempotent: never re-sent without an answer, counted as "no answer".
+        try:
+            code = member.post(
+                f"/fr/projects/campaigns/{campaign}/pledge/",
+                {"amount": "10", "reward": "", "message": "", "gateway": "offline"},
+            )[0]
+        except OSError:
+            code = 0
+        key = "acknowledged" if code == 302 else "no_answer" if code in (0, 502, 503) else "refused"
+        pledges[key] += 1
 
     readers = [threading.Thread(target=reader) for _ in range(2)]
     joiners = [threading.Thread(target=joiner, args=(i, m)) for i, m in enumerate(members)]
@@ -446,7 +466,15 @@ def joins_while_a_node_dies(cluster: Cluster, members: list[Browser]) -> dict:
     ):
         index = next(i for i, e in emails.items() if e == email)
         rows.add((index, slot))
+    pledged = sql(
+        "SELECT count(*) FROM crowdfunding_pledge p JOIN accounts_user u ON u.id = p.backer_id "
+        f"WHERE u.email LIKE 'member%@cluster.example.org' AND p.campaign_id = {campaign}"
+    )[0][0]
     return {
+        "pledges_acknowledged": pledges["acknowledged"],
+        "pledges_in_database": pledged,
+        "pledges_without_answer": pledges["no_answer"],
+        "pledges_refused": pledges["refused"],
         "slots": len(slots),
         "joins_acknowledged": len(acknowledged),
         "joins_in_database": len(rows),
@@ -494,7 +522,7 @@ def main() -> None:
         members = sign_up(args.members)
         step("an avatar uploaded on node A, read through node B")
         results["photo"] = photo_across_nodes(cluster, members[0])
-        step("members join missions while node A is killed and restarted")
+        step("members join missions and pledge while node A is killed and restarted")
         results["failover"] = joins_while_a_node_dies(cluster, members)
         step(f"throughput of /fr/missions/ ({args.seconds:.0f} s each, after a warm-up)")
         throughput(2)  # both nodes' workers load templates and open their connections
