@@ -1,9 +1,13 @@
 """Load-balancer probes (/healthz, /readyz) and the Prometheus endpoint (/metrics)."""
 
 import json
+import os
 import re
+import subprocess
+import sys
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -86,3 +90,32 @@ def test_metrics_report_the_length_of_each_celery_queue(client):
     assert 'civic_celery_queue_length{queue="bulk"} 3.0' in body
     assert 'civic_celery_queue_length{queue="mail"} 0.0' in body
     assert "civic_celery_broker_up 1.0" in body
+
+
+def test_metrics_add_up_every_gunicorn_worker_in_multiprocess_mode(tmp_path):
+    """With PROMETHEUS_MULTIPROC_DIR (several gunicorn workers), /metrics reads every worker's files."""
+    script = (
+        "import django; django.setup();"
+        "from django.test import Client; c = Client();"
+        "c.get('/healthz'); c.get('/fr/no-such-page/');"
+        "print(c.get('/metrics').content.decode())"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "civic.settings",
+        "DATABASE_URL": settings.DATABASE_URL,
+        "REDIS_URL": settings.REDIS_URL,
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=settings.BASE_DIR,
+    )
+    assert list(tmp_path.glob("histogram_*.db"))  # the worker's samples are in shared files
+    assert re.search(
+        r'civic_http_request_duration_seconds_count\{[^}]*status="404"[^}]*\} 1\.0', result.stdout
+    )
