@@ -72,6 +72,7 @@ class Cluster:
             "DJANGO_SECRET_KEY": "cluster-rehearsal-" + "x" * 40,
             "DJANGO_SECURE_SSL_REDIRECT": "false",
             "ACCOUNT_EMAIL_VERIFICATION": "none",
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         }
         step("migrate, demo content, static files")
         for command in (
@@ -103,7 +104,6 @@ class Cluster:
             "AWS_S3_REGION_NAME": "us-east-1",
             "LOG_FORMAT": "json",
             "TRUSTED_PROXY_COUNT": "1",
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         }
         step("two gunicorn nodes, two Celery workers, one beat")
         for name, port in (("node-a", NODE_A), ("node-b", NODE_B)):
