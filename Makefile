@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test test-fast system-deps system-deps-browser lint format messages bench bench-seed clean help
+.PHONY: run test test-fast system-deps system-deps-browser lint format messages bench bench-seed cluster clean help
 
 help:
 	@echo "make run    - the whole platform at http://127.0.0.1:8000 (embedded PostgreSQL + Redis, demo content)"
@@ -16,6 +16,7 @@ help:
 	@echo "make lint   - ruff check + format check + migrations check"
 	@echo "make messages - refresh fr/en/es catalogues from the code (needs GNU gettext)"
 	@echo "make bench  - measure the main pages (see bench/README.md)"
+	@echo "make cluster - rehearse several machines on this one (HAProxy, 2 nodes, replica, PgBouncer, S3)"
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || (echo "Python 3.11+ is required (python3.11, python3.12 or python3 on PATH)"; exit 1)
@@ -34,10 +35,10 @@ run: $(STAMP)
 # What pip cannot install (Debian packages), checked first so that nothing runs when it is missing:
 # see bin/system-deps. SYSTEM_DEPS_ARGS=--dry-run shows what it would do.
 system-deps:
-	@bin/system-deps $(SYSTEM_DEPS_ARGS)
+	@bin/system-deps --cluster $(SYSTEM_DEPS_ARGS)
 
 system-deps-browser:
-	@bin/system-deps --browser $(SYSTEM_DEPS_ARGS)
+	@bin/system-deps --browser --cluster $(SYSTEM_DEPS_ARGS)
 
 test: system-deps-browser $(STAMP)
 	$(BIN)/python manage.py i18n_compile
@@ -67,6 +68,12 @@ bench-seed: $(STAMP)
 bench: $(STAMP)
 	@command -v wrk >/dev/null || (echo "wrk is needed: apt-get install wrk"; exit 1)
 	CIVIC_INSTANCE=bench $(BIN)/python bench/run.py $(BENCH_ARGS)
+
+cluster: $(STAMP)
+	@command -v haproxy >/dev/null || test -x /usr/sbin/haproxy || (echo "haproxy is needed: apt-get install haproxy"; exit 1)
+	@bin/system-deps --cluster
+	$(BIN)/python manage.py i18n_compile
+	$(BIN)/python bench/cluster.py $(CLUSTER_ARGS)
 
 clean:
 	$(BIN)/python -c "from civic import embedded; [embedded.wipe(i) for i in ('dev', 'test', 'bench')]"

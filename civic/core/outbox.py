@@ -40,15 +40,30 @@ def _stale_after() -> timedelta:
     return timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
 
 
+def routed_queue(task_name: str) -> str:
+    """The queue ``CELERY_TASK_ROUTES`` gives ``task_name`` ("mail", "bulk"…), or "" (default queue)."""
+    from celery.app.routes import prepare
+
+    for route in prepare(getattr(settings, "CELERY_TASK_ROUTES", None)):
+        found = route(task_name, (), {}, {}) if callable(route) else None
+        if found and found.get("queue"):
+            queue = found["queue"]
+            return queue if isinstance(queue, str) else queue.name
+    return ""
+
+
 def enqueue(task, *args, queue: str = "", **kwargs) -> OutboxJob:
     """Record ``task(*args, **kwargs)`` in the current transaction and dispatch it after commit.
 
     ``task`` is a Celery task or its name; arguments must be JSON (ids, strings, numbers), like
     every Celery argument in Civic. Costs one INSERT in the transaction and a publish after commit
     (no UPDATE: ``dispatched_at`` is stamped by the sweep only, off the request path). Outside a
-    transaction the row commits at once and is dispatched immediately.
+    transaction the row commits at once and is dispatched immediately. Without ``queue``, the job
+    goes to the queue that ``CELERY_TASK_ROUTES`` gives its task (the runner task itself would
+    always route to "default").
     """
     name = task if isinstance(task, str) else task.name
+    queue = queue or routed_queue(name)
     json.dumps([args, kwargs])  # fail in the caller, not in a worker, on a non-JSON argument
     job = OutboxJob.objects.create(
         task=name,

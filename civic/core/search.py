@@ -59,6 +59,9 @@ def shared_corrections():
         _shared.reset(token)
 
 
+# Typos are corrected against title words with pg_trgm's "%" operator; 0.25 instead of the default
+# 0.3 lets a short typo reach a longer word ("compst" → "compostage").
+TRIGRAM_THRESHOLD = 0.25
 # A correction is kept when it is nearly as close as the closest one: "compst" → "compost" (0.5),
 # not also "compartida" (0.29), which the 0.25 threshold alone would let in.
 CORRECTION_MARGIN = 0.75
@@ -73,8 +76,13 @@ def corrections(words: list[str], per_word: int = 3) -> dict[str, list[str]]:
     key = (tuple(long_words), per_word)
     if shared is not None and key in shared:
         return shared[key]
+    # "%" (index-assisted) compares with pg_trgm.similarity_threshold. It is set by SET LOCAL in
+    # the same query string: one round trip, one (implicit) transaction, so it also holds behind a
+    # transaction-mode pooler (PgBouncer), where a per-connection setting would be lost, and it
+    # never leaks to the connection's next query. Needs Django's default client-side binding.
     with connection.cursor() as cursor:
         cursor.execute(
+            f"SET LOCAL pg_trgm.similarity_threshold = {TRIGRAM_THRESHOLD:.2f};"
             """SELECT q.w, s.word, s.score FROM unnest(%s::text[]) AS q(w)
             CROSS JOIN LATERAL (
                 SELECT word, similarity(word, q.w) AS score FROM core_titleword
@@ -83,6 +91,7 @@ def corrections(words: list[str], per_word: int = 3) -> dict[str, list[str]]:
             ) AS s""",
             [long_words, per_word],
         )
+        cursor.nextset()  # past the SET's empty result
         found: dict[str, list[str]] = {}
         best: dict[str, float] = {}
         for word, correction, score in cursor.fetchall():  # best first for each word

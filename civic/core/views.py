@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -203,12 +202,6 @@ def digest_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         User.objects.filter(pk=member.pk, weekly_digest=True).update(weekly_digest=False)
         return render(request, "core/digest_unsubscribed.html", {"done": True})
     return render(request, "core/digest_unsubscribed.html", {"done": False})
-
-
-def healthz(request: HttpRequest) -> HttpResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return HttpResponse("ok", content_type="text/plain")
 
 
 def bench_floor(request: HttpRequest) -> HttpResponse:

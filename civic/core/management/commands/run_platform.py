@@ -36,7 +36,9 @@ class Command(BaseCommand):
         children = [
             subprocess.Popen([python, "manage.py", "runserver", addr, "--noreload"], env=env),
             subprocess.Popen(
-                [python, "-m", "celery", "-A", "civic", "worker", "--loglevel=INFO", "--concurrency=2"],
+                [python, "-m", "celery", "-A", "civic", "worker", "--loglevel=INFO", "--concurrency=2"]
+                # Every queue (settings.CELERY_TASK_QUEUES): one worker does it all on one machine.
+                + ["-Q", "default,mail,bulk"],
                 env=env,
             ),
             subprocess.Popen([python, "-m", "celery", "-A", "civic", "beat", "--loglevel=INFO"], env=env),
