@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection, transaction
+from django.utils import translation
 
 from civic.core.models import RateEvent
 from civic.core.ratelimit import RateLimited, rate_limit
@@ -23,7 +24,7 @@ def _act(member, action="tests.act", limit=3, cost=1):
 def test_the_limit_refuses_the_use_after_the_last_allowed_one(alice):
     for _ in range(3):
         _act(alice)
-    with pytest.raises(RateLimited) as refused:
+    with translation.override("en"), pytest.raises(RateLimited) as refused:
         _act(alice)
     assert "3 times" in " ".join(refused.value.messages)
     assert RateEvent.objects.filter(member=alice).count() == 3
