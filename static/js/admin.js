@@ -26,6 +26,14 @@
     });
   }
   window.addEventListener("load", function () { nameSelect2(); focusableScrollBoxes(); });
+  // Django starts select2 when jQuery is ready, which may come after "load": name each picker as
+  // select2 draws it (and draws its search box again).
+  var pending = false;
+  new MutationObserver(function () {
+    if (pending) return;
+    pending = true;
+    window.requestAnimationFrame(function () { pending = false; nameSelect2(); });
+  }).observe(document.documentElement, {childList: true, subtree: true});
   window.addEventListener("resize", focusableScrollBoxes);
   // select2 draws the search box of a multiple picker again after each choice.
   document.addEventListener("change", function () { nameSelect2(); });

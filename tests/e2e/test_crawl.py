@@ -24,7 +24,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 
 from tests.crowdfunding.factories import ProjectFactory, open_campaign
-from tests.e2e.browser import login
+from tests.e2e.browser import login, screenshot
 from tests.events.factories import DayFactory, EventFactory, RSVPFactory, edition_for
 from tests.factories import (
     PASSWORD,
@@ -203,6 +203,9 @@ def _check(page, url: str, *, audit: bool) -> list[str]:
     if audit:
         page.evaluate(AXE_SCRIPT)
         problems += page.evaluate(AXE_RUN)
+    if problems and os.environ.get("CRAWL_SCREENSHOTS"):
+        name = urlsplit(url).path.strip("/").replace("/", "_") or "root"
+        screenshot(page, f"crawl-{name}")
     return problems
 
 
