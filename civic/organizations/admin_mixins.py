@@ -56,6 +56,19 @@ class AccessibleWidgetsMixin:
     from (themes) are plain checkboxes instead, grouped under the field's legend.
     """
 
+    def get_changelist_form(self, request, **kwargs):
+        """``list_editable`` inputs sit in table cells with no label: name each after its column
+        and its row ("Featured, Compost de Lyon")."""
+        form_class = super().get_changelist_form(request, **kwargs)
+
+        def __init__(form, *args, **kw):
+            form_class.__init__(form, *args, **kw)
+            for field in form.fields.values():
+                row = f", {form.instance}" if form.instance.pk else ""
+                field.widget.attrs.setdefault("aria-label", f"{capfirst(field.label)}{row}")
+
+        return type(form_class.__name__, (form_class,), {"__init__": __init__})
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name in (*self.filter_horizontal, *self.filter_vertical):
             kwargs.setdefault("widget", forms.CheckboxSelectMultiple(attrs={"class": "checkbox-list"}))

@@ -55,3 +55,13 @@ def test_themes_are_checkboxes_not_the_two_list_selector(client, alice_in_a, slo
 
     assert 'type="checkbox" name="themes"' in page
     assert "selectfilter" not in page.lower()
+
+
+def test_editor_changelist_inputs_are_named_after_their_column_and_row(client, edith, theme):
+    client.force_login(edith)
+
+    page = client.get(reverse("admin:core_theme_changelist")).content.decode()
+
+    position = re.search(r'<input[^>]*id="id_form-0-position"[^>]*>', page).group(0)
+    name = re.search(r'aria-label="([^"]*)"', position).group(1)
+    assert name.count(",") == 1 and name.split(",")[1].strip()  # the column, then the row's theme
