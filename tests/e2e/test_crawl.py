@@ -47,7 +47,8 @@ from tests.participation.factories import (
 )
 from tests.volunteering.factories import MissionFactory, ParticipationFactory, SlotFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# One page per pattern is still several hundred pages (see the README for the time it takes).
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(1800)]
 
 LANGUAGES = ("fr", "en", "es")
 DOWNLOADS = (".csv", ".ics", ".geojson", ".json", ".pdf", ".zip")
