@@ -1,6 +1,9 @@
+from contextvars import ContextVar
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth import REDIRECT_FIELD_NAME
@@ -8,6 +11,29 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+# The admin request being answered in this thread, for the read-only field links below (Django
+# renders the page after the view returned, so the variable is set per request and never reset).
+_admin_request: ContextVar = ContextVar("admin_request", default=None)
+_linked_readonly_field = helpers.AdminReadonlyField.get_admin_url
+
+
+def _readonly_link_if_allowed(self, remote_field, remote_obj):
+    """Django links a read-only foreign key (a participation's member, a pledge's city) to the
+    related object's admin page without asking whether the reader may open it: an association
+    would follow it into a 403. The name stays; the link only when that page would open."""
+    request = _admin_request.get()
+    site = self.model_admin.admin_site if self.model_admin else admin.site
+    try:
+        related_admin = site.get_model_admin(type(remote_obj))
+    except NotRegistered:
+        return str(remote_obj)
+    if request is None or not related_admin.has_view_permission(request, remote_obj):
+        return str(remote_obj)
+    return _linked_readonly_field(self, remote_field, remote_obj)
+
+
+helpers.AdminReadonlyField.get_admin_url = _readonly_link_if_allowed
 
 
 class ScopedAutocompleteJsonView(AutocompleteJsonView):
@@ -55,6 +81,16 @@ class CivicAdminSite(admin.AdminSite):
     site_header = _("Civic administration")
     site_title = _("Civic")
     index_title = _("Manage the platform")
+
+    def admin_view(self, view, cacheable=False):
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(inner)
+        def remember_request(request, *args, **kwargs):
+            _admin_request.set(request)
+            return inner(request, *args, **kwargs)
+
+        return remember_request
 
     def has_permission(self, request):
         from civic.organizations.rules import may_use_admin

@@ -10,6 +10,7 @@ from civic.core.translation_admin import TranslationAdmin, TranslationTabularInl
 from civic.organizations.admin_mixins import (
     CounterSafeAdminMixin,
     CounterSafeInlineMixin,
+    LabelledCellsMixin,
     OrganizationScopedAdmin,
     ScopedPeoplePickerMixin,
 )
@@ -27,13 +28,13 @@ from crowdfunding.models import (
 )
 
 
-class PhotoInline(admin.TabularInline):
+class PhotoInline(LabelledCellsMixin, admin.TabularInline):
     model = ProjectPhoto
     extra = 0
     fields = ("image", "alt", "position")
 
 
-class FeedbackInline(admin.TabularInline):
+class FeedbackInline(LabelledCellsMixin, admin.TabularInline):
     model = Feedback
     extra = 0
     fields = ("author", "kind", "body", "created_at")
@@ -88,21 +89,21 @@ class ProjectAdmin(ScopedPeoplePickerMixin, CounterSafeAdminMixin, OrganizationS
         _refresh_search(obj)
 
 
-class RewardInline(CounterSafeInlineMixin, TranslationTabularInline):
+class RewardInline(LabelledCellsMixin, CounterSafeInlineMixin, TranslationTabularInline):
     model = RewardTier
     counter_fields = ("claimed",)
     extra = 0
     readonly_fields = ("claimed",)
 
 
-class TimeNeedInline(CounterSafeInlineMixin, TranslationTabularInline):
+class TimeNeedInline(LabelledCellsMixin, CounterSafeInlineMixin, TranslationTabularInline):
     model = TimeNeed
     counter_fields = ("offers_count",)
     extra = 0
     readonly_fields = ("offers_count",)
 
 
-class PartnerInline(admin.TabularInline):
+class PartnerInline(LabelledCellsMixin, admin.TabularInline):
     model = Partner
     extra = 0
     fields = (
@@ -167,7 +168,7 @@ class CampaignAdmin(CounterSafeAdminMixin, OrganizationScopedAdmin):
         return super().get_queryset(request).select_related("project")
 
 
-class PledgeEventInline(admin.TabularInline):
+class PledgeEventInline(LabelledCellsMixin, admin.TabularInline):
     model = PledgeEvent
     extra = 0
     fields = ("from_status", "to_status", "actor", "source", "created_at")

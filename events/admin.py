@@ -8,6 +8,7 @@ from civic.core.translation_admin import TranslationAdmin, TranslationTabularInl
 from civic.organizations.admin_mixins import (
     CounterSafeAdminMixin,
     EditorOnlyAdmin,
+    LabelledCellsMixin,
     OrganizationScopedAdmin,
     ScopedPeoplePickerMixin,
     people_of_organizations,
@@ -26,7 +27,7 @@ from events.models import (
 )
 
 
-class RSVPInline(admin.TabularInline):
+class RSVPInline(LabelledCellsMixin, admin.TabularInline):
     model = RSVP
     extra = 0
     fields = ("member", "status", "guests", "queued_at", "attended")
@@ -103,14 +104,14 @@ class EventAdmin(ScopedPeoplePickerMixin, CounterSafeAdminMixin, OrganizationSco
             services.promote_after_capacity_change(event=obj)
 
 
-class FeaturedInline(TranslationTabularInline):
+class FeaturedInline(LabelledCellsMixin, TranslationTabularInline):
     """An initiative is a URL + title, or (once the initiatives app exists) a content type and id."""
 
     model = FeaturedInitiative
     extra = 1
 
 
-class KitInline(TranslationTabularInline):
+class KitInline(LabelledCellsMixin, TranslationTabularInline):
     model = KitFile
     extra = 1
 

@@ -5,7 +5,7 @@ organisation, so organisation members do not see them here."""
 from django.contrib import admin
 
 from civic.core.translation_admin import TranslationAdmin, TranslationStackedInline
-from civic.organizations.admin_mixins import CounterSafeAdminMixin, EditorOnlyAdmin
+from civic.organizations.admin_mixins import CounterSafeAdminMixin, EditorOnlyAdmin, LabelledCellsMixin
 from initiatives.models import (
     ContactMessage,
     Initiative,
@@ -17,7 +17,7 @@ from initiatives.models import (
 )
 
 
-class PhotoInline(admin.TabularInline):
+class PhotoInline(LabelledCellsMixin, admin.TabularInline):
     model = InitiativePhoto
     extra = 0
     fields = ("image", "alt_text", "position")

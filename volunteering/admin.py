@@ -22,6 +22,7 @@ from civic.core.translation_admin import TranslationAdmin
 from civic.organizations.admin_mixins import (
     CounterSafeAdminMixin,
     CounterSafeInlineMixin,
+    LabelledCellsMixin,
     OrganizationScopedAdmin,
     PlausibleDatesMixin,
 )
@@ -51,7 +52,9 @@ class ScopedInlineMixin:
         return False
 
 
-class SlotInline(PlausibleDatesMixin, CounterSafeInlineMixin, ScopedInlineMixin, admin.TabularInline):
+class SlotInline(
+    LabelledCellsMixin, PlausibleDatesMixin, CounterSafeInlineMixin, ScopedInlineMixin, admin.TabularInline
+):
     model = Slot
     counter_fields = ("confirmed_count",)
     extra = 1
@@ -194,7 +197,7 @@ class MissionAdmin(CounterSafeAdminMixin, CityTimezoneMixin, OrganizationScopedA
         self.message_user(request, gettext("Missions duplicated as drafts."), messages.SUCCESS)
 
 
-class ParticipationInline(ScopedInlineMixin, admin.TabularInline):
+class ParticipationInline(LabelledCellsMixin, ScopedInlineMixin, admin.TabularInline):
     model = Participation
     extra = 0
     fields = ("volunteer", "contact", "status", "position", "hours")

@@ -1,12 +1,12 @@
 from django.contrib import admin
 
 from civic.core.translation_admin import TranslationAdmin
-from civic.organizations.admin_mixins import OrganizationScopedAdmin
+from civic.organizations.admin_mixins import LabelledCellsMixin, OrganizationScopedAdmin
 from civic.organizations.models import Membership, Organization
 from civic.organizations.rules import is_editor
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(LabelledCellsMixin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ("user",)

@@ -11,12 +11,14 @@
   under a row lock.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db import IntegrityError, models, router, transaction
 from django.db.models import Q, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -47,6 +49,47 @@ class PlausibleDatesMixin:
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if isinstance(db_field, models.DateField | models.DateTimeField) and field is not None:
             field.validators.append(validate_plausible_date)
+        return field
+
+
+class AccessibleWidgetsMixin:
+    """Widgets every person using the admin can operate with a keyboard and a screen reader.
+
+    Django's two-list selector (``filter_horizontal`` / ``filter_vertical``) misuses ARIA (axe: a
+    listbox's options inside a non-list, unnamed filter input); the short lists organisations pick
+    from (themes) are plain checkboxes instead, grouped under the field's legend.
+    """
+
+    def get_changelist_form(self, request, **kwargs):
+        """``list_editable`` inputs sit in table cells with no label: name each after its column
+        and its row ("Featured, Compost de Lyon")."""
+        form_class = super().get_changelist_form(request, **kwargs)
+
+        def __init__(form, *args, **kw):
+            form_class.__init__(form, *args, **kw)
+            for field in form.fields.values():
+                row = f", {form.instance}" if form.instance.pk else ""
+                field.widget.attrs.setdefault("aria-label", f"{capfirst(field.label)}{row}")
+
+        return type(form_class.__name__, (form_class,), {"__init__": __init__})
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in (*self.filter_horizontal, *self.filter_vertical):
+            kwargs.setdefault("widget", forms.CheckboxSelectMultiple(attrs={"class": "checkbox-list"}))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class LabelledCellsMixin:
+    """For tabular inlines: Django draws their inputs in table cells under a column header, with no
+    ``<label>``, so a screen reader announces "edit text" with no name. Each input is named after its
+    column. Split date/time widgets keep their own per-part labels (admin/widgets/split_datetime.html)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and not isinstance(
+            getattr(field.widget, "widget", field.widget), forms.MultiWidget
+        ):
+            field.widget.attrs.setdefault("aria-label", capfirst(field.label))
         return field
 
 
@@ -185,7 +228,7 @@ def people_of_organizations(organization_ids, *also: QuerySet) -> QuerySet:
     return get_user_model().objects.filter(wanted, is_active=True, is_former=False)
 
 
-class EditorOnlyAdmin(PlausibleDatesMixin, NotFoundForOthersMixin, admin.ModelAdmin):
+class EditorOnlyAdmin(AccessibleWidgetsMixin, PlausibleDatesMixin, NotFoundForOthersMixin, admin.ModelAdmin):
     def has_module_permission(self, request):
         return is_editor(request.user)
 
@@ -202,7 +245,9 @@ class EditorOnlyAdmin(PlausibleDatesMixin, NotFoundForOthersMixin, admin.ModelAd
         return is_editor(request.user)
 
 
-class OrganizationScopedAdmin(PlausibleDatesMixin, NotFoundForOthersMixin, admin.ModelAdmin):
+class OrganizationScopedAdmin(
+    AccessibleWidgetsMixin, PlausibleDatesMixin, NotFoundForOthersMixin, admin.ModelAdmin
+):
     """Set ``organization_field`` to the path of the owning organisation (default ``"organization"``)."""
 
     organization_field = "organization"

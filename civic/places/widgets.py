@@ -14,7 +14,7 @@ class PointWidget(forms.Widget):
     use_fieldset = True
 
     class Media:
-        css = {"all": ["leaflet/leaflet.css"]}
+        css = {"all": ["leaflet/leaflet.css", "css/point-widget.css"]}
         js = ["leaflet/leaflet.js", "js/civic.js"]
 
     def format_value(self, value):
