@@ -66,5 +66,9 @@ class CallForParticipationAdmin(CounterSafeAdminMixin, OrganizationScopedAdmin):
             obj.city = obj.organization.city
         super().save_model(request, obj, form, change)
 
+    def get_changeform_initial_data(self, request):
+        # A call is written in one language: by default the one the organiser is using.
+        return {"language": getattr(request, "LANGUAGE_CODE", "fr"), **super().get_changeform_initial_data(request)}
+
     def get_exclude(self, request, obj=None):
         return ["created_by", "city"]

@@ -39,6 +39,7 @@ def test_association_publishes_a_call_from_admin_in_its_city(client, space, org_
             "organization": org_a.pk,
             "title": "Tell us about your street",
             "description": "Where?",
+            "language": "en",
             "is_published": "on",
         },
     )
