@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.urls import translate_url
 from django.utils.functional import SimpleLazyObject
 
@@ -28,7 +29,10 @@ def language_urls(request):
     def build_alternates():
         # Search engines want absolute hreflang URLs (Lighthouse SEO counts relative ones as
         # invalid), and an ``x-default`` for readers of none of our languages: the default language.
-        alternates = [(code, request.build_absolute_uri(url)) for code, _name, url in urls]
+        try:
+            alternates = [(code, request.build_absolute_uri(url)) for code, _name, url in urls]
+        except DisallowedHost:
+            return []  # the 400 page of a forged Host header: no alternates to offer
         default = dict(alternates)[settings.LANGUAGE_CODE]
         return [*alternates, ("x-default", default)]
 

@@ -24,9 +24,10 @@ def _act(member, action="tests.act", limit=3, cost=1):
 def test_the_limit_refuses_the_use_after_the_last_allowed_one(alice):
     for _ in range(3):
         _act(alice)
-    with translation.override("en"), pytest.raises(RateLimited) as refused:
-        _act(alice)
-    assert "3 times" in " ".join(refused.value.messages)
+    with translation.override("en"):
+        with pytest.raises(RateLimited) as refused:
+            _act(alice)
+        assert "3 times" in " ".join(refused.value.messages)
     assert RateEvent.objects.filter(member=alice).count() == 3
 
 
