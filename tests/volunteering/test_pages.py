@@ -262,3 +262,9 @@ def test_calendar_file_carries_the_mission_city_time_zone(client, slot):
     assert vevent["DTSTART"].params["TZID"] == "Australia/Melbourne"
     assert vevent.decoded("DTSTART") == slot.starts_at.replace(microsecond=0)
     assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == ["Australia/Melbourne"]
+
+
+def test_a_missions_slots_name_the_city_clock_they_are_on(client, slot):
+    html = client.get(f"/es/missions/{slot.mission.pk}/").content.decode()
+
+    assert f"hora de {slot.mission.city.name_es or slot.mission.city.name_fr}" in html
