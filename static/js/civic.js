@@ -1,12 +1,15 @@
 /* Civic: small progressive enhancements. No inline scripts anywhere (the CSP forbids them).
  *
  * Maps: <div class="map" data-geojson-url="…" data-lat="…" data-lng="…" data-zoom="…"
- *            data-tile-url="…" data-tile-attribution="…"></div>
+ *            data-tile-url="…"></div>{% include "core/map_credit.html" %}
  * loads Leaflet markers from a GeoJSON feed. Each feature's properties may carry
  * "title" and "url" (a link in the popup). Tiles that fail to load leave the markers usable.
  * Without a tile server (data-tile-url empty: tests, offline, a platform that has none) the map draws
  * the bundled Natural Earth outlines named by <meta name="civic-basemap"> (or the element's
  * data-basemap-url) under the markers, so a world or city map still shows where things are.
+ * The credits (Leaflet, the tiles' or the basemap's source) are a line of the page under the map
+ * (core/map_credit.html), not Leaflet's box over it: read against the page's own background whatever
+ * the map draws, present before any script (nothing moves), after the map in the reading order.
  */
 (function () {
   "use strict";
@@ -27,7 +30,6 @@
   /* The bundled basemap: 1:110m outlines are honest down to a region, not to a street, so a map
    * drawn on them zooms no closer than this (a mission's pin then stands in its region). */
   var BASEMAP_MAX_ZOOM = 6;
-  var NATURAL_EARTH = '<a href="https://www.naturalearthdata.com/">Natural Earth</a>';
   var basemaps = {}; // url -> promise of its GeoJSON: one download for every map of the page
 
   function basemapUrl(el) {
@@ -38,14 +40,13 @@
   /* Tiles when a tile server is configured; otherwise the bundled outlines, drawn in their own pane
    * under the markers (Leaflet's tile pane level), not clickable, in light colours: land filled,
    * borders and coasts thin, water the container's background (see .map-basemap in civic.css). */
-  function addBaseLayer(map, el, tileUrl, attribution, url) {
+  function addBaseLayer(map, el, tileUrl, url) {
     if (tileUrl) {
-      L.tileLayer(tileUrl, { attribution: attribution || "", maxZoom: 19 }).addTo(map);
+      L.tileLayer(tileUrl, { maxZoom: 19 }).addTo(map);
       return;
     }
     if (!url) return;
     el.classList.add("map-basemap");
-    map.attributionControl.addAttribution(NATURAL_EARTH);
     var pane = map.createPane("civicBasemap");
     pane.style.zIndex = 200;
     if (!basemaps[url]) {
@@ -57,7 +58,9 @@
     basemaps[url].then(function (data) {
       L.geoJSON(data, {
         pane: "civicBasemap",
-        renderer: L.svg({ pane: "civicBasemap" }),
+        // No padding: Leaflet's default draws the outlines 10 % beyond the map on every side,
+        // clipped by the container, yet still "over" the text around it for accessibility checkers.
+        renderer: L.svg({ pane: "civicBasemap", padding: 0 }),
         interactive: false,
         style: { color: "#8d96a7", weight: 0.6, fillColor: "#fbfaf6", fillOpacity: 1, className: "map-basemap-country" }
       }).addTo(map);
@@ -68,9 +71,9 @@
     if (!window.L || el.dataset.ready) return;
     el.dataset.ready = "1";
     var lat = parseFloat(el.dataset.lat || "20"), lng = parseFloat(el.dataset.lng || "0");
-    var map = L.map(el, { scrollWheelZoom: false, maxZoom: el.dataset.tileUrl ? 19 : BASEMAP_MAX_ZOOM })
+    var map = L.map(el, { scrollWheelZoom: false, attributionControl: false, maxZoom: el.dataset.tileUrl ? 19 : BASEMAP_MAX_ZOOM })
       .setView([lat, lng], parseInt(el.dataset.zoom || "2", 10));
-    addBaseLayer(map, el, el.dataset.tileUrl, el.dataset.tileAttribution, basemapUrl(el));
+    addBaseLayer(map, el, el.dataset.tileUrl, basemapUrl(el));
     el.civicMap = map;
     var layer = L.layerGroup().addTo(map);
     function load(url) {
@@ -88,7 +91,9 @@
             m.addTo(layer);
             bounds.push([c[1], c[0]]);
           });
-          if (bounds.length && el.dataset.fit !== "no") map.fitBounds(bounds, { maxZoom: 14, padding: [20, 20] });
+          // No animation: the map opens on its results rather than flying there (nothing moves on its
+          // own on the page, and nothing is drawn scaled beyond the map while a reader starts reading).
+          if (bounds.length && el.dataset.fit !== "no") map.fitBounds(bounds, { maxZoom: 14, padding: [20, 20], animate: false });
           el.dispatchEvent(new CustomEvent("civic:map-loaded", { detail: { count: bounds.length } }));
         })
         .catch(function () { /* the list beside the map still works */ });
@@ -139,9 +144,9 @@
     var lat = parseFloat(latIn.value), lng = parseFloat(lngIn.value);
     var has = !isNaN(lat) && !isNaN(lng);
     // The picker map is aria-hidden (keyboard users type the coordinates), so nothing in it may take focus.
-    var map = L.map(el, { keyboard: false, maxZoom: box.dataset.tileUrl ? 19 : BASEMAP_MAX_ZOOM })
+    var map = L.map(el, { keyboard: false, attributionControl: false, maxZoom: box.dataset.tileUrl ? 19 : BASEMAP_MAX_ZOOM })
       .setView(has ? [lat, lng] : [parseFloat(box.dataset.centerLat), parseFloat(box.dataset.centerLng)], has ? 13 : 4);
-    addBaseLayer(map, el, box.dataset.tileUrl, box.dataset.tileAttribution, basemapUrl(box));
+    addBaseLayer(map, el, box.dataset.tileUrl, basemapUrl(box));
     el.querySelectorAll("a, button").forEach(function (c) { c.setAttribute("tabindex", "-1"); });
     var marker = null;
     function place(la, ln) {

@@ -18,13 +18,12 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import axe_playwright_python
 import pytest
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 
 from tests.crowdfunding.factories import ProjectFactory, open_campaign
-from tests.e2e.browser import login, screenshot
+from tests.e2e.browser import axe_problems, login, screenshot
 from tests.events.factories import DayFactory, EventFactory, RSVPFactory, edition_for
 from tests.factories import (
     PASSWORD,
@@ -70,35 +69,6 @@ SKIPPED_NAMES = {
     "ics",
     "export",
 }
-AXE_SCRIPT = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
-AXE_RUN = """async () => {
-  const results = await axe.run(document, {
-    runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-    resultTypes: ["violations", "incomplete"],
-    // No CSSOM preload: it re-parses each stylesheet in a <style> element (a CSP error in the
-    // console) and resolves its @import against the page's address (a 404).
-    preload: false,
-  });
-  const why = (n) => {
-    const check = n.any[0];
-    if (!check || !check.data || !check.data.messageKey) return "";
-    const over = (check.relatedNodes || []).map((r) => r.target.join(" ")).join(", ");
-    return ` (${check.data.messageKey}${over ? " by " + over : ""})`;
-  };
-  const brief = (r, nodes) => `${r.id}: ${r.help} — ` + nodes.slice(0, 4).map(
-    (n) => n.target.join(" ") + why(n)
-  ).join(" | ");
-  // Contrast axe could not decide counts as a failure (a button on a gradient, an image or another
-  // element), except for glyphs that are not text (nonBmp: an icon character, outside the text-contrast
-  // rule) and text scrolled out of sight inside a scroll box (same styles as the visible text).
-  const geometric = ["nonBmp", "elmPartiallyObscured", "elmPartiallyObscuring", "outsideViewport"];
-  const undecided = results.incomplete.filter((r) => r.id === "color-contrast").map(
-    (r) => [r, r.nodes.filter((n) => !n.any.some((c) => c.data && geometric.includes(c.data.messageKey)))]
-  ).filter(([r, nodes]) => nodes.length);
-  return results.violations.map((r) => brief(r, r.nodes)).concat(
-    undecided.map(([r, nodes]) => "incomplete " + brief(r, nodes))
-  );
-}"""
 OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
@@ -208,8 +178,7 @@ def _check(page, url: str, *, audit: bool) -> list[str]:
         problems.append(f"scrolls sideways by {overflow}px at 390px")
     problems += errors  # before axe, whose own fetches are not the page's
     if audit:
-        page.evaluate(AXE_SCRIPT)
-        problems += page.evaluate(AXE_RUN)
+        problems += axe_problems(page)
     if problems and os.environ.get("CRAWL_SCREENSHOTS"):
         name = urlsplit(url).path.strip("/").replace("/", "_") or "root"
         screenshot(page, f"crawl-{name}")

@@ -61,14 +61,29 @@ def test_the_point_picker_names_the_basemap_only_without_tiles(settings):
     assert 'data-basemap-url=""' in with_tiles
 
 
-def test_every_map_passes_the_tile_servers_attribution():
-    """A map drawn on a tile server's tiles credits it (OpenStreetMap's tiles require it)."""
+def test_every_map_is_followed_by_its_credits():
+    """A map drawn on a tile server's tiles credits it (OpenStreetMap's tiles require it), else the
+    basemap's source: a line right under every map."""
     templates = Path(settings.BASE_DIR) / "templates"
     maps = [
-        (path.name, tag)
+        (path.name, tail)
         for path in templates.rglob("*.html")
-        for tag in re.findall(r"<div[^>]*data-tile-url=[^>]*>", path.read_text())
+        for tail in re.findall(r"<div[^>]*data-tile-url=[^>]*>\s*</div>\s*(.{0,40})", path.read_text())
     ]
 
     assert len(maps) >= 10
-    assert [name for name, tag in maps if "data-tile-attribution=" not in tag] == []
+    assert [name for name, tail in maps if not tail.startswith('{% include "core/map_credit.html"')] == []
+
+
+def test_the_credits_name_the_tiles_source_or_the_basemaps(client, settings):
+    settings.MAP_TILE_URL = ""
+    without_tiles = client.get("/en/events/map/").content.decode()
+    settings.MAP_TILE_URL = TILES
+    settings.MAP_TILE_ATTRIBUTION = "© OpenStreetMap contributors"
+    with_tiles = client.get("/en/events/map/").content.decode()
+
+    credit = re.compile(r'<p class="map-credit">(.*?)</p>', re.S)
+    assert "Natural Earth" in credit.search(without_tiles).group(1)
+    assert "OpenStreetMap" not in credit.search(without_tiles).group(1)
+    assert "© OpenStreetMap contributors" in credit.search(with_tiles).group(1)
+    assert "Natural Earth" not in credit.search(with_tiles).group(1)
