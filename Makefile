@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test test-fast system-deps system-deps-browser lint format messages bench bench-seed cluster clean help
+.PHONY: run test test-fast system-deps system-deps-browser lint format messages bench bench-seed lighthouse cluster clean help
 
 help:
 	@echo "make run    - the whole platform at http://127.0.0.1:8000 (embedded PostgreSQL + Redis, demo content)"
@@ -68,6 +68,12 @@ bench-seed: $(STAMP)
 bench: $(STAMP)
 	@command -v wrk >/dev/null || (echo "wrk is needed: apt-get install wrk"; exit 1)
 	CIVIC_INSTANCE=bench $(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Lighthouse (npm, pinned in bench/lighthouse/package.json) on a phone against `make run`'s server.
+lighthouse: $(STAMP)
+	@bin/system-deps --browser
+	@test -x bench/lighthouse/node_modules/.bin/lighthouse || npm ci --prefix bench/lighthouse --no-audit --no-fund || npm install --prefix bench/lighthouse --no-audit --no-fund
+	$(BIN)/python bench/lighthouse.py $(LIGHTHOUSE_ARGS)
 
 cluster: $(STAMP)
 	@command -v haproxy >/dev/null || test -x /usr/sbin/haproxy || (echo "haproxy is needed: apt-get install haproxy"; exit 1)

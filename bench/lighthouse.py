@@ -1,0 +1,166 @@
+"""Lighthouse on a phone: home, a mission, a proposal and the city dashboard, in each language.
+
+Usage (``make run`` serving the demo content in another terminal)::
+
+    make lighthouse                       # npm installs bench/lighthouse/ once, then runs this script
+    .venv/bin/python bench/lighthouse.py --base http://127.0.0.1:8000 --languages en
+
+For each page: Lighthouse's default phone emulation (Moto G-class screen, 4x CPU slowdown, slow 4G),
+Debian's ``chromium`` headless; the accessibility and SEO scores, CLS and LCP. The dashboard is opened
+as the demo city official: the script makes a session for them in ``make run``'s database and hands
+its cookie to Lighthouse. Results go to ``bench/results/lighthouse.json`` and a Markdown table is
+printed (README "Performance → Phones"). Targets (every-reader issue): accessibility 100, CLS < 0.1,
+SEO ≥ 95.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LIGHTHOUSE = ROOT / "bench" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
+RESULTS = ROOT / "bench" / "results" / "lighthouse.json"
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --disable-quic --no-first-run "
+    "--disable-background-networking --disable-component-update --disable-sync"
+)
+
+
+def _django():
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civic.settings")
+    os.environ.setdefault("CIVIC_INSTANCE", "dev")
+    import django
+
+    django.setup()
+
+
+def pages(languages: list[str]) -> tuple[list[tuple[str, str, bool]], str]:
+    """(name, path, as the official) for each page and language, and the official's session cookie."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from participation.models import CitySpace, Proposal
+    from volunteering.models import Mission
+
+    mission = Mission.objects.published().order_by("pk").first()
+    # The demo official's city: its dashboard, and that city's most supported proposal.
+    official = (
+        get_user_model().objects.filter(memberships__organization__kind="public_body").order_by("pk").first()
+    )
+    city_id = (
+        official.memberships.filter(organization__kind="public_body")
+        .values_list("organization__city_id", flat=True)
+        .first()
+        if official
+        else None
+    )
+    space = CitySpace.objects.select_related("city").filter(city_id=city_id).first()
+    proposal = Proposal.objects.visible().filter(city_id=city_id).order_by("-supports_count").first()
+    cookie = ""
+    if official is not None:
+        session = SessionStore()
+        session[SESSION_KEY] = str(official.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = official.get_session_auth_hash()
+        session.create()
+        cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    found = []
+    for lang in languages:
+        found.append((f"home {lang}", f"/{lang}/", False))
+        if mission:
+            found.append((f"mission {lang}", f"/{lang}/missions/{mission.pk}/", False))
+        if proposal:
+            path = f"/{lang}/cities/{proposal.city.slug}/proposals/{proposal.pk}/"
+            found.append((f"proposal {lang}", path, False))
+        if space and official:
+            found.append((f"dashboard {lang}", f"/{lang}/cities/{space.city.slug}/dashboard/", True))
+    return found, cookie
+
+
+def lighthouse(url: str, cookie: str | None) -> dict:
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "report.json"
+        command = [
+            str(LIGHTHOUSE),
+            url,
+            "--quiet",
+            "--output=json",
+            f"--output-path={out}",
+            "--only-categories=performance,accessibility,seo",
+            f"--chrome-flags={CHROME_FLAGS} --user-data-dir={tmp}/profile",
+        ]
+        if cookie:
+            command.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
+        subprocess.run(command, check=True, env={**os.environ, "CHROME_PATH": chromium}, timeout=300)
+        report = json.loads(out.read_text())
+    audits, categories = report["audits"], report["categories"]
+    failed = [
+        ref["id"]
+        for name in ("accessibility", "seo")
+        for ref in categories[name]["auditRefs"]
+        if ref["weight"] and audits[ref["id"]]["score"] not in (1, None)
+    ]
+    return {
+        "url": report["finalDisplayedUrl"],
+        "accessibility": round(categories["accessibility"]["score"] * 100),
+        "seo": round(categories["seo"]["score"] * 100),
+        "performance": round(categories["performance"]["score"] * 100),
+        "cls": round(audits["cumulative-layout-shift"]["numericValue"], 3),
+        "lcp_ms": round(audits["largest-contentful-paint"]["numericValue"]),
+        "failed_audits": failed,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base", default="http://127.0.0.1:8000")
+    parser.add_argument("--languages", default="fr,en,es")
+    args = parser.parse_args()
+    if not LIGHTHOUSE.exists():
+        sys.exit("Lighthouse is not installed: `make lighthouse` installs it (npm ci in bench/lighthouse/).")
+    _django()
+    found, cookie = pages(args.languages.split(","))
+    rows = []
+    for name, path, as_official in found:
+        result = lighthouse(args.base.rstrip("/") + path, cookie if as_official else None)
+        rows.append({"page": name, **result})
+        sys.stderr.write(f"{name}: {result}\n")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                "load": os.getloadavg(),
+                "pages": rows,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+    sys.stdout.write("| page | accessibility | SEO | CLS | LCP ms | performance |\n")
+    sys.stdout.write("| --- | ---: | ---: | ---: | ---: | ---: |\n")
+    for row in rows:
+        sys.stdout.write(
+            f"| {row['page']} | {row['accessibility']} | {row['seo']} | {row['cls']} | {row['lcp_ms']} "
+            f"| {row['performance']} |\n"
+        )
+    misses = [
+        row["page"] for row in rows if row["accessibility"] < 100 or row["seo"] < 95 or row["cls"] >= 0.1
+    ]
+    if misses:
+        sys.exit(f"Below target (accessibility 100, SEO ≥ 95, CLS < 0.1): {', '.join(misses)}")
+
+
+if __name__ == "__main__":
+    main()
