@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 import uuid
 from contextvars import ContextVar
@@ -135,11 +136,19 @@ def connect_celery_signals() -> None:
 
 # --- Prometheus -------------------------------------------------------------------------------
 _histogram = None
+# The histogram is registered once per process, on the first request: under a threaded server
+# (gunicorn's threads, the test live server) two first requests at once would both register it and
+# the second would answer 500 (prometheus_client refuses a duplicate series).
+_histogram_lock = threading.Lock()
 
 
 def _request_histogram():
     global _histogram
-    if _histogram is None:
+    if _histogram is not None:
+        return _histogram
+    with _histogram_lock:
+        if _histogram is not None:
+            return _histogram
         from prometheus_client import Histogram
 
         _histogram = Histogram(

@@ -9,14 +9,22 @@ follows same-origin links. Pages are deduplicated by URL pattern: the first page
 ``url_name`` per language and role is checked (in the admin, the first of each admin view name),
 so the cost is one page per pattern, not one per row. Logout, downloads (CSV, iCal, GeoJSON) and
 actions that only answer POST are not followed.
+
+What is checked where, to fit the suite's budget: anonymous pages (the ones most people see) are
+drawn in the browser in every language; axe runs once per pattern and role. A member's page is
+drawn in one language per pattern, the three languages sharing the patterns, and only asked for
+(status and links, no drawing) in the two others. The five people crawl side by side, each with a
+browser of its own (``CRAWL_WORKERS``, 3 by default).
 """
 
+import html
 import os
+import re
 import sys
 import time
-from collections import Counter
-from pathlib import Path
-from urllib.parse import urlsplit
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.urls import Resolver404, resolve
@@ -24,6 +32,7 @@ from django.utils import timezone, translation
 
 from tests.crowdfunding.factories import ProjectFactory, open_campaign
 from tests.e2e.browser import axe_problems, login, screenshot
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.events.factories import DayFactory, EventFactory, RSVPFactory, edition_for
 from tests.factories import (
     PASSWORD,
@@ -52,7 +61,9 @@ from tests.volunteering.factories import MissionFactory, ParticipationFactory, S
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.timeout(1800),
-    pytest.mark.skipif(not os.environ.get("CIVIC_CRAWL"), reason="the full crawl runs on demand: CIVIC_CRAWL=1"),
+    pytest.mark.skipif(
+        not os.environ.get("CIVIC_CRAWL"), reason="the full crawl runs on demand: CIVIC_CRAWL=1"
+    ),
 ]
 
 LANGUAGES = ("fr", "en", "es")
@@ -149,8 +160,8 @@ def _pattern(url: str, origin: str) -> tuple[str, str] | None:
     return (language, match.view_name)
 
 
-def _check(page, url: str, *, audit: bool) -> list[str]:
-    """Visit ``url`` and list what is wrong with it; ``audit``: run axe too."""
+def _check(page, url: str, *, audit: bool) -> tuple[list[str], list[str]]:
+    """Open ``url`` in the browser: what is wrong with it (``audit``: axe too), and its links."""
     errors: list[str] = []
     page.on(
         "console",
@@ -165,14 +176,14 @@ def _check(page, url: str, *, audit: bool) -> list[str]:
         response = page.goto(url, wait_until="load")
     except Exception as exc:  # noqa: BLE001 - a download or a navigation error is reported as such
         if "Download is starting" in str(exc):
-            return []
-        return [f"navigation: {exc}"]
+            return [], []
+        return [f"navigation: {exc}"], []
     status = response.status if response else 0
     if status == 405:  # a POST-only action reached by a link: not a page
-        return []
+        return [], []
     problems = [f"HTTP {status}"] if status >= 400 else []
     if "html" not in (response.headers.get("content-type", "") if response else ""):
-        return problems
+        return problems, []
     overflow = page.evaluate(OVERFLOW)
     if overflow > 0:
         problems.append(f"scrolls sideways by {overflow}px at 390px")
@@ -182,73 +193,123 @@ def _check(page, url: str, *, audit: bool) -> list[str]:
     if problems and os.environ.get("CRAWL_SCREENSHOTS"):
         name = urlsplit(url).path.strip("/").replace("/", "_") or "root"
         screenshot(page, f"crawl-{name}")
-    return problems
+    same_site = urlsplit(page.url).netloc == urlsplit(url).netloc
+    links = page.eval_on_selector_all("a[href]", "els => els.map((e) => e.href)") if same_site else []
+    return problems, links
 
 
-def _crawl(browser, origin: str, role: str, member) -> tuple[int, dict[str, list[str]]]:
-    context = browser.new_context(
-        base_url=origin, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
-    )
-    context.set_default_timeout(15000)
-    page = context.new_page()
-    if member is not None:
-        login(page, member.email, PASSWORD)
-    queue = [(f"{origin}/{lang}/", "") for lang in LANGUAGES]
-    seen: set[tuple[str, str]] = set()
-    audited: set[str] = set()
-    failures: dict[str, list[str]] = {}
-    visited = 0
-    while queue:
-        url, referrer = queue.pop(0)
-        key = _pattern(url, origin)
-        if key is None or key in seen:
-            continue
-        seen.add(key)
-        # A fresh page per URL: its listeners catch this page's console errors only.
-        page.close()
+def _fetch(context, url: str) -> tuple[list[str], list[str]]:
+    """Ask for ``url`` without drawing it (the session's cookies, no script): its status and links."""
+    response = context.request.get(url, max_redirects=5)
+    if response.status == 405:
+        return [], []
+    problems = [f"HTTP {response.status}"] if response.status >= 400 else []
+    if "html" not in response.headers.get("content-type", ""):
+        return problems, []
+    hrefs = re.findall(r'<a\b[^>]*?\bhref="([^"]*)"', response.text())
+    return problems, [urljoin(response.url, html.unescape(href)) for href in hrefs]
+
+
+def _rendered_language(view_name: str) -> str:
+    """The language in which a member's page of this pattern is drawn: spread over the three."""
+    return LANGUAGES[zlib.crc32(view_name.encode()) % len(LANGUAGES)]
+
+
+def _crawl(origin: str, role: str, email: str | None) -> tuple[int, dict[str, list[str]]]:
+    """One person's crawl, in a browser of its own (the roles run side by side, one thread each)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(
+            base_url=origin, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+        )
+        context.set_default_timeout(30000)
         page = context.new_page()
-        t0 = time.monotonic()
-        # axe once per pattern and role (the markup is the same in each language); status, console
-        # and overflow in every language (translations change widths).
-        problems = _check(page, url, audit=key[1] not in audited)
-        audited.add(key[1])
-        visited += 1
-        if os.environ.get("CRAWL_VERBOSE"):
-            # Progress and problems as they are found (pytest -s), for whoever fixes them.
-            sys.__stderr__.write(
-                f"{time.monotonic() - t0:5.2f}s {role} {url.removeprefix(origin)} {problems or ''}\n"
-            )
-        if problems:
-            failures[url] = [*problems, f"(linked from {referrer.removeprefix(origin)})"]
-        if page.url.startswith(origin):
-            for href in page.eval_on_selector_all("a[href]", "els => els.map((e) => e.href.split('#')[0])"):
+        if email is not None:
+            login(page, email, PASSWORD)
+        queue = [(f"{origin}/{lang}/", "") for lang in LANGUAGES]
+        seen: set[tuple[str, str]] = set()
+        audited: set[str] = set()
+        drawn: set[str] = set()
+        undrawn: dict[str, tuple[str, str]] = {}
+        failures: dict[str, list[str]] = {}
+        visited = 0
+
+        def visit(url: str, referrer: str, key: tuple[str, str], draw: bool) -> None:
+            nonlocal page, visited
+            t0 = time.monotonic()
+            if draw:
+                # A fresh page per URL: its listeners catch this page's console errors only.
+                page.close()
+                page = context.new_page()
+                # axe once per pattern and role (the markup is the same in each language); overflow and
+                # console in every language the page is drawn in (translations change widths).
+                problems, links = _check(page, url, audit=key[1] not in audited)
+                audited.add(key[1])
+                drawn.add(key[1])
+            else:
+                problems, links = _fetch(context, url)
+            visited += 1
+            if os.environ.get("CRAWL_VERBOSE"):
+                # Progress and problems as they are found (pytest -s), for whoever fixes them.
+                sys.__stderr__.write(
+                    f"{time.monotonic() - t0:5.2f}s {role} {'draw' if draw else 'get '} "
+                    f"{url.removeprefix(origin)} {problems or ''}\n"
+                )
+            if problems:
+                failures[url] = [*problems, f"(linked from {referrer.removeprefix(origin)})"]
+            for href in links:
+                href = href.split("#")[0]
                 if _pattern(href, origin) not in seen:
                     queue.append((href, url))
-    context.close()
+
+        while queue:
+            url, referrer = queue.pop(0)
+            key = _pattern(url, origin)
+            if key is None or key in seen:
+                continue
+            seen.add(key)
+            language, view = key
+            # Anonymous pages are the ones most people see: drawn in every language. A member's page is
+            # drawn (axe, overflow, console) in one language per pattern, spread over the three, and
+            # asked for in the others (status and links): the role's own markup is the same in each.
+            draw = role == "anonymous" or language in ("", _rendered_language(view))
+            if not draw:
+                undrawn.setdefault(view, (url, referrer))
+            visit(url, referrer, key, draw)
+        for view, (url, referrer) in undrawn.items():
+            if view not in drawn:  # reached only in the other languages: drawn in one of them
+                visit(url, referrer, ("", view), True)
+        context.close()
+        browser.close()
     return visited, failures
 
 
-def test_every_page_reachable_by_links_is_readable_by_everyone(browser, live_server, capsys):
+def test_every_page_reachable_by_links_is_readable_by_everyone(live_server, capsys):
     people = _content()
     origin = live_server.url
-    report: dict[str, dict[str, list[str]]] = {}
-    visits: Counter = Counter()
-    started = time.monotonic()
     only = os.environ.get("CRAWL_ROLES", "").split(",")  # e.g. CRAWL_ROLES=official,editor while fixing
-    for role, member in (*people.items(), ("anonymous", None)):
-        if only != [""] and role not in only:
-            continue
-        visited, failures = _crawl(browser, origin, role, member)
-        visits[role] = visited
-        report[role] = failures
+    roles = [
+        (role, member.email if member else None)
+        for role, member in (*people.items(), ("anonymous", None))
+        if only == [""] or role in only
+    ]
+    started = time.monotonic()
+    # Side by side: each crawl waits on the server and the browser in turn, so two or three at once
+    # share two cores well.
+    with ThreadPoolExecutor(max_workers=int(os.environ.get("CRAWL_WORKERS", "3"))) as pool:
+        results = dict(zip([r for r, _ in roles], pool.map(lambda r: _crawl(origin, *r), roles), strict=True))
     with capsys.disabled():
-        sys.stdout.write(f"\nCrawl: {sum(visits.values())} pages in {time.monotonic() - started:.0f}s\n")
-        for role, count in visits.items():
-            sys.stdout.write(f"  {role}: {count} pages, {len(report[role])} with problems\n")
+        sys.stdout.write(
+            f"\nCrawl: {sum(v for v, _ in results.values())} pages in {time.monotonic() - started:.0f}s\n"
+        )
+        for role, (count, failures) in results.items():
+            sys.stdout.write(f"  {role}: {count} pages, {len(failures)} with problems\n")
 
     lines = [
         f"[{role}] {url.removeprefix(origin)}\n    " + "\n    ".join(problems)
-        for role, failures in report.items()
+        for role, (_, failures) in results.items()
         for url, problems in failures.items()
     ]
     assert not lines, f"{len(lines)} pages with problems:\n" + "\n".join(lines)
