@@ -41,6 +41,7 @@ from crowdfunding.forms import (
     TimeOfferForm,
     UpdateForm,
 )
+from crowdfunding.meeting_events import meeting_event_urls
 from crowdfunding.models import (
     Campaign,
     CampaignStatus,
@@ -165,12 +166,14 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     is_manager = rules.can_manage_project(user, project)
     meetings = list(project.meetings.all())
+    accepted = [m for m in meetings if m.status == MeetingStatus.ACCEPTED]
     campaign = project.current_campaign
     context = {
         "project": project,
         "is_manager": is_manager,
         "can_contribute": rules.can_contribute(user),
-        "accepted_meetings": [m for m in meetings if m.status == MeetingStatus.ACCEPTED],
+        "accepted_meetings": accepted,
+        "meeting_events": meeting_event_urls(accepted),
         "proposed_meetings": [m for m in meetings if m.status == MeetingStatus.PROPOSED]
         if is_manager
         else [],
