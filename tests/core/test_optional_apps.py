@@ -13,7 +13,7 @@ from django.conf import settings
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("app", ["crowdfunding"])
+@pytest.mark.parametrize("app", ["crowdfunding", "events"])
 def test_the_site_works_without_an_app(app):
     env = {
         **os.environ,
