@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from civic.core.forms import add_service_errors
 from civic.core.models import Theme
+from civic.core.related import sections_about
 from civic.organizations.models import Organization
 from civic.places.geojson import feature_collection, geojson_response
 from civic.places.models import City
@@ -174,6 +175,10 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_contribute": rules.can_contribute(user),
         "accepted_meetings": accepted,
         "meeting_events": meeting_event_urls(accepted),
+        # What other apps say about it (reports of its meetings' events…), without importing them.
+        "related_sections": sections_about(
+            project, url=request.build_absolute_uri(project.get_absolute_url())
+        ),
         "proposed_meetings": [m for m in meetings if m.status == MeetingStatus.PROPOSED]
         if is_manager
         else [],

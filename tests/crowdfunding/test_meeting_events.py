@@ -68,6 +68,23 @@ def test_accepting_a_meeting_makes_an_event_people_can_find_rsvp_to_and_add_to_t
 
 
 @pytest.mark.django_db
+def test_the_report_of_a_meetings_event_shows_on_the_project_page(client, project, alice, bob):
+    from events.services import report_post
+
+    meeting = _proposal(project, bob)
+    meeting_decide(meeting=meeting, by=alice, accept=True)
+    event = Event.objects.get()
+    Event.objects.filter(pk=event.pk).update(starts_at=timezone.now() - timedelta(hours=3))
+    event.refresh_from_db()
+    report_post(event=event, by=alice, people_count=12, text="We chose where the bins go.")
+
+    page = client.get(f"/en/projects/{project.pk}/").content.decode()
+
+    assert "What happened at its events" in page
+    assert "We chose where the bins go." in page and "12 people" in page
+
+
+@pytest.mark.django_db
 def test_the_event_is_on_the_clock_of_the_projects_city(bob):
     montreal = CityFactory(
         slug="montreal", name_fr="Montréal", timezone="America/Montreal", lat=45.5017, lng=-73.5673
