@@ -10,8 +10,8 @@ Each feature app that takes part registers a provider in its ``AppConfig.ready()
 A provider describes its kind in its ``kind`` attribute (a ``Kind``: key, label, icon, order, list
 page, menu entry, open-data slug): the kernel builds the filters, headings, menu, digest sections and
 open-data feeds from the registered providers only, so it names no feature app and an app that is not
-installed simply is not there. Required methods: ``near(query)`` and ``search(text, *, query)``. Optional methods (absent means
-"nothing of this kind"): ``featured(*, limit)``, ``for_member(member, *, query)``,
+installed simply is not there. Required methods: ``near(query)`` and ``search(text, *, query)``.
+Optional methods (absent means "nothing of this kind"): ``featured(*, limit)``, ``for_member(member, *, query)``,
 ``activity(member_ids, *, limit)``, ``digest(member, *, since)``, ``features(*, city_id, bbox, limit)``.
 Providers return plain data (``DiscoveryItem``, ``ActivityItem``), only public content (published,
 not hidden, not anonymous), and each call costs a fixed number of queries whatever ``limit`` is.
