@@ -136,6 +136,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "civic.core.context_processors.site",
                 "civic.core.context_processors.language_urls",
+                "civic.core.context_processors.kinds",
             ],
         },
     }

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -6,6 +7,15 @@ from django.views.static import serve
 
 from civic.core import health
 from civic.core import views as core_views
+
+# Each feature app's pages, routed only when the app is installed (the kernel works without any).
+FEATURE_APPS = [
+    ("initiatives/", "initiatives"),
+    ("missions/", "volunteering"),
+    ("projects/", "crowdfunding"),
+    ("cities/", "participation"),
+    ("events/", "events"),
+]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -28,11 +38,7 @@ urlpatterns += i18n_patterns(
     path("me/", include("civic.accounts.urls")),
     path("me/notifications/", include("civic.notifications.urls")),
     path("invitations/", include("civic.organizations.urls")),
-    path("initiatives/", include("initiatives.urls")),
-    path("missions/", include("volunteering.urls")),
-    path("projects/", include("crowdfunding.urls")),
-    path("cities/", include("participation.urls")),
-    path("events/", include("events.urls")),
+    *(path(prefix, include(f"{app}.urls")) for prefix, app in FEATURE_APPS if apps.is_installed(app)),
     prefix_default_language=True,
 )
 

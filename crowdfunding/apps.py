@@ -14,7 +14,7 @@ class CrowdfundingConfig(AppConfig):
         from crowdfunding import services
         from crowdfunding.discovery import ProjectProvider
 
-        register("project", ProjectProvider())
+        register(ProjectProvider())
         register_invitation_role(
             "crowdfunding.project.holder_member",
             label=_("the holder of the project"),

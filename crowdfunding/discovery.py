@@ -7,16 +7,27 @@ from __future__ import annotations
 from django.db.models import Count, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
-from civic.core.discovery import DiscoveryItem, DiscoveryQuery, first_photo, picture
+from civic.core.discovery import DiscoveryItem, DiscoveryQuery, Kind, first_photo, picture
 from civic.core.markdown import plain_text
 from civic.core.search import best_first, corrected_query
 from crowdfunding.models import CampaignStatus, Project, ProjectPhoto
 
+KIND = Kind(
+    key="project",
+    label=gettext_lazy("Projects to fund"),
+    icon="lightbulb",
+    order=30,
+    index_url="crowdfunding:index",
+    menu_label=gettext_lazy("Projects"),
+    menu_order=30,
+    intro=gettext_lazy("Shape and fund local projects with money or time."),
+)
+
 
 class ProjectProvider:
-    kind = "project"
+    kind = KIND
 
     def _filtered(self, query: DiscoveryQuery):
         """Public projects funding now that match the query's filters (no joins for display)."""
@@ -56,7 +67,7 @@ class ProjectProvider:
         campaign = project.current_campaign
         url = reverse("crowdfunding:project_detail", args=[project.pk])
         return DiscoveryItem(
-            kind=self.kind,
+            kind=KIND.key,
             pk=project.pk,
             title=project.title,
             url=url,

@@ -255,6 +255,9 @@ class MeetingProposal(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The event an accepted meeting became (``crowdfunding.meeting_events``): an id, not a foreign
+    # key, because crowdfunding works without the events app installed.
+    event_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -26,6 +26,7 @@ from civic.core.search import search_vector
 from civic.core.services import history_for, log_action
 from civic.notifications.services import notify, notify_many
 from crowdfunding import rules
+from crowdfunding.meeting_events import meeting_event_create
 from crowdfunding.models import (
     COUNTED_STATUSES,
     CREATABLE_STAGES,
@@ -326,6 +327,9 @@ def meeting_decide(*, meeting: MeetingProposal, by, accept: bool) -> MeetingProp
     meeting.status = MeetingStatus.ACCEPTED if accept else MeetingStatus.DECLINED
     meeting.decided_by, meeting.decided_at = by, timezone.now()
     meeting.save(update_fields=["status", "decided_by", "decided_at"])
+    if accept:
+        # The meeting row is locked and was still "proposed": one event, even for two clicks.
+        meeting_event_create(meeting=meeting, by=by)
     log_action(
         f"crowdfunding.meeting.{meeting.status}",
         target=meeting.project,

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from civic.core.forms import add_service_errors
 from civic.core.models import Theme
+from civic.core.related import sections_about
 from civic.organizations.models import Organization
 from civic.places.geojson import feature_collection, geojson_response
 from civic.places.models import City
@@ -41,6 +42,7 @@ from crowdfunding.forms import (
     TimeOfferForm,
     UpdateForm,
 )
+from crowdfunding.meeting_events import meeting_event_urls
 from crowdfunding.models import (
     Campaign,
     CampaignStatus,
@@ -165,12 +167,18 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     is_manager = rules.can_manage_project(user, project)
     meetings = list(project.meetings.all())
+    accepted = [m for m in meetings if m.status == MeetingStatus.ACCEPTED]
     campaign = project.current_campaign
     context = {
         "project": project,
         "is_manager": is_manager,
         "can_contribute": rules.can_contribute(user),
-        "accepted_meetings": [m for m in meetings if m.status == MeetingStatus.ACCEPTED],
+        "accepted_meetings": accepted,
+        "meeting_events": meeting_event_urls(accepted),
+        # What other apps say about it (reports of its meetings' events…), without importing them.
+        "related_sections": sections_about(
+            project, url=request.build_absolute_uri(project.get_absolute_url())
+        ),
         "proposed_meetings": [m for m in meetings if m.status == MeetingStatus.PROPOSED]
         if is_manager
         else [],

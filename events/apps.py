@@ -9,6 +9,7 @@ class EventsConfig(AppConfig):
     def ready(self) -> None:
         from civic.accounts.services import register_erasure, register_export
         from civic.core.discovery import register
+        from civic.core.related import register_section
         from civic.organizations.services import register_invitation_role
         from events import (
             rules,  # noqa: F401  (registers the permissions)
@@ -16,7 +17,8 @@ class EventsConfig(AppConfig):
         )
         from events.discovery import EventProvider
 
-        register("event", EventProvider())
+        register(EventProvider())
+        register_section(services.reports_about)
         register_invitation_role(
             "events.event.organisers",
             label=_("an organiser of the event"),

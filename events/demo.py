@@ -226,10 +226,7 @@ def _link_to_catalogue(featured, word: str) -> None:
 
     if not apps.is_installed("initiatives"):
         return
-    try:
-        model = apps.get_model("initiatives", "Initiative")
-    except LookupError:
-        return
+    model = apps.get_model("initiatives", "Initiative")
     target = model._default_manager.filter(title_fr__icontains=word).order_by("pk").first()
     if target is not None:
         featured.link_content_type = ContentType.objects.get_for_model(model)

@@ -7,16 +7,29 @@ from datetime import datetime
 
 from django.db.models import OuterRef, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery, first_photo, picture
+from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery, Kind, first_photo, picture
 from civic.core.markdown import plain_text
 from civic.core.search import best_first, corrected_query
 from events.models import RSVP, Event, ReportPhoto
 
+KIND = Kind(
+    key="event",
+    label=gettext_lazy("Events"),
+    icon="users",
+    order=20,
+    index_url="events:index",
+    menu_label=gettext_lazy("Events"),
+    menu_order=50,
+    intro=gettext_lazy("Workshops, meetups and NCZ Days around the world."),
+    open_data="events",
+)
+
 
 def _item(event: Event, rank: float = 0.0, reason: str = "") -> DiscoveryItem:
     return DiscoveryItem(
-        kind="event",
+        kind=KIND.key,
         pk=event.pk,
         title=event.title,
         url=event.get_absolute_url(),
@@ -53,6 +66,8 @@ def _cover(event: str = "pk", series: str = "series_id") -> dict:
 
 class EventProvider:
     """Upcoming, published, not cancelled events."""
+
+    kind = KIND
 
     def _public(self):
         return Event.objects.published().filter(is_cancelled=False).upcoming()

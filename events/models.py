@@ -231,6 +231,9 @@ class Event(LinkedObjectMixin, GeoPointModel):
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     followup_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
+    # What another app's thing this event stands for ("crowdfunding.meeting:12"), set by
+    # ``services.linked_event_create``; unique, so that thing becomes one event however often asked.
+    source_key = models.CharField(max_length=100, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = EventQuerySet.as_manager()
@@ -264,6 +267,9 @@ class Event(LinkedObjectMixin, GeoPointModel):
             models.CheckConstraint(
                 condition=Q(capacity__isnull=True) | Q(seats_taken__lte=F("capacity")),
                 name="events_event_within_capacity",
+            ),
+            models.UniqueConstraint(
+                fields=["source_key"], condition=~Q(source_key=""), name="events_event_source_key"
             ),
         ]
 

@@ -15,6 +15,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -168,6 +169,60 @@ def event_create(
         "events.event.created", target=created[0], actor=created_by, data={"occurrences": len(created)}
     )
     return created[0]
+
+
+@transaction.atomic
+def linked_event_create(
+    *, source_key: str, created_by, data: dict, link_to=None, themes: Iterable = ()
+) -> Event:
+    """Public service for other apps: the event that stands for something of theirs (an accepted
+    meeting about a crowdfunding project), created once per ``source_key`` ("crowdfunding.meeting:12").
+    Asking again, even from a parallel transaction, returns the same event: a unique constraint on
+    ``source_key`` decides. ``data`` is as for ``event_create`` (one occurrence; times are wall-clock
+    times in ``data["city"]``'s time zone). ``link_to`` is the object the event links back to (a
+    generic reference: the event page shows it, events imports nothing of its app).
+
+    The calling app has decided with its own rules who may do this (a project holder need not be
+    allowed to create events of their own), so ``rules.may_create_event`` is not asked here.
+    Raises ``ValidationError`` (nothing saved)."""
+    existing = Event.objects.filter(source_key=source_key).first()
+    if existing is not None:
+        return existing
+    tz = data["city"].timezone
+    start_local, end_local = data["starts_at"].replace(tzinfo=None), data["ends_at"].replace(tzinfo=None)
+    _check_times(start_local, end_local)
+    fields = {k: v for k, v in data.items() if k in EVENT_FIELDS or k.startswith(("title_", "description_"))}
+    fields["starts_at"], fields["ends_at"] = local_to_aware(start_local, tz), local_to_aware(end_local, tz)
+    if link_to is not None:
+        from django.contrib.contenttypes.models import ContentType
+
+        fields["link_content_type"] = ContentType.objects.get_for_model(link_to)
+        fields["link_object_id"] = link_to.pk
+    event = Event(**fields, created_by=created_by, source_key=source_key)
+    # The unique constraint is left to the INSERT: a parallel call may commit between here and there.
+    event.full_clean(exclude=["search_vector", "source_key"])
+    try:
+        with transaction.atomic():
+            event.save()
+    except IntegrityError as error:
+        if "events_event_source_key" not in str(error):
+            raise
+        return Event.objects.get(source_key=source_key)
+    event.themes.set(themes)
+    event.organisers.set([created_by])
+    update_search_vectors([event.pk])
+    log_action("events.event.created", target=event, actor=created_by, data={"source": source_key})
+    return event
+
+
+def published_event_urls(event_ids: Iterable[int]) -> dict[int, str]:
+    """Public service for other apps: ``{pk: page}`` of the published events among ``event_ids``
+    (one query), to link to events they asked for without naming events' URLs."""
+    ids = [pk for pk in event_ids if pk]
+    if not ids:
+        return {}
+    found = Event.objects.published().filter(pk__in=ids).values_list("pk", flat=True)
+    return {pk: reverse("events:detail", args=[pk]) for pk in found}
 
 
 @transaction.atomic
@@ -659,7 +714,7 @@ def reports_for_link(
     *, url: str = "", content_type_id: int | None = None, object_id: int | None = None, limit: int = 5
 ):
     """Reports of events linked to a page of another app (e.g. an initiative), newest first, with their
-    event, city and photos: for the initiatives app to show "what happened" (three queries)."""
+    event, city and photos (two queries): what ``reports_about`` shows on that page."""
     from django.db.models import Q
 
     if not url and not (content_type_id and object_id):
@@ -673,3 +728,19 @@ def reports_for_link(
         .prefetch_related("photos")
         .order_by("-event__starts_at")[:limit]
     )
+
+
+def reports_about(target, *, url: str = ""):
+    """The "What happened at its events" section of another app's page (``civic.core.related``):
+    reports of published events linked to ``target`` (generic reference) or to its ``url``; None
+    when there are none. Registered in ``EventsConfig.ready()``, so the page's app imports nothing
+    of events. Two queries (ContentType is cached)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from civic.core.related import Section
+
+    content_type = ContentType.objects.get_for_model(target)
+    reports = list(reports_for_link(url=url, content_type_id=content_type.pk, object_id=target.pk))
+    if not reports:
+        return None
+    return Section(template="events/includes/reports_about.html", context={"reports": reports})

@@ -17,7 +17,6 @@ each, never one task per member.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -186,17 +185,14 @@ def _local_text(event: Event) -> str:
 
 
 def _initiative_follower_ids(edition_or_day) -> list[int]:
-    """Followers of the featured initiatives, when the initiatives app offers
-    ``initiatives.services.follower_ids(initiative_ids)``; empty otherwise (the app is optional)."""
+    """Followers of the featured initiatives, asked of the initiatives app's public service
+    (``initiatives.services.follower_ids``): events → initiatives is the only direction between the
+    two apps (initiatives shows events' reports through ``civic.core.related``). None when the
+    initiatives app is not installed."""
     if not apps.is_installed("initiatives"):
         return []
-    try:
-        services = importlib.import_module("initiatives.services")
-    except ImportError:
-        return []
-    follower_ids = getattr(services, "follower_ids", None)
-    if follower_ids is None:
-        return []
+    from initiatives.services import follower_ids
+
     ids = [f.link_object_id for f in edition_or_day.featured.all() if f.link_object_id]
     return list(follower_ids(ids)) if ids else []
 

@@ -12,6 +12,6 @@ class InitiativesConfig(AppConfig):
         from initiatives import services
         from initiatives.discovery import InitiativeProvider
 
-        register("initiative", InitiativeProvider())
+        register(InitiativeProvider())
         register_export("initiatives", services.member_export)
         register_erasure(services.member_erase)

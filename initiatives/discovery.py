@@ -7,19 +7,33 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db.models import OuterRef, Prefetch
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
-from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery, first_photo, picture
+from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery, Kind, first_photo, picture
 from civic.core.markdown import plain_text
 from civic.core.models import Theme
 from civic.core.search import best_first, corrected_query
 from initiatives.models import Initiative, InitiativePhoto, ReplicationIntent, Status
 
+KIND = Kind(
+    key="initiative",
+    label=gettext_lazy("Initiatives"),
+    icon="sparkles",
+    order=50,
+    index_url="initiatives:index",
+    menu_label=gettext_lazy("Initiatives"),
+    menu_order=10,
+    intro=gettext_lazy(
+        "Get inspired by local initiatives from around the world, and start one in your city."
+    ),
+    open_data="initiatives",
+)
+
 
 def _item(initiative: Initiative, reason: str = "") -> DiscoveryItem:
     url = initiative.get_absolute_url()
     return DiscoveryItem(
-        kind="initiative",
+        kind=KIND.key,
         pk=initiative.pk,
         title=initiative.title,
         url=url,
@@ -59,7 +73,7 @@ def _with_relations(qs):
 
 
 class InitiativeProvider:
-    kind = "initiative"
+    kind = KIND
 
     def _base(self, query: DiscoveryQuery):
         qs = Initiative.objects.published()

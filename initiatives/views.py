@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Q, TextField, Value
 from django.db.models.functions import Coalesce, NullIf
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from civic.core.forms import add_service_errors
 from civic.core.paginator import CappedPaginator
+from civic.core.related import sections_about
 from civic.core.services import history_for
 from civic.organizations.rules import is_editor
 from civic.places.geojson import bad_request, feature_collection, geojson_response, parse_bbox
@@ -194,21 +194,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["replication_form"] = ReplicationForm(initial={"city": user.home_city_id})
         context["contact_form"] = ContactForm()
     if initiative.is_published:
-        context["event_reports"] = _event_reports(initiative, context["absolute_url"])
+        # What other apps say about it (events' reports…), without importing them.
+        context["related_sections"] = sections_about(initiative, url=context["absolute_url"])
     if context["may_edit"] or context["is_editor"]:
         context["history"] = _labelled(history_for(initiative)[:20])
     return render(request, "initiatives/initiative_detail.html", context)
-
-
-def _event_reports(initiative: Initiative, absolute_url: str) -> list:
-    """Reports of events linked to this initiative, through the events app's public service when
-    it is installed (two queries: reports with their events, then photos)."""
-    try:
-        from events.services import reports_for_link
-    except ImportError:
-        return []
-    content_type = ContentType.objects.get_for_model(Initiative)
-    return list(reports_for_link(url=absolute_url, content_type_id=content_type.pk, object_id=initiative.pk))
 
 
 @login_required

@@ -12,6 +12,6 @@ class ParticipationConfig(AppConfig):
         from participation import services
         from participation.discovery import ProposalProvider
 
-        register("proposal", ProposalProvider())
+        register(ProposalProvider())
         register_export("participation", services.member_data)
         register_erasure(services.member_erase)

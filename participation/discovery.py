@@ -7,14 +7,26 @@ from __future__ import annotations
 from django.db.models.functions import Left
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 
-from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery, picture
+from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery, Kind, picture
 from civic.core.markdown import plain_text
 from civic.core.search import best_first, corrected_query
 from participation.models import Proposal, ProposalStatus, Support
 
 OPEN_STATUSES = (ProposalStatus.OPEN, ProposalStatus.UNDER_STUDY)
+
+
+KIND = Kind(
+    key="proposal",
+    label=gettext_lazy("Proposals"),
+    icon="megaphone",
+    order=40,
+    index_url="participation:index",
+    menu_label=gettext_lazy("Proposals"),
+    menu_order=40,
+    intro=gettext_lazy("Tell your city hall what you expect, and read its answers."),
+)
 
 
 def _base():
@@ -30,7 +42,7 @@ def _base():
 def _item(p: Proposal, reason: str = "") -> DiscoveryItem:
     url = reverse("participation:proposal", args=[p.city.slug, p.pk])
     return DiscoveryItem(
-        kind="proposal",
+        kind=KIND.key,
         pk=p.pk,
         title=p.title,
         url=url,
@@ -52,6 +64,8 @@ def _item(p: Proposal, reason: str = "") -> DiscoveryItem:
 
 
 class ProposalProvider:
+    kind = KIND
+
     def _filter(self, qs, query: DiscoveryQuery):
         if query.theme_ids:
             qs = qs.filter(theme_id__in=query.theme_ids)

@@ -11,7 +11,7 @@ class VolunteeringConfig(AppConfig):
         from civic.core.discovery import register
         from volunteering.discovery import MissionProvider
 
-        register("mission", MissionProvider())
+        register(MissionProvider())
         register_export("volunteering", export_member)
         register_erasure(erase_member)
 

@@ -5,12 +5,24 @@ from __future__ import annotations
 from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 
-from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery, picture
+from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery, Kind, picture
 from civic.core.markdown import plain_text
 from civic.core.search import best_first, corrected_query
 from volunteering.models import ACTIVE_STATUSES, Mission, Participation, ParticipationStatus
+
+KIND = Kind(
+    key="mission",
+    label=gettext_lazy("Volunteer missions"),
+    icon="hand-heart",
+    order=10,
+    index_url="volunteering:index",
+    menu_label=gettext_lazy("Missions"),
+    menu_order=20,
+    intro=gettext_lazy("Give a hand to an association near you, when you are free."),
+    open_data="missions",
+)
 
 
 def _availability(query: DiscoveryQuery) -> tuple[str, ...]:
@@ -39,7 +51,7 @@ def _base(query: DiscoveryQuery, availability=()):
 def _item(mission: Mission, rank: float = 0.0, reason: str = "") -> DiscoveryItem:
     url = reverse("volunteering:mission_detail", args=[mission.pk])
     return DiscoveryItem(
-        kind="mission",
+        kind=KIND.key,
         pk=mission.pk,
         title=mission.title,
         url=url,
@@ -63,6 +75,8 @@ def _item(mission: Mission, rank: float = 0.0, reason: str = "") -> DiscoveryIte
 class MissionProvider:
     """At most four queries per call (missions, their cities, their themes, and the member's or
     followed members' participations where relevant), whatever ``limit`` is."""
+
+    kind = KIND
 
     def near(self, query: DiscoveryQuery) -> list[DiscoveryItem]:
         qs = _base(query)

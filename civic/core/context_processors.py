@@ -38,3 +38,27 @@ def language_urls(request):
 
     urls = SimpleLazyObject(build)
     return {"LANGUAGE_URLS": urls, "ALTERNATE_URLS": SimpleLazyObject(build_alternates)}
+
+
+def kinds(request):
+    """``MENU_KINDS``: the main menu's entries, one per registered kind that has a list page
+    ([{key, label, intro, url, section}], ``section`` being the URL namespace that marks it current).
+    Built from the discovery providers, so an app that is not installed has no entry; no queries."""
+
+    def build():
+        from django.urls import reverse
+
+        from civic.core import discovery
+
+        return [
+            {
+                "key": k.key,
+                "label": k.menu_label,
+                "intro": k.intro,
+                "url": reverse(k.index_url),
+                "section": k.index_url.split(":")[0],
+            }
+            for k in discovery.menu_kinds()
+        ]
+
+    return {"MENU_KINDS": SimpleLazyObject(build)}

@@ -5,10 +5,13 @@ kind never touches the others (no feature app imports another).
 Each feature app that takes part registers a provider in its ``AppConfig.ready()``::
 
     from civic.core.discovery import register
-    register("mission", MissionProvider())
+    register(MissionProvider())
 
-Required methods: ``near(query)`` and ``search(text, *, query)``. Optional methods (absent means
-"nothing of this kind"): ``featured(*, limit)``, ``for_member(member, *, query)``,
+A provider describes its kind in its ``kind`` attribute (a ``Kind``: key, label, icon, order, list
+page, menu entry, open-data slug): the kernel builds the filters, headings, menu, digest sections and
+open-data feeds from the registered providers only, so it names no feature app and an app that is not
+installed simply is not there. Required methods: ``near(query)`` and ``search(text, *, query)``.
+Optional methods (absent means "nothing of this kind"): ``featured(*, limit)``, ``for_member(member, *, query)``,
 ``activity(member_ids, *, limit)``, ``digest(member, *, since)``, ``features(*, city_id, bbox, limit)``.
 Providers return plain data (``DiscoveryItem``, ``ActivityItem``), only public content (published,
 not hidden, not anonymous), and each call costs a fixed number of queries whatever ``limit`` is.
@@ -19,7 +22,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet, Subquery
@@ -29,20 +32,28 @@ from civic.core.search import shared_corrections
 
 logger = logging.getLogger(__name__)
 
-KINDS = ("mission", "event", "project", "proposal", "initiative")
-# The drawing of an item that has neither a photo nor a theme with an icon.
-KIND_ICONS = {
-    "mission": "hand-heart",
-    "event": "users",
-    "project": "lightbulb",
-    "proposal": "megaphone",
-    "initiative": "sparkles",
-}
+# The drawing of an item whose kind is not registered (any more) and that has no icon of its own.
+DEFAULT_ICON = "sparkles"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What the kernel needs to show a kind of item without naming the app that serves it."""
+
+    key: str  # "mission": ``DiscoveryItem.kind``, the ``?kinds=`` value, the CSS class ``tile-<key>``
+    label: Any  # plural heading, lazily translated: "Volunteer missions"
+    icon: str  # Lucide drawing of a card that has neither a photo nor a theme with an icon
+    order: int  # place in every list of kinds: home rows, search groups, digest sections, filters
+    index_url: str = ""  # URL name of the kind's full list ("volunteering:index"): "See all", menu
+    menu_label: Any = ""  # short name in the main menu ("Missions"); empty: not in the menu
+    menu_order: int = 0  # place in the main menu, which lists the catalogue before the ways to act
+    intro: Any = ""  # one sentence under the kind's home row and on its "Ways to act" card
+    open_data: str = ""  # slug of the public GeoJSON feed (/data/<slug>.geojson); empty: no feed
 
 
 @dataclass(frozen=True)
 class DiscoveryItem:
-    kind: str  # one of KINDS
+    kind: str  # the ``Kind.key`` of a registered provider
     pk: int
     title: str
     url: str
@@ -70,7 +81,10 @@ class DiscoveryItem:
     @property
     def illustration(self) -> str:
         """The icon drawn on the card's tile when there is no photo."""
-        return self.icon or KIND_ICONS.get(self.kind, "sparkles")
+        if self.icon:
+            return self.icon
+        described = kind(self.kind)
+        return described.icon if described is not None else DEFAULT_ICON
 
 
 @dataclass(frozen=True)
@@ -102,6 +116,8 @@ class DiscoveryQuery:
 
 
 class Provider(Protocol):
+    kind: Kind
+
     def near(self, query: DiscoveryQuery) -> list[DiscoveryItem]:
         """Public items within ``query.km`` of (lat, lng), nearest first (soonest/newest without a point)."""
 
@@ -144,19 +160,50 @@ def picture(image: str | None, thumbnail: str | None = None, alt: str | None = "
 _PROVIDERS: dict[str, Provider] = {}
 
 
-def register(kind: str, provider: Provider) -> None:
-    _PROVIDERS[kind] = provider
+def register(provider: Provider) -> None:
+    """Add ``provider`` under its ``kind.key`` (a second registration of a key replaces the first)."""
+    if not isinstance(getattr(provider, "kind", None), Kind):
+        raise TypeError(f"{provider!r} must describe its kind: a civic.core.discovery.Kind in .kind")
+    _PROVIDERS[provider.kind.key] = provider
 
 
-def unregister(kind: str) -> None:
-    _PROVIDERS.pop(kind, None)
+def unregister(key: str) -> None:
+    _PROVIDERS.pop(key, None)
 
 
 def providers(kinds=None) -> dict[str, Provider]:
-    """Registered providers in the platform's order (missions first), optionally only ``kinds``."""
-    order = {k: i for i, k in enumerate(KINDS)}
-    chosen = {k: p for k, p in _PROVIDERS.items() if not kinds or k in kinds}
-    return dict(sorted(chosen.items(), key=lambda kv: order.get(kv[0], 99)))
+    """Registered providers in the platform's order (``Kind.order``), optionally only ``kinds``."""
+    chosen = [p for key, p in _PROVIDERS.items() if not kinds or key in kinds]
+    return {p.kind.key: p for p in sorted(chosen, key=lambda p: (p.kind.order, p.kind.key))}
+
+
+def kinds() -> list[Kind]:
+    """The registered kinds, in the platform's order."""
+    return [p.kind for p in providers().values()]
+
+
+def kind(key: str) -> Kind | None:
+    provider = _PROVIDERS.get(key)
+    return provider.kind if provider is not None else None
+
+
+def kind_choices() -> list[tuple[str, Any]]:
+    """``(key, label)`` of every registered kind, for a form's choices."""
+    return [(k.key, k.label) for k in kinds()]
+
+
+def kind_labels() -> dict[str, Any]:
+    return dict(kind_choices())
+
+
+def menu_kinds() -> list[Kind]:
+    """Kinds that have an entry in the main menu, in the menu's order."""
+    return sorted((k for k in kinds() if k.menu_label and k.index_url), key=lambda k: (k.menu_order, k.key))
+
+
+def open_data_kind(slug: str) -> str | None:
+    """The key of the kind whose public feed is ``/data/<slug>.geojson``, or None."""
+    return next((k.key for k in kinds() if k.open_data and k.open_data == slug), None)
 
 
 def _call(provider, method: str, *args, **kwargs) -> list:

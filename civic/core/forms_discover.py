@@ -8,16 +8,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civic.core import discovery
 from civic.core.discovery import DiscoveryQuery
 from civic.core.models import Theme
 
-KIND_CHOICES = [
-    ("mission", _("Volunteer missions")),
-    ("event", _("Events")),
-    ("project", _("Projects to fund")),
-    ("proposal", _("Proposals")),
-    ("initiative", _("Initiatives")),
-]
 WHEN_CHOICES = [
     ("", _("Any time")),
     ("week", _("This week")),
@@ -48,8 +42,10 @@ class DiscoverForm(forms.Form):
             "invalid": _("The radius must be a number of kilometres."),
         },
     )
+    # The registered kinds (civic.core.discovery), read when the form is built: an app that is not
+    # installed offers no checkbox.
     kinds = forms.MultipleChoiceField(
-        label=_("What"), choices=KIND_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("What"), choices=discovery.kind_choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     themes = forms.ModelMultipleChoiceField(
         label=_("Themes"),

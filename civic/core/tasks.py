@@ -76,13 +76,12 @@ def send_digest_batch(member_ids: list[int]) -> int:
 def send_digest(member) -> bool:
     """Send this week's digest to ``member`` if there is something to say and it was not sent yet."""
     from civic.core import discovery
-    from civic.core.forms_discover import KIND_CHOICES
     from civic.core.views import digest_unsubscribe_token
     from civic.notifications.services import notify
 
     now = timezone.now()
     year, week, _day = now.isocalendar()
-    labels = dict(KIND_CHOICES)
+    labels = discovery.kind_labels()
     # Everything in the digest is read, titled and linked in the member's language: the items'
     # titles come from the providers, so they are fetched inside it too.
     with translation.override(member.language or "fr"):

@@ -16,21 +16,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from civic.core import discovery
-from civic.core.forms_discover import KIND_CHOICES, DiscoverForm
+from civic.core.forms_discover import DiscoverForm
 from civic.core.models import Theme
 from civic.core.search import corrections, search_words, shared_corrections
 from civic.places.geojson import bad_request, geojson_response, parse_bbox
 
 SEARCH_MAX_LENGTH = 200
-OPEN_DATA_KINDS = {"missions": "mission", "events": "event", "initiatives": "initiative"}
-# Where each row of the home page's "see all" link leads.
-KIND_LISTS = {
-    "mission": "volunteering:index",
-    "event": "events:index",
-    "project": "crowdfunding:index",
-    "proposal": "participation:index",
-    "initiative": "initiatives:index",
-}
 
 
 def _discover(request: HttpRequest, limit: int):
@@ -51,11 +42,18 @@ def home(request: HttpRequest) -> HttpResponse:
     items = discovery.near_all(query, kinds) if query is not None and query.has_point else []
     rows = []
     if query is None or not query.has_point:
-        labels = dict(KIND_CHOICES)
+        # One row per kind that has a list page to lead to ("See all").
+        described = {k.key: k for k in discovery.kinds() if k.index_url}
         rows = [
-            {"kind": kind, "label": labels.get(kind, kind), "items": found, "url": reverse(KIND_LISTS[kind])}
-            for kind, found in discovery.featured_by_kind(limit=4).items()
-            if kind in KIND_LISTS
+            {
+                "kind": key,
+                "label": described[key].label,
+                "intro": described[key].intro,
+                "items": found,
+                "url": reverse(described[key].index_url),
+            }
+            for key, found in discovery.featured_by_kind(limit=4).items()
+            if key in described
         ]
     return render(
         request,
@@ -65,7 +63,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "query": query,
             "items": items,
             "rows": rows,
-            "kind_labels": dict(KIND_CHOICES),
+            "kind_labels": discovery.kind_labels(),
             "feed_query": request.GET.urlencode(),
             "themes": Theme.objects.active() if not items else (),
         },
@@ -82,7 +80,7 @@ def home_geojson(request: HttpRequest) -> HttpResponse:
 
 
 def _collection(items) -> dict:
-    labels = dict(KIND_CHOICES)
+    labels = discovery.kind_labels()
     return {
         "type": "FeatureCollection",
         "features": [
@@ -114,7 +112,7 @@ def search(request: HttpRequest) -> HttpResponse:
             groups = discovery.search_all(text, query or discovery.DiscoveryQuery(limit=10), kinds)
             typos = corrections(search_words(text))
         marked = " ".join([text, *(c for found in typos.values() for c in found)])
-    labels = dict(KIND_CHOICES)
+    labels = discovery.kind_labels()
     return render(
         request,
         "core/search.html",
@@ -141,14 +139,16 @@ def my_civic(request: HttpRequest) -> HttpResponse:
             "suggestions": discovery.suggestions_for(request.user, query, activity=activity),
             "activity": activity,
             "has_home_point": request.user.has_point,
-            "kind_labels": dict(KIND_CHOICES),
+            "kind_labels": discovery.kind_labels(),
         },
     )
 
 
 def open_data(request: HttpRequest, kind: str) -> HttpResponse:
-    """Public GeoJSON of missions, events or initiatives for a city (``?city=slug``) or a box (``?bbox=``)."""
-    if kind not in OPEN_DATA_KINDS:
+    """Public GeoJSON of one kind (``Kind.open_data``: missions, events, initiatives…) for a city
+    (``?city=slug``) or a box (``?bbox=``)."""
+    key = discovery.open_data_kind(kind)
+    if key is None:
         raise Http404
     try:
         bbox = parse_bbox(request)
@@ -163,7 +163,7 @@ def open_data(request: HttpRequest, kind: str) -> HttpResponse:
             return bad_request(_("Unknown city."))
     if city_id is None and bbox is None:
         return bad_request(_("Give a city (?city=slug) or a bounding box (?bbox=west,south,east,north)."))
-    items = discovery.features_all([OPEN_DATA_KINDS[kind]], city_id=city_id, bbox=bbox, limit=5000)
+    items = discovery.features_all([key], city_id=city_id, bbox=bbox, limit=5000)
     response = geojson_response(_collection(items))
     response["Access-Control-Allow-Origin"] = "*"  # open data: reusable from any site
     return response

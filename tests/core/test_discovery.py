@@ -7,7 +7,7 @@ from django.core import mail
 from django.utils import timezone
 
 from civic.core import discovery
-from civic.core.discovery import ActivityItem, DiscoveryItem
+from civic.core.discovery import ActivityItem, DiscoveryItem, Kind
 from civic.core.tasks import send_weekly_digests
 from civic.organizations.models import Organization
 from tests.factories import MemberFactory, OrganizationFactory
@@ -21,15 +21,37 @@ def _north(km: float) -> tuple[float, float]:
     return PARIS[0] + km / 111.195, PARIS[1]
 
 
+# The kinds these test providers describe, as the feature apps' providers describe theirs.
+MISSIONS = Kind(
+    key="mission",
+    label="Volunteer missions",
+    icon="hand-heart",
+    order=1,
+    index_url="volunteering:index",
+    menu_label="Missions",
+    menu_order=2,
+    open_data="missions",
+)
+EVENTS = Kind(
+    key="event",
+    label="Events",
+    icon="users",
+    order=2,
+    index_url="events:index",
+    menu_label="Events",
+    menu_order=1,
+)
+
+
 class OrgProvider:
     """Organisations of one kind, as a feature app's provider would serve its rows."""
 
-    def __init__(self, kind: str, org_kind: str):
+    def __init__(self, kind: Kind, org_kind: str):
         self.kind, self.org_kind = kind, org_kind
 
     def _item(self, org, **extra):
         return DiscoveryItem(
-            kind=self.kind,
+            kind=self.kind.key,
             pk=org.pk,
             title=org.name,
             url=f"/x/{org.pk}/",
@@ -92,13 +114,13 @@ def providers():
     saved = discovery.providers()
     for kind in saved:
         discovery.unregister(kind)
-    discovery.register("mission", OrgProvider("mission", "association"))
-    discovery.register("event", OrgProvider("event", "collective"))
+    discovery.register(OrgProvider(MISSIONS, "association"))
+    discovery.register(OrgProvider(EVENTS, "collective"))
     yield
     for kind in discovery.providers():
         discovery.unregister(kind)
-    for kind, provider in saved.items():
-        discovery.register(kind, provider)
+    for provider in saved.values():
+        discovery.register(provider)
 
 
 def _org(name, km, kind="association", city=None):
@@ -218,6 +240,23 @@ def test_home_page_query_budget_does_not_grow(client, providers, city, rows, dja
     with django_assert_max_num_queries(8):
         response = client.get("/en/", {"lat": PARIS[0], "lng": PARIS[1], "km": 50})
     assert len(response.context["items"]) == min(rows, 30)
+
+
+def test_the_menu_the_filters_and_the_ways_to_act_list_only_the_registered_kinds(client, providers):
+    page = client.get("/en/").content.decode()
+    menu = page[page.index('class="nav-main"') : page.index("</ul>", page.index('class="nav-main"'))]
+
+    # The menu has its own order (events before missions here), the filters the platform's.
+    assert menu.index('href="/en/events/"') < menu.index('href="/en/missions/"')
+    assert "/en/projects/" not in page and "/en/cities/" not in page and "/en/initiatives/" not in page
+    assert 'name="kinds" value="mission"' in page and 'name="kinds" value="event"' in page
+    assert 'name="kinds" value="project"' not in page
+    assert page.count('class="card"><h3><a href=') == 2  # "Ways to act", nothing featured yet
+
+
+def test_a_provider_must_describe_its_kind():
+    with pytest.raises(TypeError):
+        discovery.register(object())
 
 
 def test_search_groups_by_kind_and_highlights(client, providers, city):

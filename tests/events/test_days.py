@@ -385,18 +385,23 @@ def test_two_schedulers_at_once_claim_each_step_once(shaker, edith, city):
     assert _count("events.organiser_kit") == 1
 
 
-def test_followers_of_featured_initiatives_are_announced_when_the_initiatives_app_offers_them(
-    shaker, edith, city, django_capture_on_commit_callbacks, monkeypatch
+def test_followers_of_a_featured_initiative_are_announced_the_day(
+    shaker, edith, city, django_capture_on_commit_callbacks
 ):
-    import sys
-    import types
+    from django.contrib.contenttypes.models import ContentType
+
+    from initiatives.models import Initiative, InitiativeFollow
+    from tests.initiatives.factories import InitiativeFactory
 
     follower = MemberFactory(email="follower@example.org")
-    fake = types.ModuleType("initiatives.services")
-    fake.follower_ids = lambda ids: [follower.pk] if ids == [42] else []
-    monkeypatch.setitem(sys.modules, "initiatives.services", fake)
+    initiative = InitiativeFactory()
+    InitiativeFollow.objects.create(initiative=initiative, member=follower)
     day = DayFactory(date=timezone.localdate() + timedelta(days=10))
-    FeaturedFactory(day=day, link_object_id=42)
+    FeaturedFactory(
+        day=day,
+        link_content_type=ContentType.objects.get_for_model(Initiative),
+        link_object_id=initiative.pk,
+    )
     now = datetime.combine(day.registration_opens, datetime.min.time(), tzinfo=ZoneInfo("UTC")).replace(
         hour=11
     )

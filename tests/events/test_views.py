@@ -454,6 +454,31 @@ def test_reports_of_events_linked_to_an_initiative(shaker):
     assert list(services.reports_for_link(url="https://example.org/i/2/")) == []
 
 
+def test_an_initiative_page_shows_the_reports_of_its_events_without_importing_events(client, shaker):
+    from django.contrib.contenttypes.models import ContentType
+
+    from initiatives.models import Initiative
+    from tests.initiatives.factories import InitiativeFactory
+
+    initiative = InitiativeFactory()
+    start = timezone.now() - timedelta(days=1)
+    event = EventFactory(
+        created_by=shaker,
+        title_en="Compost meetup",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        link_content_type=ContentType.objects.get_for_model(Initiative),
+        link_object_id=initiative.pk,
+    )
+    services.report_post(event=event, by=shaker, people_count=9, text="We built two bins")
+
+    page = client.get(f"/en/initiatives/{initiative.pk}/").content.decode()
+
+    assert "What happened at its events" in page
+    assert f'<a href="/en/events/{event.pk}/">Compost meetup</a>' in page
+    assert "We built two bins" in page and "9 people" in page
+
+
 def test_near_me_without_a_position_uses_the_members_home(client, alice):
     from civic.places.geo import point
 

@@ -1,7 +1,7 @@
 import zoneinfo
 
 from django import template
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -97,6 +97,16 @@ def local_time(moment, tz_name: str = "", city_name: str = "", date_only: bool =
             gettext("%(city)s time") % {"city": city_name},
         )
     return format_html('<time datetime="{}">{}</time>', local.isoformat(), text)
+
+
+@register.simple_tag
+def kind_url(key: str) -> str:
+    """The list page of a kind (``{% kind_url "event" as events_url %}``), or "" when no installed
+    app serves that kind: how a template links to another app without naming its URLs."""
+    from civic.core import discovery
+
+    described = discovery.kind(key)
+    return reverse(described.index_url) if described is not None and described.index_url else ""
 
 
 @register.filter
