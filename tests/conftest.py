@@ -9,6 +9,7 @@ import os
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from civic import embedded
 from civic.celery import app as celery_app
@@ -43,6 +44,9 @@ def _celery_eager():
 
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
+    # Each test starts in English, whatever language the previous one's last request or override
+    # left active in this thread (Django keeps it): reverse() and messages do not depend on order.
+    translation.activate("en")
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     cache.clear()  # rate limits and login throttles must not leak between tests
