@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from civic.core.forms import add_service_errors
 from civic.core.models import Theme
+from civic.core.paginator import CappedPaginator
 from civic.organizations.models import Organization
 from civic.places.geojson import feature_collection, geojson_response
 from civic.places.models import City
@@ -57,6 +57,10 @@ from crowdfunding.models import (
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 24
+COUNT_CAP = 480  # 20 pages of projects or campaigns: past that, people narrow the filters
+# A holder marks each pledge received, so every pledge of any real campaign must stay reachable.
+PLEDGE_PAGE_SIZE = 50
+PLEDGE_COUNT_CAP = 10_000
 
 
 def _project_for_manager(request, pk: int) -> Project:
@@ -105,7 +109,7 @@ def index(request: HttpRequest) -> HttpResponse:
     """The ideas space: every project at every stage, filtered by stage, city, theme and words."""
     projects, current = _filtered(request)
     projects = projects.for_list()
-    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(projects, PAGE_SIZE, cap=COUNT_CAP).get_page(request.GET.get("page"))
     query = urlencode([(k, v) for k, v in current.items() if v])
     return render(
         request,
@@ -126,7 +130,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def funding_list(request: HttpRequest) -> HttpResponse:
     """The funding space: open campaigns, the nearest deadline first, with their progress."""
     campaigns = Campaign.objects.open().for_list().order_by("deadline", "id")
-    page = Paginator(campaigns, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(campaigns, PAGE_SIZE, cap=COUNT_CAP).get_page(request.GET.get("page"))
     return render(request, "crowdfunding/campaign_list.html", {"page": page, "campaigns": page.object_list})
 
 
@@ -449,7 +453,7 @@ def pledge_manage(request: HttpRequest, pk: int) -> HttpResponse:
     """The holder's list of pledges, to mark payments received once the campaign is funded."""
     campaign = _campaign_for_manager(request, pk)
     pledges = campaign.pledges.select_related("backer", "reward").order_by("-created_at", "-id")
-    page = Paginator(pledges, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(pledges, PLEDGE_PAGE_SIZE, cap=PLEDGE_COUNT_CAP).get_page(request.GET.get("page"))
     return render(
         request,
         "crowdfunding/pledge_manage.html",

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, time, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncDate
 from django.http import Http404, HttpRequest, HttpResponse
@@ -58,6 +57,8 @@ COUNT_CAP = 500  # the list counts this many at most ("more than 500 events")
 # A day's page lists every edition up to this many; above, a table of countries opens each list.
 DAY_LIST_ALL = 60
 DAY_LIST_PAGE = 100
+DAY_LIST_CAP = 5000  # editions of one country on one day: 50 pages
+BOARD_COUNT_CAP = 500
 # Events listed in a day of the month grid; a busier day links to the list of that day.
 CALENDAR_PER_DAY = 4
 FEED_LIMIT = 500
@@ -478,7 +479,7 @@ def board(request: HttpRequest, city: str) -> HttpResponse:
     kind = request.GET.get("kind")
     if kind in ("need", "offer"):
         entries = entries.filter(kind=kind)
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(entries, PAGE_SIZE, cap=BOARD_COUNT_CAP).get_page(request.GET.get("page"))
     form = BoardEntryForm(request.POST or None)
     if request.method == "POST":
         if not request.user.is_authenticated:
@@ -591,7 +592,7 @@ def day_detail(request: HttpRequest, slug: str) -> HttpResponse:
         listed = listed.none()
     elif country:
         listed = listed.filter(event__city__country=country)
-    page = Paginator(listed, DAY_LIST_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(listed, DAY_LIST_PAGE, cap=DAY_LIST_CAP).get_page(request.GET.get("page"))
     by_country = defaultdict(list)
     for edition in page.object_list:
         by_country[edition.event.city.country].append(edition)

@@ -454,3 +454,15 @@ def test_the_pledge_form_lists_rewards_with_what_is_left_in_the_reader_language(
     _login(client, bob)
     body = client.get(f"/fr/projects/campaigns/{campaign.pk}/pledge/").content.decode()
     assert "Mug (à partir de 15\u00a0€) · 3 restantes" in body
+
+
+def test_the_project_list_stops_counting_at_its_cap(client, city, monkeypatch):
+    """Counting a metropolis's projects costs as much as reading them: past the cap, "more than"."""
+    monkeypatch.setattr("crowdfunding.views.COUNT_CAP", 3)
+    for n in range(5):
+        ProjectFactory(city=city, title_fr=f"Jardin {n}")
+    body = client.get(reverse("crowdfunding:index")).content.decode()
+    assert "More than 3 projects" in body
+    ProjectFactory(city=city, title_fr="Atelier vélo", title_en="")
+    body = client.get(reverse("crowdfunding:index"), {"q": "atelier"}).content.decode()
+    assert "1 project<" in body and "More than" not in body
