@@ -35,6 +35,7 @@ from crowdfunding.forms import (
     MeetingForm,
     PartnerForm,
     PledgeForm,
+    ProjectFilterForm,
     ProjectForm,
     RewardForm,
     TimeNeedForm,
@@ -85,31 +86,17 @@ def _require_verified(request) -> None:
 # --- Lists ---------------------------------------------------------------------------------
 
 
-def _filtered(request: HttpRequest):
-    """Public projects filtered by ?stage, ?city (slug), ?theme (slug) and ?q; and the filters."""
-    projects = Project.objects.public()
-    stage = request.GET.get("stage", "")
-    if stage in Stage.values:
-        projects = projects.filter(stage=stage)
-    else:
-        stage = ""
-    city = request.GET.get("city", "")[:80]
-    if city:
-        projects = projects.filter(city__slug=city)
-    theme = request.GET.get("theme", "")[:80]
-    if theme:
-        projects = projects.filter(themes__slug=theme)
-    q = request.GET.get("q", "").strip()[:100]
-    if q:
-        projects = projects.search(q)
-    return projects, {"stage": stage, "city": city, "theme": theme, "q": q}
+def _filtered(request: HttpRequest) -> tuple[ProjectFilterForm, object]:
+    """The filter form and the public projects it lists."""
+    form = ProjectFilterForm(request.GET or None)
+    return form, form.filter(Project.objects.public())
 
 
 def index(request: HttpRequest) -> HttpResponse:
     """The ideas space: every project at every stage, filtered by stage, city, theme and words."""
-    projects, current = _filtered(request)
-    projects = projects.for_list()
-    page = CappedPaginator(projects, PAGE_SIZE, cap=COUNT_CAP).get_page(request.GET.get("page"))
+    form, projects = _filtered(request)
+    page = CappedPaginator(projects.for_list(), PAGE_SIZE, cap=COUNT_CAP).get_page(request.GET.get("page"))
+    current = form.selected()
     query = urlencode([(k, v) for k, v in current.items() if v])
     return render(
         request,
@@ -120,6 +107,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "stages": Stage.choices,
             "cities": City.objects.active(),
             "themes": Theme.objects.active(),
+            "form": form,
             "current": current,
             "query": query,
             "MAP_TILE_URL": settings.MAP_TILE_URL,
@@ -135,7 +123,7 @@ def funding_list(request: HttpRequest) -> HttpResponse:
 
 
 def map_feed(request: HttpRequest) -> HttpResponse:
-    projects, _current = _filtered(request)
+    _form, projects = _filtered(request)
     rows = projects.values("pk", "title_fr", "title_en", "title_es", "stage", "latitude", "longitude")[:500]
     lang = request.LANGUAGE_CODE
 

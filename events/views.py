@@ -68,42 +68,10 @@ FEED_LIMIT = 500
 
 
 def _filtered(request: HttpRequest, *, upcoming: bool = True) -> tuple[EventFilterForm, object, bool]:
-    """The filter form and the filtered events (published), upcoming unless a date range is given
-    (or ``upcoming`` is False, for the calendar)."""
-    form = EventFilterForm(request.GET or None)
-    qs = Event.objects.published()
-    ranged = False
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            qs = qs.search(data["q"])
-        if data["city"]:
-            qs = qs.filter(city=data["city"])
-        if data["theme"]:
-            qs = qs.filter(themes=data["theme"])
-        if data["kind"]:
-            qs = qs.filter(kind=data["kind"])
-        if data["start"]:
-            qs = qs.filter(ends_at__gte=datetime.combine(data["start"], time.min, tzinfo=UTC))
-            ranged = True
-        if data["end"]:
-            qs = qs.filter(
-                starts_at__lt=datetime.combine(data["end"] + timedelta(days=1), time.min, tzinfo=UTC)
-            )
-            ranged = True
-        lat, lng = data.get("lat"), data.get("lng")
-        if data["near"] and (lat is None or lng is None) and request.user.is_authenticated:
-            lat, lng = request.user.latitude, request.user.longitude
-        if data["near"] and lat is not None and lng is not None:
-            if not ranged and upcoming:  # upcoming ones only, nearest first
-                qs = qs.upcoming().order_by()
-            qs = qs.near(lat, lng, data["km"] or 25)
-            return form, qs, True
-    if not ranged and upcoming:
-        qs = qs.upcoming()
-    elif not (form.is_valid() and form.cleaned_data["q"]):
-        qs = qs.order_by("starts_at", "pk")
-    return form, qs, False
+    """The filter form, the published events it lists and whether they are nearest first."""
+    form = EventFilterForm(request.GET or None, user=request.user)
+    qs = form.filter(Event.objects.published(), upcoming=upcoming)
+    return form, qs, form.nearest_first
 
 
 def _query_without_page(request: HttpRequest) -> str:
