@@ -24,7 +24,7 @@ def officials_of(city):
     ).distinct()
 
 
-@shared_task(acks_late=True)
+@shared_task
 def notify_threshold_reached(proposal_id: int) -> int:
     """Tell the city's officials that a proposal reached the support threshold (once each)."""
     from participation.models import Proposal
@@ -51,7 +51,7 @@ def notify_threshold_reached(proposal_id: int) -> int:
     return sent
 
 
-@shared_task(acks_late=True)
+@shared_task
 def notify_new_comment(comment_id: int) -> int:
     """Tell a proposal's followers (except the commenter) about a new comment."""
     from participation.models import Comment
@@ -77,7 +77,7 @@ def notify_new_comment(comment_id: int) -> int:
     return sent
 
 
-@shared_task(acks_late=True)
+@shared_task
 def notify_answer(revision_id: int) -> int:
     """Tell the author and followers that the city answered (or changed its answer)."""
     from participation.models import AnswerRevision

@@ -50,7 +50,7 @@ def sweep_outbox(limit: int = 500) -> int:
     return len(ids)
 
 
-@shared_task(acks_late=True)
+@shared_task
 def send_weekly_digests() -> int:
     """Beat entry point: split opted-in members into batches of ids (one task per batch)."""
     from civic.accounts.models import User
@@ -62,7 +62,7 @@ def send_weekly_digests() -> int:
     return len(ids)
 
 
-@shared_task(acks_late=True)
+@shared_task
 def send_digest_batch(member_ids: list[int]) -> int:
     from civic.accounts.models import User
 
