@@ -7,6 +7,9 @@ the outbox with the same back-off (``civic.core.outbox.fail``; inside the outbox
 auto-retry re-raises and the outbox retries). Late acknowledgement, time limits and queues are global
 settings (``CELERY_TASK_ACKS_LATE`` …): a task repeats none of them.
 
+The one exception: the sweeps beat runs every 20 s (``@shared_task(**SWEEP)``) do not retry, since
+the next tick is their retry; retrying them would pile up copies in the broker during an outage.
+
 No Django model is imported here: Celery resolves this class while the app is being configured.
 """
 
@@ -18,6 +21,7 @@ from django.db import OperationalError
 RETRY_BACKOFF_SECONDS = 30
 RETRY_BACKOFF_MAX_SECONDS = 3600
 MAX_ATTEMPTS = 10
+SWEEP = {"autoretry_for": ()}
 
 
 def retry_delay(attempts: int) -> int:

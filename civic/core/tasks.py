@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from civic.core import outbox
+from civic.core.taskbase import SWEEP
 
 logger = logging.getLogger(__name__)
 BATCH = 500
@@ -40,7 +41,7 @@ def run_outbox_job(self, job_id: int) -> str:
     return "done"
 
 
-@shared_task
+@shared_task(**SWEEP)
 def sweep_outbox(limit: int = 500) -> int:
     """Beat: dispatch again every job whose ``run_after`` passed (never taken, lost worker, retry)."""
     ids = outbox.due_job_ids(limit)

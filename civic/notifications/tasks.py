@@ -30,6 +30,7 @@ from django.core.mail import EmailMessage
 from django.db.models import F, Q
 from django.utils import timezone, translation
 
+from civic.core.taskbase import SWEEP
 from civic.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -134,7 +135,7 @@ def send_notification_emails(notification_ids: list[int]) -> int:
     return sum(send_notification_email(pk) == "sent" for pk in notification_ids)
 
 
-@shared_task
+@shared_task(**SWEEP)
 def sweep_pending_notifications(older_than_seconds: int = 60, limit: int = 500) -> int:
     """Beat's catch-up: send what the request path could not enqueue (broker outage), what failed
     transiently, and what a dead worker had claimed (claims older than
