@@ -6,7 +6,8 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civic.settings")
 
-app = Celery("civic")
+# Every task shares one retry policy: civic/core/taskbase.py.
+app = Celery("civic", task_cls="civic.core.taskbase:CivicTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

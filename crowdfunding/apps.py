@@ -8,7 +8,7 @@ class CrowdfundingConfig(AppConfig):
 
     def ready(self) -> None:
         import crowdfunding.rules  # noqa: F401  (registers the permissions)
-        from civic.accounts.services import register_erasure, register_export
+        from civic.accounts.services import register_member_data
         from civic.core.discovery import register
         from civic.organizations.services import register_invitation_role
         from crowdfunding import services
@@ -20,5 +20,4 @@ class CrowdfundingConfig(AppConfig):
             label=_("the holder of the project"),
             accept=lambda *, target, member: services.project_holder_set(project=target, member=member),
         )
-        register_export("crowdfunding", services.member_export)
-        register_erasure(services.member_erase)
+        register_member_data("crowdfunding", services)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from civic.core.filters import FilterForm
 from civic.core.forms import DateField, DateTimeField, ImageField
 from civic.core.models import Theme
 from civic.places.models import City
@@ -19,6 +20,36 @@ from crowdfunding.models import (
 )
 from crowdfunding.payments import available_gateways
 from crowdfunding.services import parse_amount
+
+
+class ProjectFilterForm(FilterForm):
+    """The ideas space's filters (GET): stage, city and theme (slugs), words."""
+
+    q = forms.CharField(label=_("Words"), required=False, max_length=100)
+    stage = forms.ChoiceField(
+        label=_("Stage"), choices=[("", _("All stages")), *Stage.choices], required=False
+    )
+    # Slugs, not model choices: the page lists the options itself, and an unknown slug lists nothing
+    # instead of costing a query to refuse it.
+    city = forms.SlugField(label=_("City"), required=False, max_length=80)
+    theme = forms.SlugField(label=_("Theme"), required=False, max_length=80)
+
+    def apply(self, queryset, data):
+        """Narrow ``queryset`` (public projects) by the valid filters; words rank best first."""
+        if data.get("stage"):
+            queryset = queryset.filter(stage=data["stage"])
+        if data.get("city"):
+            queryset = queryset.filter(city__slug=data["city"])
+        if data.get("theme"):
+            queryset = queryset.filter(themes__slug=data["theme"])
+        if data.get("q"):
+            queryset = queryset.search(data["q"])
+        return queryset
+
+    def selected(self) -> dict[str, str]:
+        """The valid filters ("" when absent or invalid), to show them selected and carry them in links."""
+        data = getattr(self, "cleaned_data", {})
+        return {name: data.get(name) or "" for name in ("stage", "city", "theme", "q")}
 
 
 class AmountField(forms.CharField):

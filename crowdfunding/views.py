@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from civic.core.forms import add_service_errors
 from civic.core.models import Theme
+from civic.core.paginator import CappedPaginator
 from civic.core.related import sections_about
 from civic.organizations.models import Organization
 from civic.places.geojson import feature_collection, geojson_response
@@ -36,6 +36,7 @@ from crowdfunding.forms import (
     MeetingForm,
     PartnerForm,
     PledgeForm,
+    ProjectFilterForm,
     ProjectForm,
     RewardForm,
     TimeNeedForm,
@@ -59,6 +60,10 @@ from crowdfunding.models import (
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 24
+COUNT_CAP = 480  # 20 pages of projects or campaigns: past that, people narrow the filters
+# A holder marks each pledge received, so every pledge of any real campaign must stay reachable.
+PLEDGE_PAGE_SIZE = 50
+PLEDGE_COUNT_CAP = 10_000
 
 
 def _project_for_manager(request, pk: int) -> Project:
@@ -83,31 +88,17 @@ def _require_verified(request) -> None:
 # --- Lists ---------------------------------------------------------------------------------
 
 
-def _filtered(request: HttpRequest):
-    """Public projects filtered by ?stage, ?city (slug), ?theme (slug) and ?q; and the filters."""
-    projects = Project.objects.public()
-    stage = request.GET.get("stage", "")
-    if stage in Stage.values:
-        projects = projects.filter(stage=stage)
-    else:
-        stage = ""
-    city = request.GET.get("city", "")[:80]
-    if city:
-        projects = projects.filter(city__slug=city)
-    theme = request.GET.get("theme", "")[:80]
-    if theme:
-        projects = projects.filter(themes__slug=theme)
-    q = request.GET.get("q", "").strip()[:100]
-    if q:
-        projects = projects.search(q)
-    return projects, {"stage": stage, "city": city, "theme": theme, "q": q}
+def _filtered(request: HttpRequest) -> tuple[ProjectFilterForm, object]:
+    """The filter form and the public projects it lists."""
+    form = ProjectFilterForm(request.GET or None)
+    return form, form.filter(Project.objects.public())
 
 
 def index(request: HttpRequest) -> HttpResponse:
     """The ideas space: every project at every stage, filtered by stage, city, theme and words."""
-    projects, current = _filtered(request)
-    projects = projects.for_list()
-    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    form, projects = _filtered(request)
+    page = CappedPaginator(projects.for_list(), PAGE_SIZE, cap=COUNT_CAP).get_page(request.GET.get("page"))
+    current = form.selected()
     query = urlencode([(k, v) for k, v in current.items() if v])
     return render(
         request,
@@ -118,6 +109,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "stages": Stage.choices,
             "cities": City.objects.active(),
             "themes": Theme.objects.active(),
+            "form": form,
             "current": current,
             "query": query,
             "MAP_TILE_URL": settings.MAP_TILE_URL,
@@ -128,12 +120,12 @@ def index(request: HttpRequest) -> HttpResponse:
 def funding_list(request: HttpRequest) -> HttpResponse:
     """The funding space: open campaigns, the nearest deadline first, with their progress."""
     campaigns = Campaign.objects.open().for_list().order_by("deadline", "id")
-    page = Paginator(campaigns, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(campaigns, PAGE_SIZE, cap=COUNT_CAP).get_page(request.GET.get("page"))
     return render(request, "crowdfunding/campaign_list.html", {"page": page, "campaigns": page.object_list})
 
 
 def map_feed(request: HttpRequest) -> HttpResponse:
-    projects, _current = _filtered(request)
+    _form, projects = _filtered(request)
     rows = projects.values("pk", "title_fr", "title_en", "title_es", "stage", "latitude", "longitude")[:500]
     lang = request.LANGUAGE_CODE
 
@@ -457,7 +449,7 @@ def pledge_manage(request: HttpRequest, pk: int) -> HttpResponse:
     """The holder's list of pledges, to mark payments received once the campaign is funded."""
     campaign = _campaign_for_manager(request, pk)
     pledges = campaign.pledges.select_related("backer", "reward").order_by("-created_at", "-id")
-    page = Paginator(pledges, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(pledges, PLEDGE_PAGE_SIZE, cap=PLEDGE_COUNT_CAP).get_page(request.GET.get("page"))
     return render(
         request,
         "crowdfunding/pledge_manage.html",

@@ -7,7 +7,7 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events and NCZ Days")
 
     def ready(self) -> None:
-        from civic.accounts.services import register_erasure, register_export
+        from civic.accounts.services import register_member_data
         from civic.core.discovery import register
         from civic.core.related import register_section
         from civic.organizations.services import register_invitation_role
@@ -24,5 +24,4 @@ class EventsConfig(AppConfig):
             label=_("an organiser of the event"),
             accept=lambda *, target, member: services.organiser_add(event=target, member=member),
         )
-        register_export("events", services.member_export)
-        register_erasure(services.member_erase)
+        register_member_data("events", services)

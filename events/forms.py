@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from civic.core.filters import FilterForm
 from civic.core.forms import DateField, DateTimeField, ImageField, validate_plausible_date
 from civic.core.models import Theme
 from civic.organizations.models import Organization
@@ -199,7 +200,10 @@ class EditionForm(forms.Form):
         self.order_fields(["city", "place_name", "point", "starts_at", "capacity", "initiative"])
 
 
-class EventFilterForm(forms.Form):
+class EventFilterForm(FilterForm):
+    """The filters of the list, calendar and map (GET). ``user`` lends their point to "near me"
+    when the browser gave none."""
+
     q = forms.CharField(label=_("Search"), required=False)
     city = forms.ModelChoiceField(
         label=_("City"),
@@ -229,3 +233,45 @@ class EventFilterForm(forms.Form):
         empty_value=25,
         initial=25,
     )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.nearest_first = False
+
+    def apply(self, qs, data, *, upcoming: bool = True):
+        """Published events narrowed by the valid filters: upcoming ones soonest first unless a date
+        range is given (or ``upcoming`` is False, for the calendar); nearest first within ``km`` when
+        "near me" has a point (then ``self.nearest_first`` is True)."""
+        if data.get("q"):
+            qs = qs.search(data["q"])
+        if data.get("city"):
+            qs = qs.filter(city=data["city"])
+        if data.get("theme"):
+            qs = qs.filter(themes=data["theme"])
+        if data.get("kind"):
+            qs = qs.filter(kind=data["kind"])
+        ranged = bool(data.get("start") or data.get("end"))
+        if data.get("start"):
+            qs = qs.filter(ends_at__gte=datetime.combine(data["start"], time.min, tzinfo=UTC))
+        if data.get("end"):
+            qs = qs.filter(
+                starts_at__lt=datetime.combine(data["end"] + timedelta(days=1), time.min, tzinfo=UTC)
+            )
+        point = self._point(data) if data.get("near") else None
+        if point:
+            if not ranged and upcoming:  # upcoming ones only, nearest first
+                qs = qs.upcoming().order_by()
+            self.nearest_first = True
+            return qs.near(*point, data.get("km") or 25)
+        if not ranged and upcoming:
+            return qs.upcoming()
+        if not data.get("q"):
+            return qs.order_by("starts_at", "pk")
+        return qs
+
+    def _point(self, data) -> tuple[float, float] | None:
+        lat, lng = data.get("lat"), data.get("lng")
+        if (lat is None or lng is None) and self.user is not None and self.user.is_authenticated:
+            lat, lng = self.user.latitude, self.user.longitude
+        return (lat, lng) if lat is not None and lng is not None else None

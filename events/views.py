@@ -9,7 +9,6 @@ from datetime import UTC, datetime, time, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncDate
 from django.http import Http404, HttpRequest, HttpResponse
@@ -58,6 +57,8 @@ COUNT_CAP = 500  # the list counts this many at most ("more than 500 events")
 # A day's page lists every edition up to this many; above, a table of countries opens each list.
 DAY_LIST_ALL = 60
 DAY_LIST_PAGE = 100
+DAY_LIST_CAP = 5000  # editions of one country on one day: 50 pages
+BOARD_COUNT_CAP = 500
 # Events listed in a day of the month grid; a busier day links to the list of that day.
 CALENDAR_PER_DAY = 4
 FEED_LIMIT = 500
@@ -67,42 +68,10 @@ FEED_LIMIT = 500
 
 
 def _filtered(request: HttpRequest, *, upcoming: bool = True) -> tuple[EventFilterForm, object, bool]:
-    """The filter form and the filtered events (published), upcoming unless a date range is given
-    (or ``upcoming`` is False, for the calendar)."""
-    form = EventFilterForm(request.GET or None)
-    qs = Event.objects.published()
-    ranged = False
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            qs = qs.search(data["q"])
-        if data["city"]:
-            qs = qs.filter(city=data["city"])
-        if data["theme"]:
-            qs = qs.filter(themes=data["theme"])
-        if data["kind"]:
-            qs = qs.filter(kind=data["kind"])
-        if data["start"]:
-            qs = qs.filter(ends_at__gte=datetime.combine(data["start"], time.min, tzinfo=UTC))
-            ranged = True
-        if data["end"]:
-            qs = qs.filter(
-                starts_at__lt=datetime.combine(data["end"] + timedelta(days=1), time.min, tzinfo=UTC)
-            )
-            ranged = True
-        lat, lng = data.get("lat"), data.get("lng")
-        if data["near"] and (lat is None or lng is None) and request.user.is_authenticated:
-            lat, lng = request.user.latitude, request.user.longitude
-        if data["near"] and lat is not None and lng is not None:
-            if not ranged and upcoming:  # upcoming ones only, nearest first
-                qs = qs.upcoming().order_by()
-            qs = qs.near(lat, lng, data["km"] or 25)
-            return form, qs, True
-    if not ranged and upcoming:
-        qs = qs.upcoming()
-    elif not (form.is_valid() and form.cleaned_data["q"]):
-        qs = qs.order_by("starts_at", "pk")
-    return form, qs, False
+    """The filter form, the published events it lists and whether they are nearest first."""
+    form = EventFilterForm(request.GET or None, user=request.user)
+    qs = form.filter(Event.objects.published(), upcoming=upcoming)
+    return form, qs, form.nearest_first
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -478,7 +447,7 @@ def board(request: HttpRequest, city: str) -> HttpResponse:
     kind = request.GET.get("kind")
     if kind in ("need", "offer"):
         entries = entries.filter(kind=kind)
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(entries, PAGE_SIZE, cap=BOARD_COUNT_CAP).get_page(request.GET.get("page"))
     form = BoardEntryForm(request.POST or None)
     if request.method == "POST":
         if not request.user.is_authenticated:
@@ -591,7 +560,7 @@ def day_detail(request: HttpRequest, slug: str) -> HttpResponse:
         listed = listed.none()
     elif country:
         listed = listed.filter(event__city__country=country)
-    page = Paginator(listed, DAY_LIST_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(listed, DAY_LIST_PAGE, cap=DAY_LIST_CAP).get_page(request.GET.get("page"))
     by_country = defaultdict(list)
     for edition in page.object_list:
         by_country[edition.event.city.country].append(edition)

@@ -7,11 +7,10 @@ class InitiativesConfig(AppConfig):
     verbose_name = _("Initiatives")
 
     def ready(self) -> None:
-        from civic.accounts.services import register_erasure, register_export
+        from civic.accounts.services import register_member_data
         from civic.core.discovery import register
         from initiatives import services
         from initiatives.discovery import InitiativeProvider
 
         register(InitiativeProvider())
-        register_export("initiatives", services.member_export)
-        register_erasure(services.member_erase)
+        register_member_data("initiatives", services)

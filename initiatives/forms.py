@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from civic.core.filters import FilterForm
 from civic.core.forms import ImageField
 from civic.core.models import Theme
 from civic.places.models import City
@@ -38,8 +39,8 @@ class PlainSelect(forms.Select):
         return format_html('<select name="{}"{}>{}</select>', name, flatatt(attrs), options)
 
 
-class CatalogueFilterForm(forms.Form):
-    """The catalogue's filters (GET). Invalid values are dropped, never a 500."""
+class CatalogueFilterForm(FilterForm):
+    """The catalogue's filters (GET). An invalid value is left out with its message, never a 500."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     theme = forms.ModelChoiceField(
@@ -83,9 +84,8 @@ class CatalogueFilterForm(forms.Form):
             ]
         return self
 
-    def filtered(self, queryset):
-        """Apply the valid filters to ``queryset`` (published initiatives) and sort it."""
-        data = self.cleaned_data if self.is_valid() else {}
+    def apply(self, queryset, data):
+        """Narrow ``queryset`` (published initiatives) by the valid filters and sort it."""
         if data.get("theme"):
             queryset = queryset.filter(themes=data["theme"])
         if data.get("city"):

@@ -66,7 +66,7 @@ def _query_string(request: HttpRequest) -> str:
 def index(request: HttpRequest) -> HttpResponse:
     """The catalogue: filters, a card grid (paginated) and a map fed by ``feed``."""
     form = _filter_form(request).load_options()
-    queryset = form.filtered(Initiative.objects.published()).for_card()
+    queryset = form.filter(Initiative.objects.published()).for_card()
     page = CappedPaginator(queryset, PAGE_SIZE, cap=COUNT_CAP).get_page(request.GET.get("page"))
     query = _query_string(request)
     return render(
@@ -77,9 +77,8 @@ def index(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query,
             "feed_url": reverse("initiatives:feed") + (f"?{query}" if query else ""),
-            "filters_open": any(
-                request.GET.get(k) for k in ("theme", "city", "country", "lat", "lng", "sort")
-            ),
+            "filters_open": bool(form.errors)
+            or any(request.GET.get(k) for k in ("theme", "city", "country", "lat", "lng", "sort")),
             "may_add": rules.may_add_initiative(request.user),
             "is_editor": is_editor(request.user),
         },
@@ -89,7 +88,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def feed(request: HttpRequest) -> HttpResponse:
     """GeoJSON of the catalogue with the same filters, optionally inside ``bbox``; capped."""
     form = _filter_form(request)
-    queryset = form.filtered(Initiative.objects.published()).exclude(latitude=None)
+    queryset = form.filter(Initiative.objects.published()).exclude(latitude=None)
     try:
         bbox = parse_bbox(request)
     except ValueError as exc:

@@ -7,11 +7,10 @@ class ParticipationConfig(AppConfig):
     verbose_name = _("City participation")
 
     def ready(self):
-        from civic.accounts.services import register_erasure, register_export
+        from civic.accounts.services import register_member_data
         from civic.core.discovery import register
         from participation import services
         from participation.discovery import ProposalProvider
 
         register(ProposalProvider())
-        register_export("participation", services.member_data)
-        register_erasure(services.member_erase)
+        register_member_data("participation", services)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from civic.core.filters import FilterForm
 from civic.core.forms import DateField, ImageField
 from civic.core.models import Theme
 from participation.models import (
@@ -127,8 +128,8 @@ class CallResponseForm(forms.Form):
     )
 
 
-class SpaceFilterForm(forms.Form):
-    """The space page's sort and filters (GET); unknown values are ignored, not errors."""
+class SpaceFilterForm(FilterForm):
+    """The space page's sort and filters (GET); an unknown value is left out with its message."""
 
     SORTS = [
         ("supported", _("Most supported")),
@@ -155,10 +156,8 @@ class SpaceFilterForm(forms.Form):
         if not neighbourhoods:
             del self.fields["neighbourhood"]
 
-    def filter(self, qs):
-        """Apply valid filters to ``qs``; invalid ones are dropped (a bad URL still lists)."""
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
+    def apply(self, qs, data):
+        """Narrow ``qs`` by the valid filters; invalid ones are left out (a bad URL still lists)."""
         if data.get("theme"):
             qs = qs.filter(theme=data["theme"])
         if data.get("neighbourhood"):

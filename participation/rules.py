@@ -38,6 +38,25 @@ def official_of(user, city) -> bool:
     return cache[city.pk]
 
 
+def officials_of(city):
+    """The members who answer for ``city`` (active members of its public bodies): everyone for whom
+    ``official_of`` holds, as one query."""
+    from civic.accounts.models import User
+    from civic.organizations.models import Organization
+
+    return User.objects.filter(
+        is_active=True, memberships__organization__in=Organization.objects.public_bodies_of(city)
+    ).distinct()
+
+
+def followers_to_tell(proposal, *, except_member_id: int | None):
+    """Who hears of a new comment or answer on ``proposal``: its followers but the one who wrote it
+    (members, one query)."""
+    from civic.accounts.models import User
+
+    return User.objects.filter(participation_follows__proposal=proposal).exclude(pk=except_member_id)
+
+
 def can_manage_city(user, city) -> bool:
     """Dashboard, moderation, exports, calls and settings of ``city``."""
     return is_editor(user) or official_of(user, city)

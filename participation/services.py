@@ -576,7 +576,7 @@ def call_respond(
 # --- Member data (GDPR export and erasure) -----------------------------------------------------
 
 
-def member_data(member) -> dict:
+def member_export(member) -> dict:
     """The member's participation data for ``civic.accounts.services.member_export``."""
     return {
         "proposals": list(

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from civic.notifications.services import notify
+from participation.rules import followers_to_tell, officials_of
 
 
 def _proposal_url(member, proposal) -> str:
@@ -15,21 +16,12 @@ def _proposal_url(member, proposal) -> str:
         return reverse("participation:proposal", args=[proposal.city.slug, proposal.pk])
 
 
-def officials_of(city):
-    from civic.accounts.models import User
-    from civic.organizations.models import Organization
-
-    return User.objects.filter(
-        is_active=True, memberships__organization__in=Organization.objects.public_bodies_of(city)
-    ).distinct()
-
-
-@shared_task(acks_late=True)
+@shared_task
 def notify_threshold_reached(proposal_id: int) -> int:
     """Tell the city's officials that a proposal reached the support threshold (once each)."""
     from participation.models import Proposal
 
-    proposal = Proposal.objects.select_related("city").filter(pk=proposal_id, is_hidden=False).first()
+    proposal = Proposal.objects.visible().select_related("city").filter(pk=proposal_id).first()
     if proposal is None:
         return 0
     sent = 0
@@ -51,7 +43,7 @@ def notify_threshold_reached(proposal_id: int) -> int:
     return sent
 
 
-@shared_task(acks_late=True)
+@shared_task
 def notify_new_comment(comment_id: int) -> int:
     """Tell a proposal's followers (except the commenter) about a new comment."""
     from participation.models import Comment
@@ -61,8 +53,7 @@ def notify_new_comment(comment_id: int) -> int:
         return 0
     proposal = comment.proposal
     sent = 0
-    for follow in proposal.follows.exclude(member_id=comment.author_id).select_related("member"):
-        member = follow.member
+    for member in followers_to_tell(proposal, except_member_id=comment.author_id):
         if notify(
             member,
             "participation.new_comment",
@@ -77,7 +68,7 @@ def notify_new_comment(comment_id: int) -> int:
     return sent
 
 
-@shared_task(acks_late=True)
+@shared_task
 def notify_answer(revision_id: int) -> int:
     """Tell the author and followers that the city answered (or changed its answer)."""
     from participation.models import AnswerRevision
@@ -91,8 +82,7 @@ def notify_answer(revision_id: int) -> int:
         return 0
     proposal = revision.answer.proposal
     sent = 0
-    for follow in proposal.follows.exclude(member_id=revision.author_id).select_related("member"):
-        member = follow.member
+    for member in followers_to_tell(proposal, except_member_id=revision.author_id):
         with translation.override(member.language or "fr"):
             status = str(revision.get_status_display())
         if notify(

@@ -7,36 +7,10 @@ class VolunteeringConfig(AppConfig):
     verbose_name = _("Volunteer missions")
 
     def ready(self):
-        from civic.accounts.services import register_erasure, register_export
+        from civic.accounts.services import register_member_data
         from civic.core.discovery import register
+        from volunteering import services
         from volunteering.discovery import MissionProvider
 
         register(MissionProvider())
-        register_export("volunteering", export_member)
-        register_erasure(erase_member)
-
-
-def export_member(user) -> dict:
-    from volunteering.models import Participation
-
-    return {
-        "participations": [
-            {
-                "mission": p.slot.mission.title,
-                "starts_at": p.slot.starts_at.isoformat(),
-                "status": p.status,
-                "hours": str(p.hours) if p.hours is not None else None,
-                "shares_contact": p.share_contact,
-            }
-            for p in Participation.objects.filter(member=user).select_related("slot__mission")
-        ],
-        "recommendations_sent": user.mission_recommendations.count(),
-    }
-
-
-def erase_member(user) -> None:
-    """Participations stay (hours and counts), but the contact sharing ends; recommendations go."""
-    from volunteering.models import Participation, Recommendation
-
-    Participation.objects.filter(member=user).update(share_contact=False)
-    Recommendation.objects.filter(sender=user).delete()
+        register_member_data("volunteering", services)

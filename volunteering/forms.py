@@ -4,16 +4,22 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from civic.accounts.models import Availability
+from civic.core.filters import FilterForm
 from civic.core.forms import DateField
 from civic.core.icons import with_icon
 from civic.core.models import Theme
+from civic.places.geocoding import geocode
 from volunteering.models import MAX_RADIUS_KM
 
 THEME_NAMES = ("name", "name_fr", "name_en", "name_es")
 
 
-class MissionSearchForm(forms.Form):
-    """The search page's filters. Every field is optional; an invalid one gets a message beside it."""
+class MissionSearchForm(FilterForm):
+    """The search page's filters. Every field is optional; an invalid one gets a message beside it
+    and the search lists nothing (a place we cannot find must not list missions everywhere).
+    After validation, ``origin`` is the search point (typed place, else the browser's), or None."""
+
+    empty_when_invalid = True
 
     where = forms.CharField(
         label=_("Address or city"),
@@ -60,12 +66,37 @@ class MissionSearchForm(forms.Form):
             (t.pk, with_icon(t.icon, t.name)) for t in Theme.objects.active().only("pk", "icon", *THEME_NAMES)
         ]
 
+    origin: tuple[float, float] | None = None
+
     def clean(self):
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and end < start:
             self.add_error("date_to", _("The end date must be after the start date."))
+        if data.get("where"):
+            self.origin = geocode(data["where"])
+            if self.origin is None:
+                self.add_error("where", _("We could not find this place: try a city name."))
+        elif data.get("lat") is not None and data.get("lng") is not None:
+            self.origin = (data["lat"], data["lng"])
         return data
+
+    def apply(self, queryset, data):
+        """Published missions with an upcoming slot matching the filters (``MissionQuerySet.search``)."""
+        lat, lng = self.origin or (None, None)
+        return queryset.search(
+            lat=lat,
+            lng=lng,
+            km=data.get("km") or 10,
+            theme_ids=data.get("themes") or (),
+            availability=data.get("availability") or (),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            remote=data.get("remote", False),
+            beginner=data.get("beginner", False),
+            accessible=data.get("accessible", False),
+            organization=data.get("organization", ""),
+        )
 
 
 class JoinForm(forms.Form):

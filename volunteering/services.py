@@ -442,3 +442,29 @@ def recommendation_send(*, sender, mission: Mission, emails: str, message: str =
             translation.get_language() or "fr",
         )
     return recommendation
+
+
+# --- Member data (GDPR export and erasure) -----------------------------------------------------
+
+
+def member_export(member) -> dict:
+    """The member's volunteering data for ``civic.accounts.services.member_export``."""
+    return {
+        "participations": [
+            {
+                "mission": p.slot.mission.title,
+                "starts_at": p.slot.starts_at.isoformat(),
+                "status": p.status,
+                "hours": str(p.hours) if p.hours is not None else None,
+                "shares_contact": p.share_contact,
+            }
+            for p in Participation.objects.filter(member=member).select_related("slot__mission")
+        ],
+        "recommendations_sent": member.mission_recommendations.count(),
+    }
+
+
+def member_erase(member) -> None:
+    """Participations stay (hours and counts), but the contact sharing ends; recommendations go."""
+    Participation.objects.filter(member=member).update(share_contact=False)
+    Recommendation.objects.filter(sender=member).delete()

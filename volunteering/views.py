@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from civic.core.forms import add_service_errors
 from civic.organizations.models import Organization
 from civic.places.geo import distance_km
-from civic.places.geocoding import geocode
 from civic.places.geojson import bad_request, feature_collection, geojson_response, parse_bbox
 from volunteering import services
 from volunteering.calendar import ics_filename, slot_ics
@@ -76,31 +75,8 @@ def _search(request: HttpRequest) -> tuple[MissionSearchForm, object, tuple | No
     else:
         data = {}
     form = MissionSearchForm(data)
-    if not form.is_valid():
-        return form, Mission.objects.none(), None, prefilled
-    cd = form.cleaned_data
-    origin = None
-    if cd["where"]:
-        origin = geocode(cd["where"])
-        if origin is None:
-            form.add_error("where", _("We could not find this place: try a city name."))
-            return form, Mission.objects.none(), None, prefilled
-    elif cd["lat"] is not None and cd["lng"] is not None:
-        origin = (cd["lat"], cd["lng"])
-    missions = Mission.objects.search(
-        lat=origin[0] if origin else None,
-        lng=origin[1] if origin else None,
-        km=cd["km"] or 10,
-        theme_ids=cd["themes"],
-        availability=cd["availability"],
-        date_from=cd["date_from"],
-        date_to=cd["date_to"],
-        remote=cd["remote"],
-        beginner=cd["beginner"],
-        accessible=cd["accessible"],
-        organization=cd["organization"],
-    )
-    return form, missions, origin, prefilled
+    missions = form.filter(Mission.objects.all())
+    return form, missions, form.origin, prefilled
 
 
 def index(request: HttpRequest) -> HttpResponse:

@@ -14,10 +14,19 @@ from civic.core.images import clean_image
 from civic.core.services import log_action
 from civic.notifications.services import notify
 
-# Feature apps add their own sections to a member's export and their own erasure steps here,
-# through ``register_export`` / ``register_erasure`` in their AppConfig.ready().
+# Feature apps add their own sections to a member's export and their own erasure steps here: each
+# app's ``services.py`` defines ``member_export(member) -> dict`` and ``member_erase(member)``, and its
+# AppConfig.ready() calls ``register_member_data("<app>", services)``.
 _EXPORTERS: dict[str, callable] = {}
 _ERASERS: list[callable] = []
+
+
+def register_member_data(section: str, services) -> None:
+    """Register an app's member-data hooks, found under their one name in its ``services`` module:
+    ``member_export(member)`` becomes ``section`` of the export, ``member_erase(member)`` an erasure
+    step (run inside the erasure transaction)."""
+    register_export(section, services.member_export)
+    register_erasure(services.member_erase)
 
 
 def register_export(section: str, exporter) -> None:

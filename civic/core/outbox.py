@@ -24,10 +24,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from civic.core.models import OutboxJob
+from civic.core.taskbase import MAX_ATTEMPTS, retry_delay
 
 logger = logging.getLogger(__name__)
-
-MAX_ATTEMPTS = 10
 
 
 def _redispatch_after() -> timedelta:
@@ -124,7 +123,7 @@ def finish(job: OutboxJob) -> None:
 
 def fail(job: OutboxJob, error: BaseException) -> None:
     """Release the job for a later retry with exponential back-off, or give up after MAX_ATTEMPTS."""
-    retry_in = timedelta(seconds=min(30 * 2 ** (job.attempts - 1), 3600))
+    retry_in = timedelta(seconds=retry_delay(job.attempts))  # the policy of every task
     gave_up = job.attempts >= MAX_ATTEMPTS
     OutboxJob.objects.filter(pk=job.pk).update(
         taken_at=None,

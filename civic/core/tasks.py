@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from civic.core import outbox
+from civic.core.taskbase import SWEEP
 
 logger = logging.getLogger(__name__)
 BATCH = 500
@@ -40,7 +41,7 @@ def run_outbox_job(self, job_id: int) -> str:
     return "done"
 
 
-@shared_task
+@shared_task(**SWEEP)
 def sweep_outbox(limit: int = 500) -> int:
     """Beat: dispatch again every job whose ``run_after`` passed (never taken, lost worker, retry)."""
     ids = outbox.due_job_ids(limit)
@@ -50,7 +51,7 @@ def sweep_outbox(limit: int = 500) -> int:
     return len(ids)
 
 
-@shared_task(acks_late=True)
+@shared_task
 def send_weekly_digests() -> int:
     """Beat entry point: split opted-in members into batches of ids (one task per batch)."""
     from civic.accounts.models import User
@@ -62,7 +63,7 @@ def send_weekly_digests() -> int:
     return len(ids)
 
 
-@shared_task(acks_late=True)
+@shared_task
 def send_digest_batch(member_ids: list[int]) -> int:
     from civic.accounts.models import User
 

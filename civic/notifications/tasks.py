@@ -30,6 +30,7 @@ from django.core.mail import EmailMessage
 from django.db.models import F, Q
 from django.utils import timezone, translation
 
+from civic.core.taskbase import SWEEP
 from civic.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -96,7 +97,7 @@ def _message(notification: Notification) -> EmailMessage:
 
 
 # No autoretry: a failed send is caught and recorded (back to "pending"), and the sweep retries it.
-@shared_task(acks_late=True)
+@shared_task
 def send_notification_email(notification_id: int) -> str:
     """Claim, send, record. Returns "sent", "skipped", "failed" or "nothing to do" (already sent,
     skipped or failed, or claimed by a live worker). Queries: the claim, one read (with the
@@ -127,14 +128,14 @@ def send_notification_email(notification_id: int) -> str:
     return "sent"
 
 
-@shared_task(acks_late=True)
+@shared_task
 def send_notification_emails(notification_ids: list[int]) -> int:
     """A batch of ``notify_many()``'s emails, each claimed and sent like ``send_notification_email``.
     Returns how many were sent by this run (0 when the batch is delivered again)."""
     return sum(send_notification_email(pk) == "sent" for pk in notification_ids)
 
 
-@shared_task(acks_late=True)
+@shared_task(**SWEEP)
 def sweep_pending_notifications(older_than_seconds: int = 60, limit: int = 500) -> int:
     """Beat's catch-up: send what the request path could not enqueue (broker outage), what failed
     transiently, and what a dead worker had claimed (claims older than

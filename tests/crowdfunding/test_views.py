@@ -454,3 +454,25 @@ def test_the_pledge_form_lists_rewards_with_what_is_left_in_the_reader_language(
     _login(client, bob)
     body = client.get(f"/fr/projects/campaigns/{campaign.pk}/pledge/").content.decode()
     assert "Mug (à partir de 15\u00a0€) · 3 restantes" in body
+
+
+def test_the_project_list_stops_counting_at_its_cap(client, city, monkeypatch):
+    """Counting a metropolis's projects costs as much as reading them: past the cap, "more than"."""
+    monkeypatch.setattr("crowdfunding.views.COUNT_CAP", 3)
+    for n in range(5):
+        ProjectFactory(city=city, title_fr=f"Jardin {n}")
+    body = client.get(reverse("crowdfunding:index")).content.decode()
+    assert "More than 3 projects" in body
+    ProjectFactory(city=city, title_fr="Atelier vélo", title_en="")
+    body = client.get(reverse("crowdfunding:index"), {"q": "atelier"}).content.decode()
+    assert "1 project<" in body and "More than" not in body
+
+
+def test_an_invalid_filter_gets_a_message_next_to_its_field_and_the_others_still_apply(client, city):
+    ProjectFactory(city=city, title_fr="Atelier vélo", title_en="")
+    ProjectFactory(city=city, title_fr="Jardin partagé", title_en="")
+    response = client.get(reverse("crowdfunding:index"), {"stage": "bogus", "city": "a b/c", "q": "atelier"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'id="id_stage_error"' in body and 'id="id_city_error"' in body
+    assert "Atelier vélo" in body and "Jardin partagé" not in body

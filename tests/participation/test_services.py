@@ -217,6 +217,28 @@ def test_comment_notifies_followers_but_not_its_author(
     assert not Notification.objects.filter(kind="participation.new_comment", recipient=bob).exists()
 
 
+def test_the_comment_and_answer_tasks_run_twice_notify_each_follower_once(
+    proposal, alice, bob, charlie, olga, django_capture_on_commit_callbacks
+):
+    from participation.models import AnswerRevision
+    from participation.tasks import notify_answer, notify_new_comment
+
+    services.proposal_follow(proposal=proposal, member=charlie)
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = services.comment_create(proposal=proposal, author=bob, text="Nice")
+        services.proposal_answer(proposal=proposal, official=olga, status="under_study", text="We look.")
+    revision = AnswerRevision.objects.get()
+
+    told = Notification.objects.filter(kind__in=["participation.new_comment", "participation.answered"])
+    before = sorted(told.values_list("kind", "recipient"))
+
+    assert notify_new_comment(comment.pk) == 0 and notify_answer(revision.pk) == 0
+    assert sorted(told.values_list("kind", "recipient")) == before
+    commented = {r for kind, r in before if kind == "participation.new_comment"}
+    assert commented == {alice.pk, charlie.pk}  # the followers, not the commenter
+    assert {r for kind, r in before if kind == "participation.answered"} >= {alice.pk, charlie.pk}
+
+
 # --- Answers -----------------------------------------------------------------------------------
 
 
