@@ -931,7 +931,7 @@ def campaign_end_notify(campaign_id: int) -> int:
                     "crowdfunding.time_offer_ended",
                     {
                         **context,
-                        "role": offer.need.role,
+                        "role": lambda n=offer.need: n.role,
                         "day": lambda n=offer.need: date_format(n.date, "DATE_FORMAT"),
                     },
                     url=url,

@@ -23,8 +23,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import reverse, translate_url
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from civic.accounts.models import User
 from civic.core import outbox
@@ -164,16 +165,21 @@ def notify_members(member_ids: list[int], kind: str, context: dict, *, url: str,
             return {
                 **({"event_title": event.title, "city": event.city.name} if event else {}),
                 **({"local_start": _local_text(event)} if event else {}),
-                **({"day_title": day.title} if day else {}),
+                **(
+                    {"ics_url": reverse("events:ics", args=[event.pk])}
+                    if event and "ics_url" in context
+                    else {}
+                ),
+                **({"day_title": day.title, "day_date": date_format(day.date, "DATE_FORMAT")} if day else {}),
             }
 
     # One INSERT and one email task for the whole batch (civic.notifications.services.notify_many);
-    # the link is given in each reader's language (/es/… for a Spanish member).
+    # notify_many turns the link into each reader's language (/es/… for a Spanish member).
     return notify_many(
         User.objects.active().filter(pk__in=member_ids).select_related(),
         kind,
         context,
-        url=lambda: translate_url(url, translation.get_language()),
+        url=url,
         dedupe_key=dedupe_key,
         per_language=in_language,
     )
@@ -212,7 +218,8 @@ def run_step(step_id: int) -> None:
 
 
 def _day_context(day: MobilisationDay) -> dict:
-    return {"day_title": day.title, "day_date": day.date.isoformat(), "day_slug": day.slug}
+    # The title and the date are written in each reader's language by ``notify_members``.
+    return {"day_title": day.title, "day_slug": day.slug}
 
 
 def _announce(step: ScheduledStep) -> None:

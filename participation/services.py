@@ -512,7 +512,7 @@ def _notify_author_of_moderation(target, event: str, reason: str) -> None:
             "is_comment": isinstance(target, Comment),
             "reason": reason,
         },
-        url=proposal.get_absolute_url(),
+        url=proposal.get_absolute_url,  # called in the author's language: their /es/… page
     )
 
 

@@ -8,7 +8,9 @@ the recipient's language.
 built in the recipient's: a context value (or ``url``) that is a callable is called inside the
 recipient's language (``lambda: mission.title`` gives the Spanish title to a Spanish member,
 ``lambda: mission.get_absolute_url()`` the ``/es/`` address), a lazy translation is translated
-there, and ``civic.core.l10n`` formats dates and numbers for it. Pass plain strings only for what
+there, and ``civic.core.l10n`` formats dates and numbers for it. A ``url`` given as a path of
+another language's pages (``/fr/events/3/``, reversed before the recipient was known) becomes the
+same page in the recipient's language (``/es/events/3/``). Pass plain strings only for what
 does not depend on the language (a person's name, an address). The email is sent by a Celery task enqueued on commit; if the broker
 is down the request still succeeds and ``sweep_pending_notifications`` (beat) sends it later.
 """
@@ -20,6 +22,7 @@ from collections.abc import Callable, Iterable
 
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import translate_url
 from django.utils import translation
 from django.utils.functional import Promise
 
@@ -52,6 +55,21 @@ def _resolve(value):
     return value
 
 
+def localize_url(url, language: str):
+    """``url`` (a callable or a path) as a link for a reader of ``language``: a path under another
+    language's prefix (``/fr/…``) is translated to the same page under ``/<language>/``; a path
+    without a prefix, an absolute URL or a page that no longer resolves is kept as is."""
+    url = localize(url, language)
+    if not isinstance(url, str) or not url.startswith("/"):
+        return url
+    prefix = translation.get_language_from_path(url)
+    if not prefix or prefix == language:
+        return url
+    # resolve() matches only the active language's prefix: read the path in its own language.
+    with translation.override(prefix):
+        return translate_url(url, language)
+
+
 def render_notification(kind: str, context: dict, language: str) -> tuple[str, str]:
     from django.conf import settings
 
@@ -82,7 +100,7 @@ def notify(
     if member is None or getattr(member, "is_former", False) or not member.is_active:
         return None
     language = member.language or "fr"
-    url = localize(url, language)
+    url = localize_url(url, language)
     context = localize(dict(context or {}), language)
     context.setdefault("recipient_name", member.public_name)
     context.setdefault("url", url)
@@ -132,7 +150,7 @@ def notify_many(
         language = member.language or "fr"
         if language not in localized:
             # Built once per language for the whole batch.
-            urls[language] = localize(url, language)
+            urls[language] = localize_url(url, language)
             localized[language] = localize(
                 {"url": urls[language], **context, **(per_language(language) if per_language else {})},
                 language,
