@@ -92,6 +92,19 @@ class LabelledCellsMixin:
             field.widget.attrs.setdefault("aria-label", capfirst(field.label))
         return field
 
+    def get_formset(self, request, obj=None, **kwargs):
+        """The formset adds its own "Delete" checkbox to each row, out of ``formfield_for_dbfield``'s
+        reach: name it after the row it deletes ("Delete, Alice — Les Jardins")."""
+        formset = super().get_formset(request, obj, **kwargs)
+
+        def add_fields(fs, form, index):
+            formset.add_fields(fs, form, index)
+            if "DELETE" in form.fields:
+                row = f", {form.instance}" if form.instance.pk else ""
+                form.fields["DELETE"].widget.attrs["aria-label"] = f"{capfirst(_('Delete'))}{row}"
+
+        return type(formset.__name__, (formset,), {"add_fields": add_fields})
+
 
 class ScopedPeoplePickerMixin:
     """Member pickers (``people_fields``) are autocompletes offering only the people the

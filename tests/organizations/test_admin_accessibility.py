@@ -65,3 +65,15 @@ def test_editor_changelist_inputs_are_named_after_their_column_and_row(client, e
     position = re.search(r'<input[^>]*id="id_form-0-position"[^>]*>', page).group(0)
     name = re.search(r'aria-label="([^"]*)"', position).group(1)
     assert name.count(",") == 1 and name.split(",")[1].strip()  # the column, then the row's theme
+
+
+def test_the_delete_box_of_each_inline_row_is_named_after_its_row(client, edith, org_a, alice_in_a):
+    client.force_login(edith)
+
+    page = client.get(reverse("admin:organizations_organization_change", args=[org_a.pk])).content.decode()
+
+    delete = re.search(r'<input[^>]*id="id_memberships-0-DELETE"[^>]*>', page).group(0)
+    name = re.search(r'aria-label="([^"]*)"', delete).group(1)
+    action, row = name.split(", ", 1)
+    assert action in ("Delete", "Supprimer")  # the admin speaks the site's language
+    assert "Alice" in row
