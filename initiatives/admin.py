@@ -20,7 +20,7 @@ from initiatives.models import (
 class PhotoInline(LabelledCellsMixin, admin.TabularInline):
     model = InitiativePhoto
     extra = 0
-    fields = ("image", "alt_text", "position")
+    fields = ("image", "alt", "position")
 
 
 class PortraitInline(TranslationStackedInline):
