@@ -3,8 +3,8 @@ with a row really inserted or deleted, in the same transaction. Raced with real 
 PostgreSQL, through each app's own service."""
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 from django.apps import apps
