@@ -78,10 +78,17 @@ def attach_photo(photo_model: type[P], *, file, alt: str, position: int | None =
         position = photo_model.objects.filter(**owner).count()
     photo = photo_model(alt=(alt or "").strip(), position=position, **owner)
     photo.full_clean(exclude=["image", "thumbnail"])
+    store_photo_files(photo, file)
+    photo.save()
+    return photo
+
+
+def store_photo_files(photo: PhotoBase, file) -> None:
+    """Write the re-encoded ``file`` and its thumbnail into ``photo``'s fields (storage only, the
+    row is not saved). ``file`` must have passed ``validate_image_upload``. Shared by
+    ``attach_photo`` and the admin's ``PhotoInline``, so an editor's upload is treated the same."""
     stem = uuid.uuid4().hex[:10]
     cleaned = clean_image(file, name=stem)
     photo.image.save(cleaned.name, cleaned, save=False)
     thumb = make_thumbnail(photo.image.file, name=f"{stem}-thumb")
     photo.thumbnail.save(thumb.name, thumb, save=False)
-    photo.save()
-    return photo
