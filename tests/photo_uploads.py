@@ -48,3 +48,9 @@ def img_alts(page: str, photo) -> list[str | None]:
         if src and unescape(src.group(1)) in urls:
             alts.append(unescape(alt.group(1)) if alt else None)
     return alts
+
+
+def assert_shown_with_its_alt(client, photo, ext: str, url: str, alt: str) -> None:
+    """``photo`` is stored as ``assert_stored`` says, and the page at ``url`` shows it once, with ``alt``."""
+    assert_stored(photo, ext)
+    assert img_alts(client.get(url).content.decode(), photo) == [alt]

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.events.factories import EventFactory
-from tests.photo_uploads import assert_stored, img_alts, upload
+from tests.photo_uploads import assert_shown_with_its_alt, img_alts, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -30,9 +30,7 @@ def test_a_report_photo_is_stored_in_its_real_format_with_a_thumbnail_and_its_al
     )
 
     photo = event.report.photos.get()
-    assert_stored(photo, ext)
-    page = client.get(event.get_absolute_url()).content.decode()
-    assert img_alts(page, photo) == ["Twelve young oaks"]
+    assert_shown_with_its_alt(client, photo, ext, event.get_absolute_url(), "Twelve young oaks")
 
 
 def test_a_report_photo_without_a_description_gets_a_generic_alt(client, shaker):

@@ -4,7 +4,7 @@ with a thumbnail, and their description is the picture's alt text on the page.""
 import pytest
 
 from initiatives.models import Initiative
-from tests.photo_uploads import assert_stored, img_alts, upload
+from tests.photo_uploads import assert_shown_with_its_alt, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -14,15 +14,14 @@ def test_a_spotters_photo_is_stored_in_its_real_format_with_a_thumbnail_and_its_
     client, spotter_alice, city, theme, ext
 ):
     client.force_login(spotter_alice)
+    draft = dict(title="Repair café", summary="Volunteers repair toasters.", contact_email="team@example.org")
+
     response = client.post(
         "/en/initiatives/new/",
         {
-            "title": "Repair café",
-            "summary": "Volunteers repair toasters.",
-            "story": "",
+            **draft,
             "city": city.pk,
             "themes": [theme.pk],
-            "contact_email": "team@example.org",
             "photo": upload(ext),
             "photo_alt": "Volunteers & a toaster",
         },
@@ -31,6 +30,4 @@ def test_a_spotters_photo_is_stored_in_its_real_format_with_a_thumbnail_and_its_
     assert response.status_code == 302
     initiative = Initiative.objects.get()
     photo = initiative.photos.get()
-    assert_stored(photo, ext)
-    page = client.get(initiative.get_absolute_url()).content.decode()
-    assert img_alts(page, photo) == ["Volunteers & a toaster"]
+    assert_shown_with_its_alt(client, photo, ext, initiative.get_absolute_url(), "Volunteers & a toaster")

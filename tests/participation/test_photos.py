@@ -5,7 +5,7 @@ alt text on the page."""
 import pytest
 
 from participation.models import Proposal
-from tests.photo_uploads import assert_stored, img_alts, upload
+from tests.photo_uploads import assert_shown_with_its_alt, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +28,4 @@ def test_a_proposal_photo_is_stored_in_its_real_format_with_a_thumbnail_and_its_
 
     proposal = Proposal.objects.get()
     photo = proposal.photos.get()
-    assert_stored(photo, ext)
-    page = client.get(proposal.get_absolute_url()).content.decode()
-    assert img_alts(page, photo) == ["A grey concrete wall"]
+    assert_shown_with_its_alt(client, photo, ext, proposal.get_absolute_url(), "A grey concrete wall")
