@@ -61,7 +61,9 @@ from tests.volunteering.factories import MissionFactory, ParticipationFactory, S
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.timeout(1800),
-    pytest.mark.skipif(not os.environ.get("CIVIC_CRAWL"), reason="the full crawl runs on demand: CIVIC_CRAWL=1"),
+    pytest.mark.skipif(
+        not os.environ.get("CIVIC_CRAWL"), reason="the full crawl runs on demand: CIVIC_CRAWL=1"
+    ),
 ]
 
 LANGUAGES = ("fr", "en", "es")

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('crowdfunding', '0003_title_words'),
+        ('crowdfunding', '0004_meeting_event'),
     ]
 
     operations = [

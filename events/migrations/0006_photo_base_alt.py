@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0004_calendar_index'),
+        ('events', '0005_event_source_key'),
     ]
 
     operations = [
