@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from civic.core.photo_admin import PhotoInline as KernelPhotoInline
 from civic.core.translation_admin import TranslationAdmin, TranslationTabularInline
 from civic.organizations.admin_mixins import (
     CounterSafeAdminMixin,
@@ -28,10 +29,8 @@ from crowdfunding.models import (
 )
 
 
-class PhotoInline(LabelledCellsMixin, admin.TabularInline):
+class PhotoInline(KernelPhotoInline):
     model = ProjectPhoto
-    extra = 0
-    fields = ("image", "alt", "position")
 
 
 class FeedbackInline(LabelledCellsMixin, admin.TabularInline):

@@ -22,6 +22,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from civic.core.follows import FollowBase
+from civic.core.photos import PhotoBase
 from civic.places.geo import GeoPointModel, GeoQuerySet
 
 MAX_AMOUNT_CENTS = 1_000_000 * 100  # one million euros: anything above is a typo or abuse
@@ -189,26 +191,16 @@ class Project(GeoPointModel):
 
 
 def photo_path(instance, filename):
+    # Named by migrations written before PhotoBase; new files go through photo_directory().
     return f"projects/{instance.project_id}/{filename}"
 
 
-class ProjectPhoto(models.Model):
+class ProjectPhoto(PhotoBase):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("photo"), upload_to=photo_path)
-    thumbnail = models.ImageField(upload_to=photo_path, blank=True, editable=False)
-    alt = models.CharField(
-        _("description of the photo"), max_length=200, help_text=_("What the photo shows, for blind people.")
-    )
-    position = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["position", "id"]
-        verbose_name = _("photo")
-        verbose_name_plural = _("photos")
-
-    def __str__(self) -> str:
-        return self.alt
+    def photo_directory(self) -> str:
+        return f"projects/{self.project_id}"
 
 
 class FeedbackKind(models.TextChoices):
@@ -270,10 +262,12 @@ class MeetingProposal(models.Model):
         return f"{self.purpose} ({self.starts_at:%Y-%m-%d})"
 
 
-class ProjectFollow(models.Model):
+class ProjectFollow(FollowBase):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="follows")
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+
+    target_field = "project"
+    counter_field = "followers_count"
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["project", "member"], name="cf_follow_once")]

@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from civic.core import outbox
+from civic.core import follows, outbox
+from civic.core.photos import attach_photo
 from civic.core.search import search_vector
 from civic.core.services import history_for, log_action
 from civic.notifications.services import notify, notify_many
@@ -140,15 +141,7 @@ def _set_text(obj, field: str, value: str, language: str) -> None:
 
 
 def _add_photo(project: Project, photo, alt: str) -> ProjectPhoto:
-    from civic.core.images import clean_image, make_thumbnail
-
-    cleaned = clean_image(photo, name="photo")
-    item = ProjectPhoto(project=project, alt=alt or project.title, position=project.photos.count())
-    item.image.save(cleaned.name, cleaned, save=False)
-    item.thumbnail.save("thumb.jpg", make_thumbnail(item.image.file), save=False)
-    item.full_clean()
-    item.save()
-    return item
+    return attach_photo(ProjectPhoto, file=photo, alt=alt or project.title, project=project)
 
 
 @transaction.atomic
@@ -345,23 +338,14 @@ def meeting_decide(*, meeting: MeetingProposal, by, accept: bool) -> MeetingProp
     return meeting
 
 
-@transaction.atomic
 def project_follow(*, project: Project, member, follow: bool = True) -> bool:
-    """Follow (or unfollow) a project; returns whether anything changed. Safe against double clicks."""
+    """Follow (or unfollow) a project; returns whether anything changed. Safe against double clicks
+    and races (``civic.core.follows``: the row decides, the counter follows)."""
     if not member.is_authenticated:
         raise NotAllowed
     if follow:
-        try:
-            with transaction.atomic():
-                ProjectFollow.objects.create(project=project, member=member)
-        except IntegrityError:
-            return False
-        Project.objects.filter(pk=project.pk).update(followers_count=F("followers_count") + 1)
-        return True
-    deleted, _detail = ProjectFollow.objects.filter(project=project, member=member).delete()
-    if deleted:
-        Project.objects.filter(pk=project.pk).update(followers_count=F("followers_count") - 1)
-    return bool(deleted)
+        return follows.follow(ProjectFollow, member=member, target=project)
+    return follows.unfollow(ProjectFollow, member=member, target=project)
 
 
 # --- Campaigns -----------------------------------------------------------------------------

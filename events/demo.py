@@ -549,7 +549,7 @@ def seed(stdout=None) -> None:
             },
         )
         if not report.photos.exists():
-            photo = ReportPhoto(report=report, caption=f"{event.city.name_en} mural")
+            photo = ReportPhoto(report=report, alt=f"{event.city.name_en} mural")
             photo.image.save(f"mural-{city_slug}.jpg", _picture(colors[i % len(colors)]), save=False)
             photo.thumbnail.save(
                 f"mural-{city_slug}-thumb.jpg", make_thumbnail(photo.image, name="thumb"), save=False

@@ -61,7 +61,7 @@ def _cover(event: str = "pk", series: str = "series_id") -> dict:
     photos = ReportPhoto.objects.filter(
         Q(report__event=OuterRef(event)) | Q(report__event__series=OuterRef(series))
     ).order_by("-report__event__starts_at", "pk")
-    return first_photo(photos, alt="caption")
+    return first_photo(photos)
 
 
 class EventProvider:

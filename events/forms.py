@@ -155,11 +155,21 @@ class ReportForm(forms.Form):
         help_text=_("Markdown is allowed."),
     )
     photo1 = ImageField(label=_("Photo"), required=False)
+    photo1_alt = forms.CharField(
+        label=_("Description of the photo"),
+        max_length=200,
+        required=False,
+        help_text=_("What the photo shows, for people who cannot see it."),
+    )
     photo2 = ImageField(label=_("Another photo"), required=False)
+    photo2_alt = forms.CharField(label=_("Description of the photo"), max_length=200, required=False)
     photo3 = ImageField(label=_("Another photo"), required=False)
+    photo3_alt = forms.CharField(label=_("Description of the photo"), max_length=200, required=False)
 
     def photos(self) -> list:
-        return [self.cleaned_data[k] for k in ("photo1", "photo2", "photo3") if self.cleaned_data.get(k)]
+        """``(upload, alt)`` for each photo given."""
+        data = self.cleaned_data
+        return [(data[k], data.get(f"{k}_alt", "")) for k in ("photo1", "photo2", "photo3") if data.get(k)]
 
 
 class BoardEntryForm(forms.ModelForm):

@@ -32,6 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civic.core.photos import PhotoBase
 from civic.places.geo import GeoPointModel, GeoQuerySet, earth_index
 
 SPOKEN_LANGUAGES = [
@@ -363,6 +364,7 @@ class RSVP(models.Model):
 
 
 def report_photo_path(instance, filename):
+    # Named by migrations written before PhotoBase; new files go through photo_directory().
     return f"events/reports/{instance.report_id}/{filename}"
 
 
@@ -383,18 +385,14 @@ class EventReport(models.Model):
         return f"{self.event}"
 
 
-class ReportPhoto(models.Model):
+class ReportPhoto(PhotoBase):
     report = models.ForeignKey(EventReport, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("photo"), upload_to=report_photo_path)
-    thumbnail = models.ImageField(upload_to=report_photo_path, blank=True)
-    caption = models.CharField(_("caption"), max_length=200, blank=True)
 
-    class Meta:
-        verbose_name = _("photo")
-        verbose_name_plural = _("photos")
+    # An organiser may post photos without describing them; pages then say "Photo of the event".
+    alt_required = False
 
-    def __str__(self) -> str:
-        return self.caption or self.image.name
+    def photo_directory(self) -> str:
+        return f"events/reports/{self.report_id}"
 
 
 class FeedToken(models.Model):

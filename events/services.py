@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civic.core import outbox
-from civic.core.images import clean_image, make_thumbnail
 from civic.core.l10n import local_iso
 from civic.core.models import AuditEntry
+from civic.core.photos import attach_photo
 from civic.core.search import search_vector
 from civic.core.services import log_action
 from civic.notifications.services import notify
@@ -525,7 +525,8 @@ def attendees_csv_rows(event: Event) -> Iterator[tuple]:
 
 @transaction.atomic
 def report_post(*, event: Event, by, people_count: int, text: str, photos: Iterable = ()) -> EventReport:
-    """Post (or replace) the report of a past event with up to a few photos (EXIF stripped)."""
+    """Post (or replace) the report of a past event with up to a few photos (EXIF stripped);
+    ``photos`` is a list of ``(upload, alt)``."""
     if not rules.may_manage_event(by, event):
         raise PermissionDenied
     if event.starts_at > timezone.now():
@@ -536,11 +537,8 @@ def report_post(*, event: Event, by, people_count: int, text: str, photos: Itera
     report.author, report.people_count, report.text = by, people_count, text
     report.full_clean()
     report.save()
-    for i, upload in enumerate(photos):
-        photo = ReportPhoto(report=report)
-        photo.image.save(f"photo-{i}", clean_image(upload, name="photo"), save=False)
-        photo.thumbnail.save(f"thumb-{i}", make_thumbnail(photo.image, name="thumb"), save=False)
-        photo.save()
+    for upload, alt in photos:
+        attach_photo(ReportPhoto, file=upload, alt=alt, report=report)
     log_action("events.event.reported", target=event, actor=by, data={"people": people_count})
     return report
 

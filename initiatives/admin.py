@@ -4,8 +4,9 @@ organisation, so organisation members do not see them here."""
 
 from django.contrib import admin
 
+from civic.core.photo_admin import PhotoInline as KernelPhotoInline
 from civic.core.translation_admin import TranslationAdmin, TranslationStackedInline
-from civic.organizations.admin_mixins import CounterSafeAdminMixin, EditorOnlyAdmin, LabelledCellsMixin
+from civic.organizations.admin_mixins import CounterSafeAdminMixin, EditorOnlyAdmin
 from initiatives.models import (
     ContactMessage,
     Initiative,
@@ -17,10 +18,8 @@ from initiatives.models import (
 )
 
 
-class PhotoInline(LabelledCellsMixin, admin.TabularInline):
+class PhotoInline(KernelPhotoInline):
     model = InitiativePhoto
-    extra = 0
-    fields = ("image", "alt_text", "position")
 
 
 class PortraitInline(TranslationStackedInline):

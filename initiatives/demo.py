@@ -576,7 +576,7 @@ def seed(stdout=None) -> None:
             photo_add(
                 initiative=initiative,
                 upload=_photo(colour, i),
-                alt_text=f"{fr[0]} · {place}",
+                alt=f"{fr[0]} · {place}",
             )
             photos += 1
         initiatives.append(initiative)

@@ -61,7 +61,7 @@ def _item(initiative: Initiative, reason: str = "") -> DiscoveryItem:
 
 def _cover(ref: str = "pk"):
     photos = InitiativePhoto.objects.filter(initiative=OuterRef(ref)).order_by("position", "pk")
-    return first_photo(photos, alt="alt_text")
+    return first_photo(photos)
 
 
 def _with_relations(qs):

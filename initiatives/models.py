@@ -20,6 +20,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from civic.core.follows import FollowBase
+from civic.core.photos import PhotoBase
 from civic.core.search import corrected_query
 from civic.places.geo import GeoPointModel, GeoQuerySet, earth_index
 
@@ -195,27 +197,15 @@ class Initiative(GeoPointModel, Reviewed):
 
 
 def photo_path(instance, filename):
+    # Named by migrations written before PhotoBase; new files go through photo_directory().
     return f"initiatives/{instance.initiative_id}/{filename}"
 
 
-class InitiativePhoto(models.Model):
+class InitiativePhoto(PhotoBase):
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("photo"), upload_to=photo_path)
-    thumbnail = models.ImageField(upload_to=photo_path, blank=True, editable=False)
-    alt_text = models.CharField(
-        _("description of the photo"),
-        max_length=200,
-        help_text=_("What the photo shows, for people who cannot see it."),
-    )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
-    class Meta:
-        ordering = ["position", "pk"]
-        verbose_name = _("photo")
-        verbose_name_plural = _("photos")
-
-    def __str__(self) -> str:
-        return self.alt_text
+    def photo_directory(self) -> str:
+        return f"initiatives/{self.initiative_id}"
 
 
 class Portrait(Reviewed):
@@ -408,12 +398,14 @@ class ReplicationIntent(models.Model):
         return f"{self.member_id} → {self.initiative_id}"
 
 
-class InitiativeFollow(models.Model):
+class InitiativeFollow(FollowBase):
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="follows")
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="initiative_follows"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+
+    target_field = "initiative"
+    counter_field = "follower_count"
 
     class Meta:
         constraints = [

@@ -4,7 +4,6 @@ Notifications are sent with ``notify()`` (stored now, emailed by Celery after co
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -15,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from civic.core.images import clean_image, make_thumbnail
+from civic.core import follows
+from civic.core.photos import attach_photo
 from civic.core.ratelimit import rate_limit
 from civic.core.services import log_action
 from civic.notifications.services import notify
@@ -48,7 +48,7 @@ def _url(obj: Reviewed) -> str:
 @transaction.atomic
 def initiative_create(*, spotter, data: dict, themes, photos=()) -> Initiative:
     """A new draft by ``spotter``. ``data`` holds model fields (title/summary/story go to the
-    active language's columns); ``photos`` is a list of ``(upload, alt_text)``."""
+    active language's columns); ``photos`` is a list of ``(upload, alt)``."""
     if not rules.may_add_initiative(spotter):
         raise PermissionDenied
     initiative = Initiative(spotter=spotter, status=Status.DRAFT)
@@ -57,8 +57,8 @@ def initiative_create(*, spotter, data: dict, themes, photos=()) -> Initiative:
     initiative.full_clean(exclude=["themes"])
     initiative.save()
     initiative.themes.set(themes)
-    for upload, alt_text in photos:
-        photo_add(initiative=initiative, upload=upload, alt_text=alt_text, by=spotter)
+    for upload, alt in photos:
+        photo_add(initiative=initiative, upload=upload, alt=alt, by=spotter)
     log_action("initiatives.initiative.created", target=initiative, actor=spotter)
     return initiative
 
@@ -74,24 +74,15 @@ def initiative_update(*, initiative: Initiative, by, data: dict, themes=None, ph
     initiative.save()
     if themes is not None:
         initiative.themes.set(themes)
-    for upload, alt_text in photos:
-        photo_add(initiative=initiative, upload=upload, alt_text=alt_text, by=by)
+    for upload, alt in photos:
+        photo_add(initiative=initiative, upload=upload, alt=alt, by=by)
     log_action("initiatives.initiative.edited", target=initiative, actor=by, data={"fields": sorted(data)})
     return initiative
 
 
-def photo_add(*, initiative: Initiative, upload, alt_text: str, by=None) -> InitiativePhoto:
+def photo_add(*, initiative: Initiative, upload, alt: str, by=None) -> InitiativePhoto:
     """Store a re-encoded copy (EXIF/GPS stripped) and its thumbnail, generated once here."""
-    stem = uuid.uuid4().hex[:10]
-    photo = InitiativePhoto(initiative=initiative, alt_text=alt_text, position=initiative.photos.count())
-    cleaned = clean_image(upload, name=stem)
-    photo.image.save(cleaned.name, cleaned, save=False)
-    photo.thumbnail.save(
-        f"{stem}-thumb.jpg", make_thumbnail(photo.image.file, name=f"{stem}-thumb"), save=False
-    )
-    photo.full_clean()
-    photo.save()
-    return photo
+    return attach_photo(InitiativePhoto, file=upload, alt=alt, initiative=initiative)
 
 
 # --- Review workflow (initiatives and reports alike) -------------------------------------------
@@ -223,23 +214,13 @@ def _require_member_on_published(member, initiative: Initiative) -> None:
 
 
 def follow_create(*, initiative: Initiative, member) -> bool:
-    """Follow; False when already following (the unique constraint decides, races included)."""
+    """Follow; False when already following (``civic.core.follows``: the row decides, the counter follows)."""
     _require_member_on_published(member, initiative)
-    try:
-        with transaction.atomic():
-            InitiativeFollow.objects.create(initiative=initiative, member=member)
-            Initiative.objects.filter(pk=initiative.pk).update(follower_count=F("follower_count") + 1)
-    except IntegrityError:
-        return False
-    return True
+    return follows.follow(InitiativeFollow, member=member, target=initiative)
 
 
-@transaction.atomic
 def follow_delete(*, initiative: Initiative, member) -> bool:
-    deleted, _detail = InitiativeFollow.objects.filter(initiative=initiative, member=member).delete()
-    if deleted:
-        Initiative.objects.filter(pk=initiative.pk).update(follower_count=F("follower_count") - 1)
-    return bool(deleted)
+    return follows.unfollow(InitiativeFollow, member=member, target=initiative)
 
 
 def replication_create(

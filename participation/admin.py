@@ -3,6 +3,7 @@ participation (another organisation's call answers 404). Officials use the dashb
 
 from django.contrib import admin
 
+from civic.core.photo_admin import PhotoInline
 from civic.core.translation_admin import TranslationAdmin
 from civic.organizations.admin_mixins import CounterSafeAdminMixin, EditorOnlyAdmin, OrganizationScopedAdmin
 from participation.models import (
@@ -12,6 +13,7 @@ from participation.models import (
     Flag,
     Neighbourhood,
     Proposal,
+    ProposalPhoto,
 )
 
 
@@ -28,8 +30,13 @@ class NeighbourhoodAdmin(EditorOnlyAdmin, TranslationAdmin):
     list_select_related = ["city"]
 
 
+class ProposalPhotoInline(PhotoInline):
+    model = ProposalPhoto
+
+
 @admin.register(Proposal)
 class ProposalAdmin(CounterSafeAdminMixin, EditorOnlyAdmin):
+    inlines = [ProposalPhotoInline]
     counter_fields = ("supports_count", "comments_count", "threshold_reached_at", "answered_at")
     list_display = ["title", "city", "status", "supports_count", "comments_count", "is_hidden", "created_at"]
     list_filter = ["status", "is_hidden", "city"]

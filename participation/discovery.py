@@ -4,15 +4,16 @@ Each call is one query whatever ``limit`` is (the city is selected with the prop
 
 from __future__ import annotations
 
+from django.db.models import OuterRef
 from django.db.models.functions import Left
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery, Kind, picture
+from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery, Kind, first_photo, picture
 from civic.core.markdown import plain_text
 from civic.core.search import best_first, corrected_query
-from participation.models import Proposal, ProposalStatus, Support
+from participation.models import Proposal, ProposalPhoto, ProposalStatus, Support
 
 OPEN_STATUSES = (ProposalStatus.OPEN, ProposalStatus.UNDER_STUDY)
 
@@ -34,9 +35,14 @@ def _base():
         Proposal.objects.visible()
         .filter(city__participation_space__is_active=True)
         .select_related("city", "theme")
-        .annotate(summary=Left("text", 800))
+        .annotate(summary=Left("text", 800), **_cover("pk"))
         .defer("text", "search_vector")
     )
+
+
+def _cover(ref: str) -> dict:
+    """The first photo's file names and description, selected with the proposal (no query of its own)."""
+    return first_photo(ProposalPhoto.objects.filter(proposal=OuterRef(ref)).order_by("position", "pk"))
 
 
 def _item(p: Proposal, reason: str = "") -> DiscoveryItem:
@@ -59,7 +65,12 @@ def _item(p: Proposal, reason: str = "") -> DiscoveryItem:
         rank=float(getattr(p, "rank", 0.0) or 0.0) + float(getattr(p, "similarity", 0.0) or 0.0),
         reason=reason,
         extra={"supports": p.supports_count, "status": p.status},
-        **picture(p.photo.name, p.photo_thumb.name, p.photo_alt, themes=[p.theme] if p.theme_id else ()),
+        **picture(
+            getattr(p, "cover_image", None),
+            getattr(p, "cover_thumb", None),
+            getattr(p, "cover_alt", ""),
+            themes=[p.theme] if p.theme_id else (),
+        ),
     )
 
 
@@ -120,12 +131,18 @@ class ProposalProvider:
             Support.objects.filter(member_id__in=list(member_ids), proposal__is_hidden=False)
             .select_related("member", "proposal__city", "proposal__theme")
             .defer("proposal__text", "proposal__search_vector")
+            .annotate(**_cover("proposal_id"))
             .order_by("-created_at")[:limit]
         )
         items = []
         for s in supports:
             proposal = s.proposal
             proposal.summary = ""
+            proposal.cover_image, proposal.cover_thumb, proposal.cover_alt = (
+                s.cover_image,
+                s.cover_thumb,
+                s.cover_alt,
+            )
             items.append(
                 ActivityItem(
                     actor_id=s.member_id,

@@ -29,10 +29,16 @@ class ProposalForm(forms.ModelForm):
         % {"max": PROPOSAL_TEXT_MAX},
     )
     photo = ImageField(label=_("Photo (optional)"), required=False)
+    photo_alt = forms.CharField(
+        label=_("Description of the photo"),
+        max_length=200,
+        required=False,
+        help_text=_("What the photo shows, for screen readers."),
+    )
 
     class Meta:
         model = Proposal
-        fields = ["title", "text", "theme", "neighbourhood", "point", "photo", "photo_alt"]
+        fields = ["title", "text", "theme", "neighbourhood", "point"]
 
     def __init__(self, *args, city, **kwargs):
         super().__init__(*args, **kwargs)

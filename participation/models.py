@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civic.core.follows import FollowBase
+from civic.core.photos import PhotoBase
 from civic.places.geo import GeoPointModel, GeoQuerySet, earth_index
 
 PROPOSAL_TEXT_MAX = 10_000
@@ -148,6 +150,7 @@ class ProposalQuerySet(GeoQuerySet):
 
 
 def proposal_photo_path(instance, filename):
+    # Named by migrations written before ProposalPhoto; new files go through photo_directory().
     return f"participation/proposals/{timezone.now():%Y/%m}/{filename}"
 
 
@@ -189,14 +192,6 @@ class Proposal(ModeratedMixin, GeoPointModel):
         null=True,
         blank=True,
         related_name="proposals",
-    )
-    photo = models.ImageField(_("photo"), upload_to=proposal_photo_path, blank=True)
-    photo_thumb = models.ImageField(upload_to=proposal_photo_path, blank=True, editable=False)
-    photo_alt = models.CharField(
-        _("photo description"),
-        max_length=200,
-        blank=True,
-        help_text=_("What the photo shows, for screen readers."),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.OPEN
@@ -390,12 +385,27 @@ class Comment(ModeratedMixin, models.Model):
         return not (self.is_hidden or self.is_deleted)
 
 
-class ProposalFollow(models.Model):
+class ProposalPhoto(PhotoBase):
+    """The photo of a proposal (the form offers one; the model does not limit them)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="photos")
+
+    # The photo is optional and so is its description, as on the form.
+    alt_required = False
+
+    def photo_directory(self) -> str:
+        return f"participation/proposals/{self.proposal_id}"
+
+
+class ProposalFollow(FollowBase):
+    """Who hears of a proposal's comments and answer; no count is shown, so none is kept."""
+
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="follows")
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participation_follows"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+
+    target_field = "proposal"
 
     class Meta:
         constraints = [

@@ -16,8 +16,8 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from civic.core import outbox
-from civic.core.images import clean_image, make_thumbnail
+from civic.core import follows, outbox
+from civic.core.photos import attach_photo
 from civic.core.ratelimit import RateLimited, rate_limit  # noqa: F401 (RateLimited: callers catch it here)
 from civic.core.search import search_vector
 from civic.core.services import log_action
@@ -36,6 +36,7 @@ from participation.models import (
     Neighbourhood,
     Proposal,
     ProposalFollow,
+    ProposalPhoto,
     Support,
     SupportDay,
 )
@@ -200,17 +201,15 @@ def proposal_create(
         theme=theme,
         neighbourhood=neighbourhood,
         point=point or None,
-        photo_alt=photo_alt,
         language=language or translation.get_language() or "fr",
     )
     proposal.sync_coordinates()
-    proposal.full_clean(exclude=["photo", "photo_thumb"])
-    if photo:
-        proposal.photo.save("photo.jpg", clean_image(photo, name="photo"), save=False)
-        proposal.photo_thumb.save("thumb.jpg", make_thumbnail(proposal.photo.file, name="thumb"), save=False)
+    proposal.full_clean()
     proposal.save()
+    if photo:
+        attach_photo(ProposalPhoto, file=photo, alt=photo_alt, proposal=proposal)
     _refresh_search_vector(proposal.pk)
-    ProposalFollow.objects.get_or_create(proposal=proposal, member=author)
+    follows.follow(ProposalFollow, member=author, target=proposal)
     _participant(city.pk, author.pk)
     log_action("participation.proposal.created", target=proposal, actor=author)
     return proposal
@@ -273,14 +272,15 @@ def _utc_day(moment) -> datetime.date:
     return moment.astimezone(datetime.UTC).date()
 
 
-def proposal_follow(*, proposal: Proposal, member) -> None:
+def proposal_follow(*, proposal: Proposal, member) -> bool:
+    """Follow; False when already following (``civic.core.follows``)."""
     if not member.is_authenticated or proposal.is_hidden:
         raise PermissionDenied
-    ProposalFollow.objects.get_or_create(proposal=proposal, member=member)
+    return follows.follow(ProposalFollow, member=member, target=proposal)
 
 
-def proposal_unfollow(*, proposal: Proposal, member) -> None:
-    ProposalFollow.objects.filter(proposal=proposal, member=member).delete()
+def proposal_unfollow(*, proposal: Proposal, member) -> bool:
+    return follows.unfollow(ProposalFollow, member=member, target=proposal)
 
 
 # --- Comments ----------------------------------------------------------------------------------
@@ -306,7 +306,7 @@ def comment_create(*, proposal: Proposal, author, text: str, parent: Comment | N
     comment.full_clean()
     comment.save()
     Proposal.objects.filter(pk=proposal.pk).update(comments_count=F("comments_count") + 1)
-    ProposalFollow.objects.get_or_create(proposal=proposal, member=author)
+    follows.follow(ProposalFollow, member=author, target=proposal)
     _participant(proposal.city_id, author.pk)
     log_action("participation.comment.created", target=comment, actor=author)
     from participation.tasks import notify_new_comment

@@ -214,6 +214,7 @@ def proposal_detail(request: HttpRequest, city_slug: str, pk: int) -> HttpRespon
             "space": space,
             "city": space.city,
             "proposal": proposal,
+            "photos": list(proposal.photos.all()),
             "threads": threads,
             "answer": answer,
             "revisions": revisions,

@@ -7,6 +7,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from civic.core.follows import FollowBase
 from civic.places.geo import GeoPointModel, GeoQuerySet
 
 
@@ -125,14 +126,18 @@ class User(GeoPointModel, AbstractUser):
         return self.is_active and (self.is_staff or self.is_superuser)
 
 
-class Follow(models.Model):
+class Follow(FollowBase):
+    """A member follows another ("friends"); the number of followers is counted, not kept."""
+
     follower = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="following_set"
     )
     followed = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follower_set"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+
+    follower_field = "follower"
+    target_field = "followed"
 
     class Meta:
         constraints = [

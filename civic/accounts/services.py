@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 
 from django.apps import apps
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from civic.accounts.models import Follow, User
+from civic.core import follows
 from civic.core.images import clean_image
 from civic.core.services import log_action
 from civic.notifications.services import notify
@@ -63,22 +64,20 @@ def follow_create(*, follower: User, followed: User) -> bool:
     """Follow ``followed``; returns False when already followed (the constraint decides, races included)."""
     if follower.pk == followed.pk:
         raise ValueError("a member cannot follow themselves")
-    try:
-        with transaction.atomic():
-            Follow.objects.create(follower=follower, followed=followed)
-            notify(
-                followed,
-                "accounts.followed",
-                {"follower_name": follower.public_name},
-                url=reverse("accounts:member_detail", args=[follower.pk]),
-            )
-    except IntegrityError:
-        return False
+    with transaction.atomic():
+        if not follows.follow(Follow, member=follower, target=followed):
+            return False
+        notify(
+            followed,
+            "accounts.followed",
+            {"follower_name": follower.public_name},
+            url=reverse("accounts:member_detail", args=[follower.pk]),
+        )
     return True
 
 
-def follow_delete(*, follower: User, followed: User) -> None:
-    Follow.objects.filter(follower=follower, followed=followed).delete()
+def follow_delete(*, follower: User, followed: User) -> bool:
+    return follows.unfollow(Follow, member=follower, target=followed)
 
 
 def member_export(*, member: User) -> dict:

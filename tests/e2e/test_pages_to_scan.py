@@ -84,7 +84,7 @@ def demo(city, org_a, alice):
             "initiative",
             initiative,
             (40 + 50 * n, 120, 90),
-            "alt_text",
+            "alt",
             "A fridge in a street",
         )
         project = ProjectFactory(

@@ -154,8 +154,8 @@ def test_cards_carry_the_first_photo_or_the_theme_drawing_in_a_fixed_number_of_q
 
     theme = ThemeFactory(icon="sprout")
     with_photos = InitiativeFactory(themes=[theme])
-    first = photo_add(initiative=with_photos, upload=_jpeg(), alt_text="A fridge in the street")
-    photo_add(initiative=with_photos, upload=_jpeg(), alt_text="The second photo")
+    first = photo_add(initiative=with_photos, upload=_jpeg(), alt="A fridge in the street")
+    photo_add(initiative=with_photos, upload=_jpeg(), alt="The second photo")
     for _ in range(rows - 1):
         InitiativeFactory(themes=[theme])
 

@@ -50,7 +50,7 @@ def test_spotter_submits_a_draft_with_a_photo_and_a_thumbnail(client, spotter_al
     assert initiative.title_en == "Repair café du quartier"  # written in the page's language
     assert (initiative.latitude, initiative.longitude) == (48.86, 2.35)
     photo = InitiativePhoto.objects.get()
-    assert photo.alt_text == "Volunteers at a table"
+    assert photo.alt == "Volunteers at a table"
     assert photo.thumbnail.name.endswith(".jpg")
     with Image.open(photo.thumbnail.path) as thumb:
         assert max(thumb.size) <= 400

@@ -402,7 +402,8 @@ def test_photo_is_reencoded_with_a_thumbnail_and_its_alt_text(client, bob, space
         },
     )
     proposal = Proposal.objects.get()
-    assert proposal.photo and proposal.photo_thumb
+    photo = proposal.photos.get()
+    assert photo.image and photo.thumbnail
     page = client.get(proposal.get_absolute_url()).content.decode()
     assert 'alt="A grey concrete wall"' in page
 
