@@ -21,6 +21,7 @@ from civic.core.csv import csv_response
 from civic.core.forms import add_service_errors
 from civic.core.l10n import local_iso
 from civic.core.models import Theme
+from civic.core.pagecache import anonymous_page
 from civic.core.paginator import CappedPaginator
 from civic.organizations.models import Organization
 from civic.places.geojson import feature_collection, geojson_response
@@ -81,6 +82,7 @@ def _require_verified(request) -> bool:
 # --- Public pages ------------------------------------------------------------------------------
 
 
+@anonymous_page("space", "proposal")
 def index(request: HttpRequest) -> HttpResponse:
     """The cities that have a participation space, with their number of public proposals."""
     spaces = (
@@ -92,6 +94,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "participation/space_list.html", {"spaces": spaces})
 
 
+@anonymous_page("space", "proposal")
 def space_detail(request: HttpRequest, city_slug: str) -> HttpResponse:
     """A city's space: sorted, filtered proposals, the map, the topics that matter most."""
     space = _space(city_slug)
@@ -136,6 +139,7 @@ def space_detail(request: HttpRequest, city_slug: str) -> HttpResponse:
     )
 
 
+@anonymous_page("space", "proposal")
 def space_geojson(request: HttpRequest, city_slug: str) -> HttpResponse:
     """Located public proposals of a city, most supported first (500 at most)."""
     space = _space(city_slug)
@@ -186,6 +190,7 @@ def proposal_create(request: HttpRequest, city_slug: str) -> HttpResponse:
     return render(request, "participation/proposal_form.html", {"space": space, "form": form})
 
 
+@anonymous_page("proposal:{pk}", "space")
 def proposal_detail(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
     space = _space(city_slug)
     proposal = _visible_proposal(

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from civic.core import discovery
 from civic.core.forms_discover import KIND_CHOICES, DiscoverForm
 from civic.core.models import Theme
+from civic.core.pagecache import anonymous_page
 from civic.core.search import corrections, search_words, shared_corrections
 from civic.places.geojson import bad_request, geojson_response, parse_bbox
 
@@ -45,6 +46,7 @@ def _discover(request: HttpRequest, limit: int):
     return form, None, []
 
 
+@anonymous_page("mission", "event", "project", "proposal", "initiative")
 def home(request: HttpRequest) -> HttpResponse:
     """What can I do near …? One mixed list and map; featured things while there is no position."""
     form, query, kinds = _discover(request, limit=30)
@@ -146,6 +148,7 @@ def my_civic(request: HttpRequest) -> HttpResponse:
     )
 
 
+@anonymous_page("mission", "event", "initiative", shared=True)
 def open_data(request: HttpRequest, kind: str) -> HttpResponse:
     """Public GeoJSON of missions, events or initiatives for a city (``?city=slug``) or a box (``?bbox=``)."""
     if kind not in OPEN_DATA_KINDS:
