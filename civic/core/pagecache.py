@@ -171,22 +171,23 @@ def _from_stored(request: HttpRequest, stored: dict) -> HttpResponse:
     return response
 
 
-def _headers(response: HttpResponse, key: str, *, shared: bool, personal: bool) -> None:
+def _headers(response: HttpResponse, key: str, *, shared: bool, personal: bool, max_age: int = 0) -> None:
     if personal:
         patch_cache_control(response, private=True, no_cache=True)
     else:
         response["ETag"] = quote_etag(key.removeprefix("page:"))
-        patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+        patch_cache_control(response, public=True, max_age=max_age, must_revalidate=True)
     if not shared:
         patch_vary_headers(response, ("Cookie",))
 
 
-def anonymous_page(*tags: str, shared: bool = False, seconds: int | None = None):
+def anonymous_page(*tags: str, shared: bool = False, seconds: int | None = None, max_age: int = 0):
     """Serve the view's page from the cache to visitors who are not logged in.
 
     ``tags`` may name URL arguments: ``@anonymous_page("mission:{pk}")``. With ``shared=True``
     the response does not depend on the visitor at all (open-data feeds): members get the cached
-    copy too, and the response has no ``Vary: Cookie``. A request whose ``If-None-Match`` names
+    copy too, and the response has no ``Vary: Cookie``. ``max_age`` lets HTTP caches keep a page
+    without asking (pages without a CSRF token only). A request whose ``If-None-Match`` names
     the current version answers 304 before the cache or the view is read.
     """
 
@@ -202,12 +203,18 @@ def anonymous_page(*tags: str, shared: bool = False, seconds: int | None = None)
             etag = quote_etag(key.removeprefix("page:"))
             if etag in parse_etags(request.headers.get("If-None-Match", "")):
                 response = HttpResponseNotModified()
-                _headers(response, key, shared=shared, personal=False)
+                _headers(response, key, shared=shared, personal=False, max_age=max_age)
                 return response
             stored = cache.get(key)
             if stored is not None:
                 response = _from_stored(request, stored)
-                _headers(response, key, shared=shared, personal=CSRF_PLACEHOLDER in stored["content"])
+                _headers(
+                    response,
+                    key,
+                    shared=shared,
+                    personal=CSRF_PLACEHOLDER in stored["content"],
+                    max_age=max_age,
+                )
                 response[CACHE_HEADER] = "hit"
                 return response
             response = view(request, *args, **kwargs)
@@ -217,7 +224,7 @@ def anonymous_page(*tags: str, shared: bool = False, seconds: int | None = None)
             stored, personal = kept
             ttl = min(seconds or settings.PAGE_CACHE_SECONDS, settings.PAGE_CACHE_SECONDS)
             cache.set(key, stored, ttl)
-            _headers(response, key, shared=shared, personal=personal)
+            _headers(response, key, shared=shared, personal=personal, max_age=max_age)
             response[CACHE_HEADER] = "miss"
             return response
 
