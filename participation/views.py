@@ -633,8 +633,39 @@ def dashboard_calls(request: HttpRequest, city_slug: str) -> HttpResponse:
     )
 
 
+PROPOSAL_CSV_FIELDS = (
+    "id",
+    "created_at",
+    "title",
+    "status",
+    "supports_count",
+    "comments_count",
+    "latitude",
+    "longitude",
+    "theme",
+    "neighbourhood",
+)
+ANSWER_CSV_FIELDS = (
+    "id",
+    "title",
+    "answer__status",
+    "answer__text",
+    "answer__cost_cents",
+    "answer__planned_date",
+    "answer__updated_at",
+    "answer__organization__name",
+)
+
+
 def _proposal_rows(city) -> Iterator[tuple]:
-    rows = Proposal.objects.visible().of_city(city).select_related("theme", "neighbourhood").order_by("id")
+    # Only the exported columns: a proposal's text, photo and search vector are most of its row.
+    rows = (
+        Proposal.objects.visible()
+        .of_city(city)
+        .select_related("theme", "neighbourhood")
+        .only(*PROPOSAL_CSV_FIELDS)
+        .order_by("id")
+    )
     for p in rows.iterator(chunk_size=2000):
         yield (
             p.pk,
@@ -656,6 +687,7 @@ def _answer_rows(city) -> Iterator[tuple]:
         .of_city(city)
         .filter(answered_at__isnull=False)
         .select_related("answer__organization")
+        .only(*ANSWER_CSV_FIELDS)
         .order_by("id")
     )
     for p in rows.iterator(chunk_size=2000):
