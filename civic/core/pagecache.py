@@ -143,7 +143,7 @@ def page_key(request: HttpRequest, tags: Iterable[str]) -> str:
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
 
 
-def _store(response: HttpResponse) -> tuple[dict, bool] | None:
+def _store(request: HttpRequest, response: HttpResponse) -> tuple[dict, bool] | None:
     """What the cache keeps of a freshly rendered response, and whether it holds a CSRF token;
     None when the response is not for everyone."""
     if response.status_code != 200 or response.streaming or response.cookies:
@@ -152,9 +152,17 @@ def _store(response: HttpResponse) -> tuple[dict, bool] | None:
     if "private" in control or "no-store" in control:
         return None
     content, with_token = CSRF_INPUT.subn(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and not with_token:
+        return None  # a token was asked for but not in a form field we know how to replace: keep it out
     headers = {
         name: response[name]
-        for name in ("Content-Type", "Content-Language", "Access-Control-Allow-Origin", "Link")
+        for name in (
+            "Content-Type",
+            "Content-Language",
+            "Access-Control-Allow-Origin",
+            "Access-Control-Expose-Headers",
+            "Link",
+        )
         if response.has_header(name)
     }
     return {"content": content, "headers": headers}, bool(with_token)
@@ -218,7 +226,7 @@ def anonymous_page(*tags: str, shared: bool = False, seconds: int | None = None,
                 response[CACHE_HEADER] = "hit"
                 return response
             response = view(request, *args, **kwargs)
-            kept = _store(response)
+            kept = _store(request, response)
             if kept is None:
                 return response
             stored, personal = kept
