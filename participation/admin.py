@@ -68,10 +68,7 @@ class CallForParticipationAdmin(CounterSafeAdminMixin, OrganizationScopedAdmin):
 
     def get_changeform_initial_data(self, request):
         # A call is written in one language: by default the one the organiser is using.
-        return {
-            "language": getattr(request, "LANGUAGE_CODE", "fr"),
-            **super().get_changeform_initial_data(request),
-        }
+        return {"language": getattr(request, "LANGUAGE_CODE", "fr"), **super().get_changeform_initial_data(request)}
 
     def get_exclude(self, request, obj=None):
         return ["created_by", "city"]
