@@ -213,6 +213,12 @@ CACHES = {
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
 }
+# Anonymous pages (civic.core.pagecache): how long a rendered page may be served from the cache at
+# most. Writes invalidate at once through versioned keys; this bounds what they do not track
+# (counters moved by F() updates on list pages, time passing). 0 turns the page cache off: the
+# default in tests, which render pages between writes whose on_commit never runs (tests that
+# exercise the cache turn it on).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if TESTING else 60)
 
 # --- Celery -----------------------------------------------------------------------------------
 # kombu spells Unix sockets redis+socket://

@@ -7,6 +7,9 @@ class CrowdfundingConfig(AppConfig):
     verbose_name = _("Civic crowdfunding")
 
     def ready(self) -> None:
+        from crowdfunding.pagecache import watch_pages
+
+        watch_pages()
         import crowdfunding.rules  # noqa: F401  (registers the permissions)
         from civic.accounts.services import register_member_data
         from civic.core.discovery import register

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from civic.core.forms import add_service_errors
 from civic.core.models import Theme
+from civic.core.pagecache import anonymous_page
 from civic.core.paginator import CappedPaginator
 from civic.core.related import sections_about
 from civic.organizations.models import Organization
@@ -94,6 +95,7 @@ def _filtered(request: HttpRequest) -> tuple[ProjectFilterForm, object]:
     return form, form.filter(Project.objects.public())
 
 
+@anonymous_page("project")
 def index(request: HttpRequest) -> HttpResponse:
     """The ideas space: every project at every stage, filtered by stage, city, theme and words."""
     form, projects = _filtered(request)
@@ -117,6 +119,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@anonymous_page("project")
 def funding_list(request: HttpRequest) -> HttpResponse:
     """The funding space: open campaigns, the nearest deadline first, with their progress."""
     campaigns = Campaign.objects.open().for_list().order_by("deadline", "id")
@@ -124,6 +127,7 @@ def funding_list(request: HttpRequest) -> HttpResponse:
     return render(request, "crowdfunding/campaign_list.html", {"page": page, "campaigns": page.object_list})
 
 
+@anonymous_page("project")
 def map_feed(request: HttpRequest) -> HttpResponse:
     _form, projects = _filtered(request)
     rows = projects.values("pk", "title_fr", "title_en", "title_es", "stage", "latitude", "longitude")[:500]
@@ -143,6 +147,7 @@ def map_feed(request: HttpRequest) -> HttpResponse:
 # --- Project pages -------------------------------------------------------------------------
 
 
+@anonymous_page("project:{pk}")
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(
         Project.objects.public()

@@ -7,6 +7,9 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events and NCZ Days")
 
     def ready(self) -> None:
+        from events.pagecache import watch_pages
+
+        watch_pages()
         from civic.accounts.services import register_member_data
         from civic.core.discovery import register
         from civic.core.related import register_section

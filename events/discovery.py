@@ -161,8 +161,13 @@ class EventProvider:
             qs = qs.near(member.latitude, member.longitude, 50)
         return [_item(e) for e in qs[:10]]
 
-    def features(self, *, city_id=None, bbox=None, limit: int = 1000) -> list[DiscoveryItem]:
-        qs = self._public().filter(latitude__isnull=False)
+    def features(
+        self, *, city_id=None, bbox=None, limit: int = 1000, before: int | None = None
+    ) -> list[DiscoveryItem]:
+        """Located upcoming public events, newest first, for the open-data GeoJSON feeds."""
+        qs = self._public().filter(latitude__isnull=False).order_by("-pk")
+        if before is not None:
+            qs = qs.filter(pk__lt=before)
         if city_id:
             qs = qs.filter(city_id=city_id)
         if bbox:

@@ -23,6 +23,7 @@ from django_countries.fields import Country
 from civic.core.csv import csv_response
 from civic.core.forms import add_service_errors, validate_plausible_date
 from civic.core.models import Theme
+from civic.core.pagecache import anonymous_page
 from civic.core.paginator import CappedPaginator
 from civic.places.geojson import feature_collection, geojson_response
 from civic.places.models import City
@@ -80,6 +81,7 @@ def _query_without_page(request: HttpRequest) -> str:
     return params.urlencode()
 
 
+@anonymous_page("event")
 def event_list(request: HttpRequest) -> HttpResponse:
     form, qs, near = _filtered(request)
     qs = qs.for_list(nearest_first=near)
@@ -98,6 +100,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@anonymous_page("event")
 def event_calendar(request: HttpRequest) -> HttpResponse:
     """A month grid (weeks from Monday); each event is placed on its local date in its city."""
     try:
@@ -141,6 +144,7 @@ def event_calendar(request: HttpRequest) -> HttpResponse:
     )
 
 
+@anonymous_page("event")
 def event_map(request: HttpRequest) -> HttpResponse:
     form, _qs, _near = _filtered(request)
     return render(
@@ -150,6 +154,7 @@ def event_map(request: HttpRequest) -> HttpResponse:
     )
 
 
+@anonymous_page("event")
 def event_geojson(request: HttpRequest) -> HttpResponse:
     _form, qs, _near = _filtered(request)
     # Up to a thousand plain rows, not model instances (building those took most of the time).
@@ -196,6 +201,7 @@ def _managed_event(request: HttpRequest, pk: int) -> Event:
     return event
 
 
+@anonymous_page("event:{pk}", "days", "initiative", "project", "mission")
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = _visible_event(request, pk)
     my_rsvp = None
@@ -518,6 +524,7 @@ def board_entry(request: HttpRequest, city: str, pk: int) -> HttpResponse:
 # --- NCZ Days ------------------------------------------------------------------------------------
 
 
+@anonymous_page("days", "event")
 def day_list(request: HttpRequest) -> HttpResponse:
     days = MobilisationDay.objects.published().annotate(
         edition_count=Count("editions", filter=Q(editions__status=CityEdition.Status.APPROVED))
@@ -540,6 +547,7 @@ def _countdown(day: MobilisationDay) -> str:
     return _("This NCZ Day took place on %(date)s.") % {"date": day.date.isoformat()}
 
 
+@anonymous_page("days", "event")
 def day_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The day, its totals, and its editions: all of them grouped by country on a small day; on a
     big one, a table of countries (editions, participants), each opening its own list."""
@@ -588,6 +596,7 @@ def day_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@anonymous_page("days", "event")
 def day_geojson(request: HttpRequest, slug: str) -> HttpResponse:
     """Approved editions with their participant counts (an edition without a point sits on its city)."""
     day = _day(slug)

@@ -7,6 +7,9 @@ class InitiativesConfig(AppConfig):
     verbose_name = _("Initiatives")
 
     def ready(self) -> None:
+        from initiatives.pagecache import watch_pages
+
+        watch_pages()
         from civic.accounts.services import register_member_data
         from civic.core.discovery import register
         from initiatives import services

@@ -180,10 +180,15 @@ class InitiativeProvider:
             qs = qs.order_by("-published_at", "-pk")
         return [_item(i) for i in qs[:10]]
 
-    def features(self, *, city_id=None, bbox=None, limit: int = 1000) -> list[DiscoveryItem]:
+    def features(
+        self, *, city_id=None, bbox=None, limit: int = 1000, before: int | None = None
+    ) -> list[DiscoveryItem]:
+        """Located published initiatives, newest first, for the open-data GeoJSON feeds."""
         qs = Initiative.objects.published().filter(latitude__isnull=False)
+        if before is not None:
+            qs = qs.filter(pk__lt=before)
         if city_id:
             qs = qs.filter(city_id=city_id)
         if bbox:
             qs = qs.in_bbox(*bbox)
-        return [_item(i) for i in _with_relations(qs).order_by("-published_at", "-pk")[:limit]]
+        return [_item(i) for i in _with_relations(qs).order_by("-pk")[:limit]]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from civic.core.forms import add_service_errors
+from civic.core.pagecache import anonymous_page
 from civic.core.paginator import CappedPaginator
 from civic.core.related import sections_about
 from civic.core.services import history_for
@@ -63,6 +64,7 @@ def _query_string(request: HttpRequest) -> str:
     return params.urlencode()
 
 
+@anonymous_page("initiative")
 def index(request: HttpRequest) -> HttpResponse:
     """The catalogue: filters, a card grid (paginated) and a map fed by ``feed``."""
     form = _filter_form(request).load_options()
@@ -85,6 +87,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@anonymous_page("initiative")
 def feed(request: HttpRequest) -> HttpResponse:
     """GeoJSON of the catalogue with the same filters, optionally inside ``bbox``; capped."""
     form = _filter_form(request)
@@ -160,6 +163,7 @@ def _visible_or_404(request: HttpRequest, pk: int) -> Initiative:
     return initiative
 
 
+@anonymous_page("initiative:{pk}", "event")
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = _visible_or_404(request, pk)
     user = request.user

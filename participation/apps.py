@@ -7,6 +7,9 @@ class ParticipationConfig(AppConfig):
     verbose_name = _("City participation")
 
     def ready(self):
+        from participation.pagecache import watch_pages
+
+        watch_pages()
         from civic.accounts.services import register_member_data
         from civic.core.discovery import register
         from participation import services

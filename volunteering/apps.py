@@ -7,6 +7,9 @@ class VolunteeringConfig(AppConfig):
     verbose_name = _("Volunteer missions")
 
     def ready(self):
+        from volunteering.pagecache import watch_pages
+
+        watch_pages()
         from civic.accounts.services import register_member_data
         from civic.core.discovery import register
         from volunteering import services

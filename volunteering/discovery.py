@@ -164,9 +164,13 @@ class MissionProvider:
         qs = _base(DiscoveryQuery(city_id=member.home_city_id)).filter(published_at__gte=since)
         return [_item(m) for m in qs.order_by("-published_at", "-pk")[:10]]
 
-    def features(self, *, city_id=None, bbox=None, limit: int = 1000) -> list[DiscoveryItem]:
+    def features(
+        self, *, city_id=None, bbox=None, limit: int = 1000, before: int | None = None
+    ) -> list[DiscoveryItem]:
         """Located published missions with an upcoming slot, for the open-data GeoJSON feeds."""
         qs = _base(DiscoveryQuery(city_id=city_id)).filter(latitude__isnull=False)
+        if before is not None:
+            qs = qs.filter(pk__lt=before)
         if bbox:
             qs = qs.in_bbox(*bbox)
         return [_item(m) for m in qs.order_by("-pk")[:limit]]

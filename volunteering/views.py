@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civic.core.forms import add_service_errors
+from civic.core.pagecache import anonymous_page
 from civic.organizations.models import Organization
 from civic.places.geo import distance_km
 from civic.places.geojson import bad_request, feature_collection, geojson_response, parse_bbox
@@ -79,6 +80,7 @@ def _search(request: HttpRequest) -> tuple[MissionSearchForm, object, tuple | No
     return form, missions, form.origin, prefilled
 
 
+@anonymous_page("mission")
 def index(request: HttpRequest) -> HttpResponse:
     """Search: map and list of published missions with an upcoming slot. Fixed number of queries."""
     form, missions, origin, prefilled = _search(request)
@@ -109,6 +111,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@anonymous_page("mission")
 def geojson(request: HttpRequest) -> HttpResponse:
     """The map's feed: the same filters as the list, optionally limited to ``bbox``."""
     try:
@@ -188,6 +191,7 @@ def _detail_context(
     }
 
 
+@anonymous_page("mission:{pk}")
 def mission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mission = _visible_mission(request, pk)
     return render(request, "volunteering/mission_detail.html", _detail_context(request, mission))

@@ -307,9 +307,15 @@ def digest_for(member, since: datetime) -> dict[str, list[DiscoveryItem]]:
     return grouped
 
 
-def features_all(kinds, *, city_id=None, bbox=None, limit: int = 1000) -> list[DiscoveryItem]:
+def features_all(
+    kinds, *, city_id=None, bbox=None, limit: int = 1000, before: int | None = None
+) -> list[DiscoveryItem]:
+    """Located items of ``kinds`` for the open-data feeds, newest first (``pk`` descending), at most
+    ``limit`` per kind; ``before`` pages on: only items whose ``pk`` is below it (keyset, so the
+    hundredth page costs what the first does)."""
+    paging = {} if before is None else {"before": before}
     return [
         i
         for p in providers(kinds).values()
-        for i in _call(p, "features", city_id=city_id, bbox=bbox, limit=limit)
+        for i in _call(p, "features", city_id=city_id, bbox=bbox, limit=limit, **paging)
     ]

@@ -138,3 +138,20 @@ class RateEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} × {self.cost}"
+
+
+class PageVersion(models.Model):
+    """The version of one tag of the anonymous page cache (``civic.core.pagecache``): ``mission:42``,
+    ``mission`` (every mission list), ``site``… A cached page's key holds the versions of its tags,
+    so bumping a tag makes every page that depends on it miss.
+
+    Kept in PostgreSQL, not Redis: a bump made while Redis is down is not lost, so a page cached
+    before the outage is never served once Redis is back. Versions come from one sequence
+    (``core_pageversion_seq``): a rolled-back or deleted row never makes an old number current again.
+    """
+
+    key = models.CharField(max_length=120, primary_key=True)
+    version = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.version}"

@@ -70,7 +70,7 @@ def localize_url(url, language: str):
         return translate_url(url, language)
 
 
-def render_notification(kind: str, context: dict, language: str) -> tuple[str, str]:
+def _render(kind: str, context: dict, language: str) -> tuple[str, str]:
     from django.conf import settings
 
     title_tpl, body_tpl = _templates(kind)
@@ -79,7 +79,44 @@ def render_notification(kind: str, context: dict, language: str) -> tuple[str, s
         # The "text" engine does not HTML-escape: these are plain-text titles and emails.
         title = " ".join(render_to_string(title_tpl, context, using="text").split())
         body = render_to_string(body_tpl, context, using="text").strip()
+    return title, body
+
+
+def render_notification(kind: str, context: dict, language: str) -> tuple[str, str]:
+    title, body = _render(kind, context, language)
     return title[:200], body
+
+
+# Stands for the recipient's name in a message rendered once for every reader of a language.
+NAME_SLOT = "\x00recipient_name\x00"
+
+
+class _PerLanguage:
+    """A batch's message rendered once per language, the recipient's name filled in per member.
+
+    The first member of each language is also rendered in full and compared: a template that
+    transforms the name (a filter, a condition on it) renders every member in full instead, so
+    the shortcut never changes what anyone reads."""
+
+    def __init__(self, kind: str, context: dict, language: str):
+        self.kind, self.context, self.language = kind, context, language
+        self.shared: tuple[str, str] | None = _render(
+            kind, {**context, "recipient_name": NAME_SLOT}, language
+        )
+        self.checked = False
+
+    def render(self, name: str) -> tuple[str, str]:
+        if self.shared is not None:
+            title, body = (part.replace(NAME_SLOT, name) for part in self.shared)
+            title = " ".join(title.split())[:200]
+            if self.checked:
+                return title, body
+            self.checked = True
+            full = render_notification(self.kind, {**self.context, "recipient_name": name}, self.language)
+            if full == (title, body):
+                return title, body
+            self.shared = None
+        return render_notification(self.kind, {**self.context, "recipient_name": name}, self.language)
 
 
 def notify(
@@ -138,25 +175,27 @@ def notify_many(
 ) -> int:
     """``notify()`` for a batch of members (a few hundred): the same rules (erased or inactive
     members skipped, ``dedupe_key`` once per member, each rendered in the member's language, with
-    ``per_language(lang)`` merged into the context), but one INSERT for the batch and one email task
-    for all its messages instead of one row and one task each. Returns how many were created."""
+    ``per_language(lang)`` merged into the context), but one INSERT for the batch, one email task
+    for all its messages instead of one row and one task each, and the templates rendered once per
+    language (the name put in afterwards). Returns how many were created."""
     context = dict(context or {})
     localized: dict[str, dict] = {}
     urls: dict[str, str] = {}
+    messages: dict[str, _PerLanguage] = {}
     rows = []
     for member in members:
         if member is None or getattr(member, "is_former", False) or not member.is_active:
             continue
         language = member.language or "fr"
         if language not in localized:
-            # Built once per language for the whole batch.
+            # Built and rendered once per language for the whole batch.
             urls[language] = localize_url(url, language)
             localized[language] = localize(
                 {"url": urls[language], **context, **(per_language(language) if per_language else {})},
                 language,
             )
-        member_context = {"recipient_name": member.public_name, **localized[language]}
-        title, body = render_notification(kind, member_context, language)
+            messages[language] = _PerLanguage(kind, localized[language], language)
+        title, body = messages[language].render(member.public_name)
         rows.append(
             Notification(
                 recipient=member,

@@ -1,0 +1,256 @@
+"""Anonymous pages come from the page cache (civic.core.pagecache) until a write changes them.
+
+The tests commit for real (``transaction=True``): versions are bumped after commit, as in
+production. ``X-Page-Cache`` says whether the page came from the cache.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+from civic.places.models import City
+from participation import services as participation_services
+from tests.admin_forms import change_form_data
+from tests.events.factories import DayFactory
+from tests.factories import MemberFactory
+from tests.participation.factories import CitySpaceFactory, ProposalFactory
+from tests.volunteering.factories import MissionFactory, SlotFactory
+from volunteering import services as volunteering_services
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 60
+
+
+@pytest.fixture
+def mission(org_a):
+    mission = MissionFactory(
+        organization=org_a, title_fr="Jardin partagé", title_en="Shared garden", title_es="Huerto compartido"
+    )
+    SlotFactory(mission=mission, capacity=5)
+    return mission
+
+
+@pytest.fixture
+def proposal(city):
+    CitySpaceFactory(city=city)
+    return ProposalFactory(city=city, title="More benches on the square")
+
+
+def _get(client: Client, url: str, **headers):
+    response = client.get(url, headers=headers)
+    assert response.status_code == 200, (url, response.status_code)
+    return response
+
+
+def test_an_anonymous_visitor_gets_the_cached_page(mission, django_assert_max_num_queries):
+    url = f"/fr/missions/{mission.pk}/"
+    first = _get(Client(), url)
+
+    with django_assert_max_num_queries(1):  # the versions of the page's tags, nothing else
+        again = _get(Client(), url)
+
+    assert first["X-Page-Cache"] == "miss"
+    assert again["X-Page-Cache"] == "hit"
+    assert "Jardin partagé" in again.content.decode()
+    assert "Cookie" in again["Vary"]
+
+
+def test_lists_detail_pages_home_and_ncz_days_are_cached(mission, proposal, city):
+    DayFactory(slug="compost-day")
+    urls = [
+        "/fr/",
+        "/fr/missions/",
+        "/fr/missions/?remote=on",
+        "/fr/events/",
+        "/fr/events/calendar/",
+        "/fr/projects/",
+        "/fr/initiatives/",
+        "/en/cities/",
+        f"/en/cities/{city.slug}/",
+        f"/en/cities/{city.slug}/proposals/{proposal.pk}/",
+        "/fr/events/days/",
+        "/fr/events/days/compost-day/",
+        f"/fr/data/missions.geojson?city={city.slug}",
+    ]
+    for url in urls:
+        _get(Client(), url)
+        assert _get(Client(), url)["X-Page-Cache"] == "hit", url
+
+
+def test_a_service_write_shows_on_the_next_anonymous_request(proposal, olga):
+    url = f"/en/cities/{proposal.city.slug}/proposals/{proposal.pk}/"
+    _get(Client(), url)
+    assert _get(Client(), url)["X-Page-Cache"] == "hit"
+
+    participation_services.proposal_answer(
+        proposal=proposal, official=olga, status="accepted", text="We will install twelve benches."
+    )
+
+    page = _get(Client(), url)
+    assert page["X-Page-Cache"] == "miss"
+    assert "We will install twelve benches." in page.content.decode()
+
+
+def test_a_join_changes_the_places_left_on_the_mission_page(mission, bob):
+    url = f"/en/missions/{mission.pk}/"
+    assert "5 places left" in _get(Client(), url).content.decode()
+
+    volunteering_services.participation_create(slot=mission.slots.get(), member=bob)
+
+    assert "4 places left" in _get(Client(), url).content.decode()
+
+
+def test_a_list_shows_a_mission_closed_by_its_organisation(mission, alice_in_a):
+    url = "/fr/missions/"
+    assert "Jardin partagé" in _get(Client(), url).content.decode()
+
+    volunteering_services.mission_close(mission=mission, by=alice_in_a)
+
+    assert "Jardin partagé" not in _get(Client(), url).content.decode()
+
+
+def test_an_admin_edit_shows_on_the_next_anonymous_request(mission, alice_in_a):
+    url = f"/fr/missions/{mission.pk}/"
+    _get(Client(), url)
+    admin = Client()
+    admin.force_login(alice_in_a)
+    change_url = f"/admin/volunteering/mission/{mission.pk}/change/"
+    data = change_form_data(admin, change_url, title_fr="Jardin des Lilas")
+
+    assert admin.post(change_url, data).status_code == 302
+
+    page = _get(Client(), url).content.decode()
+    assert "Jardin des Lilas" in page
+    assert "Jardin partagé" not in page
+    assert "Jardin des Lilas" in _get(Client(), "/fr/missions/").content.decode()
+
+
+def test_a_city_renamed_in_the_admin_changes_every_page(mission, edith):
+    url = f"/fr/missions/{mission.pk}/"
+    _get(Client(), url)
+
+    city = City.objects.get(pk=mission.city_id)
+    city.name_fr = "Lutèce"
+    city.save()
+
+    assert "Lutèce" in _get(Client(), url).content.decode()
+
+
+def test_each_language_has_its_own_copy(mission):
+    titles = {"fr": "Jardin partagé", "en": "Shared garden", "es": "Huerto compartido"}
+    for lang in titles:
+        _get(Client(), f"/{lang}/missions/{mission.pk}/")
+    for lang, title in titles.items():
+        page = _get(Client(), f"/{lang}/missions/{mission.pk}/")
+        assert page["X-Page-Cache"] == "hit"
+        html = page.content.decode()
+        assert f'<html lang="{lang}">' in html
+        assert title in html
+        assert all(other not in html for other in titles.values() if other != title)
+
+
+def test_a_member_never_gets_the_anonymous_copy(mission):
+    url = f"/en/missions/{mission.pk}/"
+    _get(Client(), url)
+    assert _get(Client(), url)["X-Page-Cache"] == "hit"
+    client = Client()
+    client.force_login(MemberFactory(email="mina@example.org", display_name="Mina"))
+
+    page = _get(client, url)
+
+    assert "X-Page-Cache" not in page
+    assert "Log out" in page.content.decode()
+    assert "private" in page["Cache-Control"]
+    # and the member's page was not stored for the next anonymous visitor
+    anonymous = _get(Client(), url)
+    assert "Log out" not in anonymous.content.decode()
+
+
+def test_a_visitor_with_a_message_waiting_gets_a_fresh_page(mission):
+    """Signing out leaves "You have signed out." for the next page: it is not cached for others."""
+    url = "/en/missions/"
+    _get(Client(), url)
+    client = Client()
+    client.force_login(MemberFactory(email="mina@example.org"))
+    client.post("/en/accounts/logout/")
+
+    page = _get(client, url)
+
+    assert "You have signed out." in page.content.decode()
+    assert "X-Page-Cache" not in page
+    assert "You have signed out." not in _get(Client(), url).content.decode()
+
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def test_csrf_tokens_are_never_shared_between_visitors(mission, settings):
+    """The mission page's "I participate" form carries a token: each visitor gets their own, one
+    their own cookie validates, and the page is private to HTTP caches."""
+    url = f"/en/missions/{mission.pk}/"
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    page_1 = _get(first, url)
+    page_2 = _get(second, url)
+
+    assert page_2["X-Page-Cache"] == "hit"
+    token_1 = TOKEN.search(page_1.content.decode()).group(1)
+    token_2 = TOKEN.search(page_2.content.decode()).group(1)
+    assert token_1 != token_2
+    assert first.cookies[settings.CSRF_COOKIE_NAME].value != second.cookies[settings.CSRF_COOKIE_NAME].value
+    assert "private" in page_2["Cache-Control"]
+    assert "ETag" not in page_2
+    # The second visitor's token works with their cookie: the join form reaches the login redirect,
+    # not the CSRF failure page.
+    join = second.post(f"/en/missions/slots/{mission.slots.get().pk}/join/", {"csrfmiddlewaretoken": token_2})
+    assert join.status_code == 302
+    # and it is worthless to anyone else: with the first visitor's cookie it is refused.
+    stolen = Client(enforce_csrf_checks=True)
+    stolen.cookies[settings.CSRF_COOKIE_NAME] = first.cookies[settings.CSRF_COOKIE_NAME].value
+    assert (
+        stolen.post(
+            f"/en/missions/slots/{mission.slots.get().pk}/join/", {"csrfmiddlewaretoken": token_2}
+        ).status_code
+        == 403
+    )
+
+
+def test_an_unchanged_page_answers_304_to_a_browser_that_has_it(proposal):
+    url = f"/en/cities/{proposal.city.slug}/"
+    page = _get(Client(), url)
+    assert "public" in page["Cache-Control"]
+
+    again = Client().get(url, headers={"if-none-match": page["ETag"]})
+
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+def test_a_cached_page_revalidated_after_a_write_is_sent_again(proposal, olga):
+    url = f"/en/cities/{proposal.city.slug}/"
+    etag = _get(Client(), url)["ETag"]
+
+    participation_services.proposal_answer(proposal=proposal, official=olga, status="accepted", text="Yes.")
+
+    assert Client().get(url, headers={"if-none-match": etag}).status_code == 200
+
+
+def test_a_rolled_back_write_leaves_the_cached_page_in_place(mission):
+    from django.db import transaction
+
+    url = f"/fr/missions/{mission.pk}/"
+    _get(Client(), url)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        mission.title_fr = "Jamais enregistré"
+        mission.save()
+        raise RuntimeError
+
+    page = _get(Client(), url)
+    assert page["X-Page-Cache"] == "hit"
+    assert "Jamais enregistré" not in page.content.decode()
