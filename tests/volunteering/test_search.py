@@ -305,7 +305,7 @@ def test_near_me_search_reads_the_geo_index_nearest_first(org_a, theme):
     from django.db import connection
 
     _missions(org_a, 3, theme)
-    qs = Mission.objects.search(lat=PARIS[0], lng=PARIS[1], km=5, availability=["weekend_morning"])[:21]
+    qs = Mission.objects.matching(lat=PARIS[0], lng=PARIS[1], km=5, availability=["weekend_morning"])[:21]
     sql, params = qs.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
