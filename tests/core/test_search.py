@@ -176,3 +176,37 @@ def test_rows_inserted_in_bulk_or_by_raw_sql_are_searchable_and_feed_the_vocabul
     assert list(Event.objects.search("cine debat").values_list("pk", flat=True)) == [event.pk]
     assert not Event.objects.search("pique").exists()
     assert {"tricot", "cine", "debat"} <= set(TitleWord.objects.values_list("word", flat=True))
+
+
+@pytest.mark.django_db
+def test_every_searchable_kind_keeps_its_vector_the_one_way():
+    """A generated column, a SearchQuerySet, a GIN index and the vocabulary triggers; nothing else
+    (no trigger or service of its own) writes the vector."""
+    from django.apps import apps
+    from django.contrib.postgres.indexes import GinIndex
+
+    from civic.core.search import SearchQuerySet
+
+    searchable = [m for m in apps.get_models() if any(f.name == "search_vector" for f in m._meta.fields)]
+    assert {m._meta.label for m in searchable} == {
+        "initiatives.Initiative",
+        "volunteering.Mission",
+        "crowdfunding.Project",
+        "participation.Proposal",
+        "events.Event",
+    }
+    for model in searchable:
+        field = model._meta.get_field("search_vector")
+        assert field.generated and field.db_persist, model
+        assert isinstance(model.objects.all(), SearchQuerySet), model
+        assert any(isinstance(i, GinIndex) and i.fields == ["search_vector"] for i in model._meta.indexes), (
+            model
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal",
+                [model._meta.db_table],
+            )
+            triggers = {row[0] for row in cursor.fetchall()}
+        table = model._meta.db_table
+        assert triggers == {f"{table}_title_words_ins", f"{table}_title_words_upd"}, model
