@@ -16,12 +16,14 @@ from civic.core.search import Unaccent, search_vector, title_words_refill
 
 
 def fill_stored_vectors(apps, schema_editor):
-    """Backwards: the plain columns are back; fill them as the old code did."""
+    """Backwards: the plain columns are back; fill them as the old code did. One UPDATE: a second
+    one would queue the deferred foreign-key checks of rows this transaction wrote, and the index
+    re-created next cannot be built while checks are pending."""
     Project = apps.get_model("crowdfunding", "project")
-    Project.objects.update(search_vector=search_vector(*[('title_fr', 'A'), ('title_en', 'A'), ('title_es', 'A'), ('summary_fr', 'B'), ('summary_en', 'B'), ('summary_es', 'B'), ('description_fr', 'C'), ('description_en', 'C'), ('description_es', 'C')]))
     titles = [f"title_{lang}" for lang in ("fr", "en", "es")]
     Project.objects.update(
-        title_all=Lower(Unaccent(Concat(*[part for t in titles for part in (F(t), Value(" "))][:-1])))
+        search_vector=search_vector(*[('title_fr', 'A'), ('title_en', 'A'), ('title_es', 'A'), ('summary_fr', 'B'), ('summary_en', 'B'), ('summary_es', 'B'), ('description_fr', 'C'), ('description_en', 'C'), ('description_es', 'C')]),
+        title_all=Lower(Unaccent(Concat(*[part for t in titles for part in (F(t), Value(" "))][:-1]))),
     )
 
 
