@@ -81,12 +81,6 @@ class ProjectAdmin(ScopedPeoplePickerMixin, CounterSafeAdminMixin, OrganizationS
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("city", "holder_organization", "holder_member")
 
-    def save_model(self, request, obj, form, change):
-        from crowdfunding.services import _refresh_search
-
-        super().save_model(request, obj, form, change)
-        _refresh_search(obj)
-
 
 class RewardInline(LabelledCellsMixin, CounterSafeInlineMixin, TranslationTabularInline):
     model = RewardTier

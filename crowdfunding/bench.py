@@ -15,9 +15,6 @@ STAGES_WITHOUT_CAMPAIGN = ["idea", "idea", "preparation", "preparation", "comple
 
 
 def generate(ctx: BenchContext) -> None:
-    from civic.core.search import search_vector
-    from crowdfunding.models import Project
-    from crowdfunding.services import plain_text
 
     now = datetime.now(UTC)
     n_projects = ctx.count(20_000, minimum=30)
@@ -236,7 +233,6 @@ def generate(ctx: BenchContext) -> None:
                 True,
                 ctx.rng.randint(0, 40),
                 ctx.rng.randint(0, 15),
-                plain_text(" ".join(t for t in titles.values() if t)),
                 created,
                 created,
             )
@@ -270,7 +266,6 @@ def generate(ctx: BenchContext) -> None:
             "is_published",
             "followers_count",
             "feedback_count",
-            "title_all",
             "created_at",
             "updated_at",
         ],
@@ -278,10 +273,6 @@ def generate(ctx: BenchContext) -> None:
         total=len(projects),
         desc="projects",
     )
-    fields = []
-    for code in ("fr", "en", "es"):
-        fields += [(f"title_{code}", "A"), (f"summary_{code}", "B"), (f"description_{code}", "C")]
-    Project.objects.filter(pk__gte=first_project).update(search_vector=search_vector(*fields))
     for table in (
         "crowdfunding_project",
         "crowdfunding_campaign",
@@ -345,7 +336,7 @@ def explain(ctx: BenchContext):
             "crowdfunding_projects_stage_city",
             Project.objects.public().for_list().filter(stage="idea", city_id=ctx.cities[0].id)[:24],
         ),
-        ("crowdfunding_projects_search", Project.objects.public().search("jardin")[:24]),
+        ("crowdfunding_projects_search", Project.objects.public().search("jardin", ranked=True)[:24]),
     ]
     if project_id:
         campaign = Campaign.objects.filter(project_id=project_id, status="open").first()

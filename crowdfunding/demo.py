@@ -587,7 +587,6 @@ def seed(stdout=None) -> None:
 
 def _project(index, city, holder, stage, titles, summaries, people, orgs):
     from crowdfunding.models import Project
-    from crowdfunding.services import _refresh_search
 
     lang = city.default_language if city.default_language in ("fr", "en", "es") else "fr"
     project = Project(
@@ -605,9 +604,8 @@ def _project(index, city, holder, stage, titles, summaries, people, orgs):
         setattr(project, f"title_{code}", titles[i])
         setattr(project, f"summary_{code}", summaries[i])
         setattr(project, f"description_{code}", DESCRIPTION[code].format(summary=summaries[i]))
-    project.full_clean(exclude=["search_vector"])
+    project.full_clean()
     project.save()
-    _refresh_search(project)
     return project
 
 

@@ -43,7 +43,7 @@ class ProjectFilterForm(FilterForm):
         if data.get("theme"):
             queryset = queryset.filter(themes__slug=data["theme"])
         if data.get("q"):
-            queryset = queryset.search(data["q"])
+            queryset = queryset.search(data["q"], ranked=True)
         return queryset
 
     def selected(self) -> dict[str, str]:

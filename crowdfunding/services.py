@@ -16,14 +16,13 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Value
+from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from civic.core import follows, outbox
 from civic.core.photos import attach_photo
-from civic.core.search import search_vector
 from civic.core.services import history_for, log_action
 from civic.notifications.services import notify, notify_many
 from crowdfunding import rules
@@ -115,26 +114,6 @@ def check_amount_cents(cents) -> None:
 # --- Projects ------------------------------------------------------------------------------
 
 
-def _refresh_search(project: Project) -> None:
-    fields = []
-    for lang in LANGS:
-        fields += [(f"title_{lang}", "A"), (f"summary_{lang}", "B"), (f"description_{lang}", "C")]
-    titles = (getattr(project, f"title_{lang}") for lang in LANGS)
-    title_all = plain_text(" ".join(dict.fromkeys(t for t in titles if t)))
-    Project.objects.filter(pk=project.pk).update(
-        search_vector=search_vector(*fields), title_all=Value(title_all[:500])
-    )
-    project.title_all = title_all[:500]
-
-
-def plain_text(text: str) -> str:
-    """Lower case without accents ("Jardin partagé" → "jardin partage"), for trigram matching."""
-    import unicodedata
-
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-
-
 def _set_text(obj, field: str, value: str, language: str) -> None:
     """Write user text into the author's language column (modeltranslation falls back for the others)."""
     setattr(obj, f"{field}_{language}", value)
@@ -179,10 +158,9 @@ def project_create(
     _set_text(project, "title", title, language)
     _set_text(project, "summary", summary, language)
     _set_text(project, "description", description, language)
-    project.full_clean(exclude=["search_vector"])
+    project.full_clean()
     project.save()
     project.themes.set(themes)
-    _refresh_search(project)
     if photo:
         _add_photo(project, photo, photo_alt)
     log_action("crowdfunding.project.created", target=project, actor=author, data={"stage": stage})
@@ -212,10 +190,9 @@ def project_edit(
     project.city = city
     if point:
         project.point = point
-    project.full_clean(exclude=["search_vector"])
+    project.full_clean()
     project.save()
     project.themes.set(themes)
-    _refresh_search(project)
     if photo:
         _add_photo(project, photo, photo_alt)
     log_action("crowdfunding.project.edited", target=project, actor=by)

@@ -99,7 +99,6 @@ class EventAdmin(ScopedPeoplePickerMixin, CounterSafeAdminMixin, OrganizationSco
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
-        services.update_search_vectors([obj.pk])
         if change and "capacity" in form.changed_data:
             services.promote_after_capacity_change(event=obj)
 

@@ -16,8 +16,7 @@ KINDS = ["workshop", "conference", "meetup", "creativity_workshop", "screening",
 
 
 def generate(ctx) -> None:
-    from events.models import CityEdition, Event, MobilisationDay
-    from events.services import update_search_vectors
+    from events.models import CityEdition, MobilisationDay
 
     now = timezone.now()
     n_events = ctx.count(50_000, minimum=300)
@@ -125,7 +124,6 @@ def generate(ctx) -> None:
         total=len(editions),
         desc="editions",
     )
-    update_search_vectors(Event.objects.filter(pk__gte=first_event).values_list("pk", flat=True))
     assert CityEdition.objects.filter(day=day).count() == len(editions)
 
 

@@ -255,7 +255,7 @@ def seed(stdout=None) -> None:
         MobilisationDay,
         ReportPhoto,
     )
-    from events.services import event_create, update_search_vectors
+    from events.services import event_create
 
     for slug, fr, en, es, country, tz, lat, lng, lang in EXTRA_CITIES:
         City.objects.update_or_create(
@@ -556,7 +556,6 @@ def seed(stdout=None) -> None:
             )
             photo.save()
 
-    update_search_vectors(Event.objects.values_list("pk", flat=True))
     if stdout:
         stdout.write(
             f"  events: {Event.objects.count()} events, {CityEdition.objects.count()} city editions, "

@@ -254,7 +254,7 @@ class EventFilterForm(FilterForm):
         range is given (or ``upcoming`` is False, for the calendar); nearest first within ``km`` when
         "near me" has a point (then ``self.nearest_first`` is True)."""
         if data.get("q"):
-            qs = qs.search(data["q"])
+            qs = qs.search(data["q"], ranked=True)
         if data.get("city"):
             qs = qs.filter(city=data["city"])
         if data.get("theme"):

@@ -24,7 +24,6 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Count, DateField, F, Func, Q, Window
 from django.db.models.functions import RowNumber
@@ -33,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civic.core.photos import PhotoBase
+from civic.core.search import SearchQuerySet, searchable_vector
 from civic.places.geo import GeoPointModel, GeoQuerySet, earth_index
 
 SPOKEN_LANGUAGES = [
@@ -121,7 +121,7 @@ class LocalDate(Func):
     output_field = DateField()
 
 
-class EventQuerySet(GeoQuerySet):
+class EventQuerySet(SearchQuerySet, GeoQuerySet):
     def published(self):
         return self.filter(is_published=True)
 
@@ -165,23 +165,6 @@ class EventQuerySet(GeoQuerySet):
         if nearest_first:
             return self.prefetch_related("city", "organization", "edition", "themes")
         return self.select_related("city", "organization", "edition").prefetch_related("themes")
-
-    def search(self, text: str):
-        """Events matching every word of ``text`` (any language, accents ignored, by prefix or a
-        close spelling of a title word: ``civic.core.search``), annotated ``rank``, best first.
-        One GIN-indexed match; one more query for the typo corrections."""
-        from django.contrib.postgres.search import SearchRank
-
-        from civic.core.search import corrected_query
-
-        matching = corrected_query(text)
-        if matching is None:
-            return self
-        return (
-            self.filter(search_vector=matching)
-            .annotate(rank=SearchRank(F("search_vector"), matching))
-            .order_by("-rank", "starts_at", "pk")
-        )
 
 
 class Event(LinkedObjectMixin, GeoPointModel):
@@ -231,7 +214,7 @@ class Event(LinkedObjectMixin, GeoPointModel):
     # Claimed with a conditional UPDATE by the beat tasks, so each message goes out once.
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     followup_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
-    search_vector = SearchVectorField(null=True, editable=False)
+    search_vector = searchable_vector(("title", "A"), ("description", "B"))
     # What another app's thing this event stands for ("crowdfunding.meeting:12"), set by
     # ``services.linked_event_create``; unique, so that thing becomes one event however often asked.
     source_key = models.CharField(max_length=100, blank=True, default="", editable=False)

@@ -23,7 +23,6 @@ from civic.core import outbox
 from civic.core.l10n import local_iso
 from civic.core.models import AuditEntry
 from civic.core.photos import attach_photo
-from civic.core.search import search_vector
 from civic.core.services import log_action
 from civic.notifications.services import notify
 from events import rules
@@ -68,20 +67,6 @@ EVENT_FIELDS = (
 def local_to_aware(value: datetime, tz: ZoneInfo) -> datetime:
     """A wall-clock time typed in ``tz`` (naive, or aware in any zone: its wall clock is kept) → aware."""
     return value.replace(tzinfo=None).replace(tzinfo=tz)
-
-
-def update_search_vectors(event_ids: Iterable[int]) -> None:
-    """Rebuild the stored search vector from every language's title and description (one UPDATE)."""
-    Event.objects.filter(pk__in=list(event_ids)).update(
-        search_vector=search_vector(
-            ("title_fr", "A"),
-            ("title_en", "A"),
-            ("title_es", "A"),
-            ("description_fr", "B"),
-            ("description_en", "B"),
-            ("description_es", "B"),
-        )
-    )
 
 
 def _check_times(starts_at: datetime | None, ends_at: datetime | None) -> None:
@@ -159,12 +144,11 @@ def event_create(
         fields["starts_at"] = local_to_aware(local_start, tz)
         fields["ends_at"] = local_to_aware(local_start + duration, tz)
         event = Event(**fields, created_by=created_by, series=series)
-        event.full_clean(exclude=["search_vector"])
+        event.full_clean()
         event.save()
         event.themes.set(themes)
         event.organisers.set({created_by, *organisers})
         created.append(event)
-    update_search_vectors(e.pk for e in created)
     log_action(
         "events.event.created", target=created[0], actor=created_by, data={"occurrences": len(created)}
     )
@@ -200,7 +184,7 @@ def linked_event_create(
         fields["link_object_id"] = link_to.pk
     event = Event(**fields, created_by=created_by, source_key=source_key)
     # The unique constraint is left to the INSERT: a parallel call may commit between here and there.
-    event.full_clean(exclude=["search_vector", "source_key"])
+    event.full_clean(exclude=["source_key"])
     try:
         with transaction.atomic():
             event.save()
@@ -210,7 +194,6 @@ def linked_event_create(
         return Event.objects.get(source_key=source_key)
     event.themes.set(themes)
     event.organisers.set([created_by])
-    update_search_vectors([event.pk])
     log_action("events.event.created", target=event, actor=created_by, data={"source": source_key})
     return event
 
@@ -261,11 +244,10 @@ def event_update(*, event: Event, by, data: dict, themes: Iterable | None = None
                 % {"taken": locked.seats_taken}
             }
         )
-    locked.full_clean(exclude=["search_vector"])
+    locked.full_clean()
     locked.save()
     if themes is not None:
         locked.themes.set(themes)
-    update_search_vectors([locked.pk])
     _promote_waiting(locked)
     log_action("events.event.updated", target=locked, actor=by, data={"fields": sorted(data)})
     return locked
@@ -641,10 +623,9 @@ def edition_register(
         **titles,
         **descriptions,
     )
-    event.full_clean(exclude=["search_vector"])
+    event.full_clean()
     event.save()
     event.organisers.set([organiser])
-    update_search_vectors([event.pk])
     edition = CityEdition(day=day, event=event, organiser=organiser, initiative=initiative)
     edition.full_clean()
     edition.save()

@@ -1,8 +1,9 @@
 """Bench data and pages for the catalogue (see bench/README.md).
 
 At scale 1: 100,000 initiatives (95 % published) around the bench cities, each written in its city's
-language, a third also titled in another language, with one to three themes. The search columns are
-filled by the database trigger during COPY (search vector and typo lexicon), as in production.
+language, a third also titled in another language, with one to three themes. PostgreSQL generates the
+search vector during COPY and a statement trigger adds the title words to the typo vocabulary, as in
+production.
 """
 
 from __future__ import annotations

@@ -12,8 +12,6 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from civic.core.search import search_vector
-
 NEIGHBOURHOODS = {
     "paris": ["Belleville", "Montmartre", "Le Marais", "Batignolles"],
     "marseille": ["Le Panier", "La Joliette", "Noailles"],
@@ -454,7 +452,7 @@ def seed(stdout=None) -> None:
                     is_hidden=True, review_pending=True, moderation_reason="auto"
                 )
 
-        # Counters and search vectors recomputed from the rows: exact whatever ran before.
+        # Counters recomputed from the rows: exact whatever ran before.
         city_proposals = Proposal.objects.filter(city=city)
         city_proposals.update(
             supports_count=Coalesce(
@@ -475,7 +473,6 @@ def seed(stdout=None) -> None:
                 ),
                 0,
             ),
-            search_vector=search_vector(("title", "A"), ("text", "B")),
         )
         services.stats_rebuild(city=city)
         threshold = CitySpace.objects.get(city=city).support_threshold

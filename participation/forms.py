@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from civic.core.filters import FilterForm
 from civic.core.forms import DateField, ImageField
 from civic.core.models import Theme
+from civic.core.search import SEARCH_CANDIDATES
 from participation.models import (
     ANSWER_STATUSES,
     COMMENT_TEXT_MAX,
@@ -171,5 +172,6 @@ class SpaceFilterForm(FilterForm):
         if data.get("status"):
             qs = qs.filter(status=data["status"])
         if data.get("q"):
-            return qs.search(data["q"])
+            # The best of the newest matches: a common word in a big city costs no more than a rare one.
+            return qs.search(data["q"], ranked=True, candidates=SEARCH_CANDIDATES)
         return qs.sorted_by(data.get("sort") or "supported")

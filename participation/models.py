@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civic.core.follows import FollowBase
 from civic.core.photos import PhotoBase
+from civic.core.search import SearchQuerySet, searchable_vector
 from civic.places.geo import GeoPointModel, GeoQuerySet, earth_index
 
 PROPOSAL_TEXT_MAX = 10_000
@@ -92,7 +92,7 @@ class ProposalStatus(models.TextChoices):
 ANSWER_STATUSES = [c for c in ProposalStatus.choices if c[0] != ProposalStatus.OPEN]
 
 
-class ProposalQuerySet(GeoQuerySet):
+class ProposalQuerySet(SearchQuerySet, GeoQuerySet):
     def visible(self):
         """What the public sees: not hidden by moderation."""
         return self.filter(is_hidden=False)
@@ -137,16 +137,6 @@ class ProposalQuerySet(GeoQuerySet):
             .defer("text", "search_vector")
             .order_by("-review_pending", "-open_flags", "-id")
         )
-
-    def search(self, text: str):
-        """The best matches of ``text`` (any language, accents ignored, by prefix or a close
-        spelling of a title word), best first: ``civic.core.search.best_first()`` ranks the newest
-        title matches and the newest matches only, so a word found in half of a big city's
-        proposals costs no more than a rare one. Apply it after the other filters."""
-        from civic.core.search import best_first, corrected_query
-
-        matching = corrected_query(text)
-        return self if matching is None else best_first(self, matching)
 
 
 def proposal_photo_path(instance, filename):
@@ -209,7 +199,7 @@ class Proposal(ModeratedMixin, GeoPointModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     moderated_at = models.DateTimeField(null=True, blank=True)
-    search_vector = SearchVectorField(null=True, editable=False)
+    search_vector = searchable_vector(("title", "A"), ("text", "B"), translated=False)
     created_at = models.DateTimeField(_("published"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 

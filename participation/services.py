@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 from civic.core import follows, outbox
 from civic.core.photos import attach_photo
 from civic.core.ratelimit import RateLimited, rate_limit  # noqa: F401 (RateLimited: callers catch it here)
-from civic.core.search import search_vector
 from civic.core.services import log_action
 from participation import rules
 from participation.models import (
@@ -170,10 +169,6 @@ def neighbourhood_delete(*, neighbourhood: Neighbourhood, by) -> None:
 # --- Proposals ---------------------------------------------------------------------------------
 
 
-def _refresh_search_vector(proposal_id: int) -> None:
-    Proposal.objects.filter(pk=proposal_id).update(search_vector=search_vector(("title", "A"), ("text", "B")))
-
-
 @transaction.atomic
 def proposal_create(
     *,
@@ -208,7 +203,6 @@ def proposal_create(
     proposal.save()
     if photo:
         attach_photo(ProposalPhoto, file=photo, alt=photo_alt, proposal=proposal)
-    _refresh_search_vector(proposal.pk)
     follows.follow(ProposalFollow, member=author, target=proposal)
     _participant(city.pk, author.pk)
     log_action("participation.proposal.created", target=proposal, actor=author)

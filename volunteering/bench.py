@@ -228,7 +228,7 @@ def explain(ctx: BenchContext):
     return [
         (
             "near-me-2-filters",
-            Mission.objects.search(
+            Mission.objects.matching(
                 lat=city.lat,
                 lng=city.lng,
                 km=5,
@@ -238,7 +238,7 @@ def explain(ctx: BenchContext):
         ),
         (
             "map-feed",
-            Mission.objects.search()
+            Mission.objects.matching()
             .near(city.lat, city.lng, distance_km(city.lat, city.lng, city.lat + 0.05, city.lng + 0.08))
             .values("pk", "title", "latitude", "longitude", "next_slot_at", "places_left")[:500],
         ),

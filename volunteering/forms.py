@@ -82,9 +82,9 @@ class MissionSearchForm(FilterForm):
         return data
 
     def apply(self, queryset, data):
-        """Published missions with an upcoming slot matching the filters (``MissionQuerySet.search``)."""
+        """Published missions with an upcoming slot matching the filters (``MissionQuerySet.matching``)."""
         lat, lng = self.origin or (None, None)
-        return queryset.search(
+        return queryset.matching(
             lat=lat,
             lng=lng,
             km=data.get("km") or 10,

@@ -11,7 +11,6 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery
@@ -20,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from civic.core.search import search_vector
+from civic.core.search import SearchQuerySet, searchable_vector
 from civic.places.geo import (
     GeoPointModel,
     GeoQuerySet,
@@ -96,7 +95,7 @@ class SlotQuerySet(models.QuerySet):
         return qs
 
 
-class MissionQuerySet(GeoQuerySet):
+class MissionQuerySet(SearchQuerySet, GeoQuerySet):
     def published(self):
         return self.filter(status=MissionStatus.PUBLISHED)
 
@@ -136,7 +135,7 @@ class MissionQuerySet(GeoQuerySet):
         The city is prefetched, not joined, so that a nearest-first scan stays a plain nested loop."""
         return self.select_related("organization").prefetch_related("city", "themes")
 
-    def search(
+    def matching(
         self,
         *,
         lat: float | None = None,
@@ -199,21 +198,7 @@ class Mission(GeoPointModel):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    search_vector = models.GeneratedField(
-        expression=search_vector(
-            ("title_fr", "A"),
-            ("title_en", "A"),
-            ("title_es", "A"),
-            ("description_fr", "B"),
-            ("description_en", "B"),
-            ("description_es", "B"),
-            ("skills_fr", "C"),
-            ("skills_en", "C"),
-            ("skills_es", "C"),
-        ),
-        output_field=SearchVectorField(),
-        db_persist=True,
-    )
+    search_vector = searchable_vector(("title", "A"), ("description", "B"), ("skills", "C"))
 
     objects = MissionQuerySet.as_manager()
 

@@ -1,8 +1,11 @@
 """PostgreSQL full-text search helpers shared by the feature apps.
 
-Each searchable model keeps a stored ``search_vector`` (GIN-indexed) built from every language's
-fields, accent-free, with the ``simple`` configuration (no stemming: the same rules for fr, en, es),
-titles weighted ``A``. A query matches each word by prefix ("jard" finds "jardins") or by one of
+Each searchable model declares ``search_vector = searchable_vector(("title", "A"), …)``: a stored
+generated column (GIN-indexed) built by PostgreSQL itself from every language's fields of the row,
+accent-free, with the ``simple`` configuration (no stemming: the same rules for fr, en, es), titles
+weighted ``A``. Being computed by the database on every INSERT and UPDATE, it is current after a
+service, an admin edit, ``QuerySet.update()``, ``bulk_create()`` or raw SQL alike: no code has to
+remember to refresh it. Its QuerySet inherits ``SearchQuerySet`` for ``.search(text)``. A query matches each word by prefix ("jard" finds "jardins") or by one of
 its close spellings among title words ("compst" finds "compost"): typos are corrected against
 ``core.TitleWord``, the vocabulary of every kind's titles (pg_trgm index), so the cost of a typo
 depends on the vocabulary, never on the number of rows.
@@ -12,9 +15,10 @@ import unicodedata
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.db import connection, migrations
-from django.db.models import F, Func, QuerySet, TextField, Value
+from django.db.models import F, Func, GeneratedField, QuerySet, TextField, Value
 from django.db.models.functions import Coalesce
 
 SEARCH_CONFIG = "simple"
@@ -34,6 +38,30 @@ def search_vector(*weighted_fields: tuple[str, str]) -> SearchVector:
         part = SearchVector(Unaccent(Coalesce(field, Value(""))), weight=weight, config=SEARCH_CONFIG)
         vector = part if vector is None else vector + part
     return vector
+
+
+def searchable_vector(*weighted_fields: tuple[str, str], translated: bool = True) -> GeneratedField:
+    """The ``search_vector`` field of a searchable model: ``searchable_vector(("title", "A"),
+    ("summary", "B"))``, each field in every language of ``MODELTRANSLATION_LANGUAGES``
+    (``title_fr``, ``title_en``, ``title_es``: all titles first, then all summaries), or the fields
+    themselves with ``translated=False``.
+
+    A stored generated column: PostgreSQL recomputes it from the row on every INSERT and UPDATE,
+    so no write path (service, admin, ``QuerySet.update()``, ``bulk_create()``, raw SQL, a
+    migration) can leave it stale, and ``core.TitleWord`` follows through ``title_words_trigger()``.
+    It can only read the row's own columns (an expression over other tables is not allowed).
+    Django never writes it and does not load it after ``save()`` (read it with
+    ``refresh_from_db()``); changing the fields means a migration that drops and re-adds it.
+    Give the model a ``GinIndex(fields=["search_vector"], …)`` and a ``SearchQuerySet``.
+    """
+    if translated:
+        languages = settings.MODELTRANSLATION_LANGUAGES
+        weighted_fields = tuple(
+            (f"{name}_{lang}", weight) for name, weight in weighted_fields for lang in languages
+        )
+    return GeneratedField(
+        expression=search_vector(*weighted_fields), output_field=SearchVectorField(), db_persist=True
+    )
 
 
 def search_words(text: str) -> list[str]:
@@ -146,6 +174,19 @@ $$;
 """
 
 
+def title_words_refill(table: str) -> migrations.RunSQL:
+    """A migration operation: add the title words of ``table``'s current rows to ``core.TitleWord``
+    (after its ``search_vector`` was rebuilt by a schema change, which fires no trigger)."""
+    return migrations.RunSQL(
+        f"""
+        INSERT INTO core_titleword (word)
+          SELECT DISTINCT w FROM {table}, unnest(tsvector_to_array(ts_filter(search_vector, '{{a}}'))) AS w
+          WHERE length(w) >= 3 ORDER BY w ON CONFLICT DO NOTHING;
+        """,
+        migrations.RunSQL.noop,
+    )
+
+
 def title_words_trigger(table: str) -> migrations.RunSQL:
     """A migration operation: feed ``core.TitleWord`` from ``table``'s ``search_vector`` (titles
     weighted ``A``, primary key ``id``) on every insert and update, and from its current rows."""
@@ -202,3 +243,35 @@ def best_first(
         .annotate(rank=SearchRank(F("search_vector"), query))
         .order_by("-rank", "-pk")
     )
+
+
+class SearchQuerySet(QuerySet):
+    """The reads of a searchable model (one with ``search_vector = searchable_vector(…)``).
+    Combine it with the app's other base: ``class InitiativeQuerySet(SearchQuerySet, GeoQuerySet)``."""
+
+    def search(self, text: str, *, ranked: bool = False, candidates: int | None = None, pool=None):
+        """Rows matching every word of ``text`` in any language, accent-free, by prefix ("ecole
+        jard" finds "École des jardins"), each word also matching its close spellings among title
+        words ("compst" finds "compost"); ``self`` unchanged when ``text`` has no word.
+
+        One GIN-indexed full-text match, plus one query for the typo corrections when a word has
+        four letters or more (shared by every kind inside ``shared_corrections()``).
+
+        - ``ranked=False``: only the matches, in the queryset's order.
+        - ``ranked=True``: annotated ``rank``, best first, ties in the queryset's own order (or the
+          model's ``Meta.ordering``). Ranking reads every match's vector: for lists of words with
+          few matches, or offered as a sort.
+        - ``ranked=True, candidates=N``: only the newest N matches are ranked (``best_first()``;
+          ``pool`` as there), so a word found in half the rows costs no more than a rare one; for
+          "the best few" (a city's proposals, discovery), never for a list one pages through.
+        """
+        matching = corrected_query(text)
+        if matching is None:
+            return self
+        if ranked and candidates:
+            return best_first(self, matching, pool=pool, cap=candidates)
+        matches = self.filter(search_vector=matching)
+        if not ranked:
+            return matches
+        ties = self.query.order_by or self.model._meta.ordering
+        return matches.annotate(rank=SearchRank(F("search_vector"), matching)).order_by("-rank", *ties)

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from civic.core import discovery
 from civic.core.tasks import send_weekly_digests
-from events.services import update_search_vectors
 from tests.events.factories import EventFactory
 from tests.factories import MemberFactory
 from tests.volunteering.factories import MissionFactory, SlotFactory
@@ -55,8 +54,7 @@ def test_the_home_page_shows_the_other_kinds_without_projects(client, compost):
 
 
 def test_search_finds_the_other_kinds(client, compost):
-    event = EventFactory(title_en="Compost party", starts_at=timezone.now() + timedelta(days=3))
-    update_search_vectors([event.pk])
+    EventFactory(title_en="Compost party", starts_at=timezone.now() + timedelta(days=3))
     response = client.get("/en/search/", {"q": "compost"})
 
     assert [kind for kind, _label, _items in response.context["groups"]] == ["mission", "event"]

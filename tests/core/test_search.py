@@ -1,18 +1,25 @@
 """The kernel's search: typos corrected against the vocabulary of every kind's titles."""
 
+import re
 import threading
 import time
+from datetime import timedelta
 
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from civic.core import discovery
 from civic.core.discovery import DiscoveryQuery
 from civic.core.models import TitleWord
 from civic.core.search import corrections, search_words
+from civic.places.geo import point
+from events.models import Event
+from tests.events.factories import EventFactory
 from tests.factories import OrganizationFactory
 from tests.volunteering.factories import MissionFactory, SlotFactory
+from volunteering.models import Mission
 
 
 def test_words_are_folded_to_lower_case_without_accents():
@@ -104,3 +111,102 @@ def test_search_page_marks_the_corrected_words(client):
 
     assert "<mark>Grainothèque</mark> du quartier" in html
     assert sum("core_titleword" in q["sql"] for q in queries.captured_queries) == 1
+
+
+@pytest.mark.django_db
+def test_a_ranked_search_puts_title_matches_first_and_keeps_the_lists_order_between_equals():
+    later = EventFactory(title_fr="Compost au jardin", starts_at=timezone.now() + timedelta(days=9))
+    sooner = EventFactory(title_fr="Compost partagé", starts_at=timezone.now() + timedelta(days=8))
+    in_text = EventFactory(title_fr="Fête de quartier", description_fr="Avec un stand compost.")
+    EventFactory(title_fr="Repair café")
+
+    ranked = Event.objects.search("compost", ranked=True)
+
+    assert [e.pk for e in ranked] == [sooner.pk, later.pk, in_text.pk]  # ties: the events' order (starts_at)
+    assert sorted(e.pk for e in Event.objects.search("compost")) == sorted([sooner.pk, later.pk, in_text.pk])
+    assert Event.objects.search("  ,; ").count() == 4  # no word: nothing is filtered
+
+
+@pytest.mark.django_db
+def test_a_search_with_candidates_ranks_only_the_newest_matches():
+    oldest_title_match = EventFactory(title_fr="Compost")
+    newer = [EventFactory(title_fr=f"Fête {n}", description_fr="compost") for n in range(3)]
+
+    best = Event.objects.search("compost", ranked=True, candidates=2)
+
+    assert [e.pk for e in best] == [newer[2].pk, newer[1].pk]
+    assert oldest_title_match.pk in {e.pk for e in Event.objects.search("compost", ranked=True)}
+
+
+@pytest.mark.django_db
+def test_every_language_of_each_field_is_searchable_with_its_weight():
+    event = EventFactory(title_fr="Rencontre", title_en="", title_es="Huerto urbano", description_fr="")
+    Event.objects.filter(pk=event.pk).update(description_en="Bring seeds")
+
+    assert list(Event.objects.search("huerto").values_list("pk", flat=True)) == [event.pk]
+    assert list(Event.objects.search("seeds").values_list("pk", flat=True)) == [event.pk]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT search_vector::text FROM events_event WHERE id = %s", [event.pk])
+        vector = cursor.fetchone()[0]
+    assert re.search(r"'huerto':\d+A", vector) and re.search(r"'seeds':\d+B", vector)
+
+
+@pytest.mark.django_db
+def test_rows_inserted_in_bulk_or_by_raw_sql_are_searchable_and_feed_the_vocabulary():
+    organization = OrganizationFactory()
+    Mission.objects.bulk_create(
+        [
+            Mission(
+                organization=organization,
+                city=organization.city,
+                title_fr="Atelier tricot",
+                description_fr="Des aiguilles.",
+                status="published",
+                point=point(48.85, 2.35),
+                latitude=48.85,
+                longitude=2.35,
+            )
+        ]
+    )
+    event = EventFactory(title_fr="Pique-nique", title_en="", title_es="")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE events_event SET title_fr = 'Ciné-débat' WHERE id = %s", [event.pk])
+
+    assert Mission.objects.search("tricto").count() == 1  # a typo: "tricot" is in the vocabulary
+    assert list(Event.objects.search("cine debat").values_list("pk", flat=True)) == [event.pk]
+    assert not Event.objects.search("pique").exists()
+    assert {"tricot", "cine", "debat"} <= set(TitleWord.objects.values_list("word", flat=True))
+
+
+@pytest.mark.django_db
+def test_every_searchable_kind_keeps_its_vector_the_one_way():
+    """A generated column, a SearchQuerySet, a GIN index and the vocabulary triggers; nothing else
+    (no trigger or service of its own) writes the vector."""
+    from django.apps import apps
+    from django.contrib.postgres.indexes import GinIndex
+
+    from civic.core.search import SearchQuerySet
+
+    searchable = [m for m in apps.get_models() if any(f.name == "search_vector" for f in m._meta.fields)]
+    assert {m._meta.label for m in searchable} == {
+        "initiatives.Initiative",
+        "volunteering.Mission",
+        "crowdfunding.Project",
+        "participation.Proposal",
+        "events.Event",
+    }
+    for model in searchable:
+        field = model._meta.get_field("search_vector")
+        assert field.generated and field.db_persist, model
+        assert isinstance(model.objects.all(), SearchQuerySet), model
+        assert any(isinstance(i, GinIndex) and i.fields == ["search_vector"] for i in model._meta.indexes), (
+            model
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal",
+                [model._meta.db_table],
+            )
+            triggers = {row[0] for row in cursor.fetchall()}
+        table = model._meta.db_table
+        assert triggers == {f"{table}_title_words_ins", f"{table}_title_words_upd"}, model

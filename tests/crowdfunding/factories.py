@@ -25,13 +25,6 @@ class ProjectFactory(DjangoModelFactory):
     stage = Stage.IDEA
     point = factory.LazyAttribute(lambda o: o.city.point)
 
-    @factory.post_generation
-    def search(obj, create, extracted, **kwargs):
-        if create:
-            from crowdfunding.services import _refresh_search
-
-            _refresh_search(obj)
-
 
 def open_campaign(project, *, goal_cents=100_000, days=30, mode="all_or_nothing", by=None):
     from crowdfunding.services import campaign_open

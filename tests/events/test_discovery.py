@@ -24,10 +24,7 @@ def test_event_provider_is_registered_and_returns_upcoming_events_near_a_point()
 
 
 def test_event_provider_search_tolerates_accents_and_typos():
-    from events.services import update_search_vectors
-
     event = EventFactory(title_fr="Atelier réparation de vélos")
-    update_search_vectors([event.pk])
 
     provider = providers()["event"]
     assert [i.pk for i in provider.search("reparation", query=DiscoveryQuery())] == [event.pk]

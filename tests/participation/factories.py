@@ -1,7 +1,6 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from civic.core.search import search_vector
 from participation.models import (
     Answer,
     CallForParticipation,
@@ -37,7 +36,6 @@ class NeighbourhoodFactory(DjangoModelFactory):
 class ProposalFactory(DjangoModelFactory):
     class Meta:
         model = Proposal
-        skip_postgeneration_save = True  # a save would write the in-memory (empty) vector back
 
     city = factory.SubFactory(CityFactory)
     author = factory.SubFactory(MemberFactory)
@@ -45,14 +43,6 @@ class ProposalFactory(DjangoModelFactory):
     text = "Plant **trees** along the street."
     theme = factory.SubFactory(ThemeFactory)
     language = "en"
-
-    @factory.post_generation
-    def searchable(obj, create, extracted, **kwargs):
-        """Fill the search vector as the services do (a factory skips them)."""
-        if create:
-            Proposal.objects.filter(pk=obj.pk).update(
-                search_vector=search_vector(("title", "A"), ("text", "B"))
-            )
 
 
 class SupportFactory(DjangoModelFactory):

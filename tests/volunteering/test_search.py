@@ -4,10 +4,11 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from civic.places.geo import point
 from tests.factories import ThemeFactory
+from tests.search_checks import admin_save, found_pks, search_page
 from tests.volunteering.factories import MissionFactory, ParticipationFactory, SlotFactory
 from volunteering.models import Mission, MissionStatus
 
@@ -305,7 +306,7 @@ def test_near_me_search_reads_the_geo_index_nearest_first(org_a, theme):
     from django.db import connection
 
     _missions(org_a, 3, theme)
-    qs = Mission.objects.search(lat=PARIS[0], lng=PARIS[1], km=5, availability=["weekend_morning"])[:21]
+    qs = Mission.objects.matching(lat=PARIS[0], lng=PARIS[1], km=5, availability=["weekend_morning"])[:21]
     sql, params = qs.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
@@ -313,3 +314,42 @@ def test_near_me_search_reads_the_geo_index_nearest_first(org_a, theme):
         plan = "\n".join(row[0] for row in cursor.fetchall())
 
     assert "volunteering_mission_geo" in plan and "Order By" in plan
+
+
+def test_a_members_admin_edit_makes_the_mission_found_by_its_new_title_only(client, alice_in_a, org_a):
+    mission = MissionFactory(organization=org_a, title_fr="Collecte de jouets", title_en="Toy collection")
+    SlotFactory(mission=mission)
+    client.force_login(alice_in_a)
+
+    admin_save(
+        client,
+        reverse("admin:volunteering_mission_change", args=[mission.pk]),
+        title_fr="Grainothèque du quartier",
+        title_en="Seed library",
+    )
+
+    assert found_pks(Mission.objects.published(), "grainotheque") == [mission.pk]
+    assert found_pks(Mission.objects.published(), "grainoteque") == [mission.pk]  # a typo
+    assert (
+        found_pks(Mission.objects.published(), "jouets")
+        == found_pks(Mission.objects.published(), "toy")
+        == []
+    )
+    with translation.override("en"):
+        url = reverse("volunteering:mission_detail", args=[mission.pk])
+    assert url in search_page(client, "seed library")
+    assert url not in search_page(client, "jouets")
+
+
+def test_a_bulk_update_makes_the_mission_found_by_its_new_title(client, org_a):
+    mission = MissionFactory(organization=org_a, title_fr="Collecte de jouets", title_en="")
+    SlotFactory(mission=mission)
+
+    Mission.objects.filter(pk=mission.pk).update(title_fr="Grainothèque du quartier")
+
+    assert found_pks(Mission.objects.all(), "grainoteque") == [mission.pk]
+    assert found_pks(Mission.objects.all(), "jouets") == []
+    with translation.override("en"):
+        assert reverse("volunteering:mission_detail", args=[mission.pk]) in search_page(
+            client, "grainotheque"
+        )
