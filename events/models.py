@@ -217,7 +217,8 @@ class Event(LinkedObjectMixin, GeoPointModel):
     search_vector = searchable_vector(("title", "A"), ("description", "B"))
     # What another app's thing this event stands for ("crowdfunding.meeting:12"), set by
     # ``services.linked_event_create``; unique, so that thing becomes one event however often asked.
-    source_key = models.CharField(max_length=100, blank=True, default="", editable=False)
+    # A database default too: rows written by COPY (the bench) or raw SQL need no value.
+    source_key = models.CharField(max_length=100, blank=True, default="", db_default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = EventQuerySet.as_manager()
