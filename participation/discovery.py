@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery, picture
+from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery, newest_first, picture
 from civic.core.markdown import plain_text
 from civic.core.search import best_first, corrected_query
 from participation.models import Proposal, ProposalStatus, Support
@@ -106,7 +106,7 @@ class ProposalProvider:
             Support.objects.filter(member_id__in=list(member_ids), proposal__is_hidden=False)
             .select_related("member", "proposal__city", "proposal__theme")
             .defer("proposal__text", "proposal__search_vector")
-            .order_by("-created_at")[:limit]
+            .order_by(newest_first("created_at"))[:limit]
         )
         items = []
         for s in supports:
