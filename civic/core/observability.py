@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 import uuid
 from contextvars import ContextVar
@@ -135,11 +136,18 @@ def connect_celery_signals() -> None:
 
 # --- Prometheus -------------------------------------------------------------------------------
 _histogram = None
+# gunicorn runs threads: two first requests at once would both register the histogram, and the second
+# registration raises DuplicateTimeseries (a 500; seen as errors on the bench's floor page under wrk).
+_histogram_lock = threading.Lock()
 
 
 def _request_histogram():
     global _histogram
-    if _histogram is None:
+    if _histogram is not None:
+        return _histogram
+    with _histogram_lock:
+        if _histogram is not None:
+            return _histogram
         from prometheus_client import Histogram
 
         _histogram = Histogram(

@@ -47,3 +47,21 @@ def test_my_civic_query_count_does_not_grow_with_follows_and_their_activity(
     assert len(activity) == min(5 * n, 30)  # the newest 30 public actions of the people followed
     assert {a.actor_name for a in activity} <= {f"Friend {i}" for i in range(n)}
     assert response.context["suggestions"]
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_home_near_a_point_with_a_theme_query_count_does_not_grow(
+    client, city, theme, n, django_assert_max_num_queries
+):
+    for _ in range(n):
+        SlotFactory(mission=MissionFactory(organization__city=city, city=city, themes=[theme]))
+        EventFactory(city=city, themes=[theme])
+        InitiativeFactory(city=city, themes=[theme])
+
+    with django_assert_max_num_queries(16):
+        response = client.get("/en/", {"lat": 48.8566, "lng": 2.3522, "km": 10, "themes": [theme.pk]})
+
+    assert response.status_code == 200
+    kinds = [item.kind for item in response.context["items"]]
+    assert len(kinds) == min(3 * n, 30)  # at most 30 items, all of one spot: missions come first on ties
+    assert n > 3 or set(kinds) == {"mission", "event", "initiative"}
