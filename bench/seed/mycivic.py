@@ -102,4 +102,4 @@ def generate(ctx: BenchContext) -> None:
 
 def pages(ctx: BenchContext) -> list[Page]:
     """Measured in the member's session (``bench/run.py`` logs in as ``EMAIL`` for pages marked ``member``)."""
-    return [Page("My Civic: follows 1,000, took part 200 times", "/fr/me/", 150, "member")]
+    return [Page("My Civic: follows 1,000, took part 200 times", "/fr/me/", 100, login="member")]
