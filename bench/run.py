@@ -124,7 +124,7 @@ def main() -> int:
             f"NOT RECORDABLE: load average {run['load_before'][0]} before, {run['load_after'][0]} after "
             f"(limit {MAX_LOAD}); the file and any table made from it say so."
         )
-    if not args.no_readme and not args.only:
+    if run["recordable"] and not args.no_readme and not args.only:
         table.update_readme(run)
         print("README.md: performance table rewritten from this run.")
     over = [r for r in rows if r["budget"] and r["p50"] > r["budget"]]
