@@ -1,6 +1,6 @@
-"""What ``bench_seed`` hands to each app's ``<app>/bench.py``.
+"""What ``bench_seed`` hands to each app's ``bench/seed/<app>.py``.
 
-An app takes part in the benchmark with a module ``<app>/bench.py`` defining:
+An app takes part in the benchmark with a module ``bench/seed/<app>.py`` defining:
 
 - ``generate(ctx: BenchContext) -> None``: write the app's rows for ``ctx.scale`` (1.0 = the sizes of the issues),
   with ``ctx.copy()`` (PostgreSQL COPY, with a progress bar). Reproducible: draw only from ``ctx.rng``.
@@ -84,6 +84,12 @@ class Page:
     path: str  # "/fr/missions/?lat=48.85&lng=2.35&km=10&theme=3"
     budget_ms: float  # median latency budget from the issue
     app: str = ""
+    # Whose session requests the page: "" (anonymous), "member" (bench/seed/mycivic.py's member),
+    # "official" (the biggest city's hall) or "editor" (platform staff); bench/run.py logs them in.
+    login: str = ""
+    # "page"; "feed" (open data: fewer sequential requests); "export" (a download of up to 100,000 rows:
+    # time to first byte and total of a few requests, no throughput run).
+    kind: str = "page"
 
 
 @dataclass

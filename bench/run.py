@@ -1,12 +1,18 @@
-"""``make bench``: measure every main page the way users hit it.
+"""``make bench``: measure every main page the way users hit it, and record the run.
 
 Starts the site under gunicorn as in production (DEBUG off, whitenoise, cached templates) on the bench
 database, warms it, then for each page, from this separate process:
-  - latency: median and p95 of 30 sequential requests on a keep-alive connection;
+  - latency: median and p95 of N sequential requests on a keep-alive connection, and the time to first byte;
   - throughput: wrk with 8 concurrent connections for 5 s (requests/s), as a ratio of the floor page;
   - SQL queries per page (the same request through Django's test client, queries captured).
-Prints a table and writes bench/results/latest.md; EXPLAIN ANALYZE of each app's main queries goes to
-bench/results/explain/. Usage: ``make bench`` (after ``make bench-seed SCALE=0.1``).
+Pages that need a session (My Civic, an official's CSV exports) are requested with one made here.
+
+A run is recorded in ``bench/results/runs/<time>-<commit>.json`` (and ``latest.json``) with the machine's
+load average before and after, the commit and every figure; ``bench/table.py`` rewrites the README table
+from it. A run whose 1-minute load average was above 1 (before or after) is not recorded: figures taken
+while other work shares the cores are not comparable. ``--force`` records it anyway, marked
+"not recordable" in the file and in any table made from it (for development).
+Usage: ``make bench`` (after ``make bench-seed SCALE=1``); ``make bench BENCH_ARGS="--force --only search"``.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import importlib
+import json
 import os
 import platform
 import re
@@ -23,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -30,17 +38,38 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civic.settings")
 os.environ.setdefault("CIVIC_INSTANCE", "bench")
+os.environ.setdefault("BENCH_ENDPOINTS", "true")  # the floor page, for count_queries() in this process
+# gunicorn and this process sign sessions with the same key: the sessions made here log the bench's
+# member and official in on the server too.
+SECRET_KEY = "bench-" + "k" * 50
+os.environ["DJANGO_SECRET_KEY"] = SECRET_KEY
 RESULTS = ROOT / "bench" / "results"
 PORT = int(os.environ.get("BENCH_PORT", "8199"))
-APPS = ["initiatives", "volunteering", "crowdfunding", "participation", "events"]
+# bench/seed/<module>.py whose pages() are measured, in this order.
+MODULES = ["kernel", "initiatives", "volunteering", "crowdfunding", "participation", "events", "mycivic"]
+MAX_LOAD = 1.0  # 1-minute load average above which a run is not recorded
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--downloads", type=int, default=3, help="sequential requests of each CSV export")
     parser.add_argument("--duration", type=int, default=5)
     parser.add_argument("--only", nargs="*", help="page names containing one of these words")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="record even if the load average is above 1, marked not recordable",
+    )
+    parser.add_argument("--no-readme", action="store_true", help="do not rewrite the README table")
     args = parser.parse_args()
+
+    load_before = os.getloadavg()
+    if load_before[0] > MAX_LOAD and not args.force:
+        sys.exit(
+            f"Load average {load_before[0]:.2f} > {MAX_LOAD}: figures would not be comparable, so this run "
+            "would not be recorded. Wait for a quiet machine (`uptime`), or add --force for a development run."
+        )
 
     import django
 
@@ -52,42 +81,83 @@ def main() -> int:
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed for throughput: apt-get install wrk")
     ctx = context_from_db()
-    pages = [
-        Page("floor: trivial template", "/bench/floor/", 0, "kernel"),
-        Page("home", "/fr/", 150, "kernel"),
-        Page("member profile", f"/fr/me/members/{ctx.member_ids[0]}/", 100, "kernel"),
-        Page("search everything 'jardin'", "/fr/search/?q=jardin", 150, "kernel"),
-        Page("search everything, typo 'compst'", "/fr/search/?q=compst", 150, "kernel"),
-    ]
+    pages = [Page("floor: trivial template", "/bench/floor/", 0, "kernel")]
     explains = []
-    for label in APPS:
-        try:
-            module = importlib.import_module(f"{label}.bench")
-        except ModuleNotFoundError:
-            continue
-        pages += [Page(p.name, p.path, p.budget_ms, label) for p in module.pages(ctx)]
+    for label in MODULES:
+        module = importlib.import_module(f"bench.seed.{label}")
+        pages += [replace(p, app=label) for p in module.pages(ctx)]
         if hasattr(module, "explain"):
             explains += [(f"{label}-{name}", qs) for name, qs in module.explain(ctx)]
     if args.only:
-        pages = [p for p in pages if p.app == "kernel" or any(w in p.name for w in args.only)]
+        pages = [p for p in pages if p.name.startswith("floor") or any(w in p.name for w in args.only)]
+    sessions = {login: session_cookie(login) for login in {p.login for p in pages if p.login}}
 
     server = start_gunicorn(settings.DATABASE_URL, settings.REDIS_URL)
     try:
-        rows = [measure(page, args.requests, args.duration) for page in pages]
+        rows = [measure(page, args, sessions.get(page.login, "")) for page in pages]
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=20)
+    load_after = os.getloadavg()
     floor = rows[0]["rps"] or 1
     for row in rows:
-        row["ratio"] = row["rps"] / floor
+        row["ratio"] = row["rps"] / floor if row["rps"] is not None else None
     write_explains(explains)
-    table = render(rows)
-    print(table)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "latest.md").write_text(header(ctx, args.requests, args.duration) + table + "\n")
+    run = {
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "commit": git_commit(),
+        "load_before": [round(x, 2) for x in load_before],
+        "load_after": [round(x, 2) for x in load_after],
+        "recordable": max(load_before[0], load_after[0]) <= MAX_LOAD,
+        "forced": args.force,
+        "settings": {"requests": args.requests, "downloads": args.downloads, "duration_s": args.duration},
+        "machine": machine(ctx),
+        "pages": rows,
+    }
+    path = record(run)
+    from bench import table
+
+    print(table.render(run))
+    print(f"\nRecorded in {path.relative_to(ROOT)}.")
+    if not run["recordable"]:
+        print(
+            f"NOT RECORDABLE: load average {run['load_before'][0]} before, {run['load_after'][0]} after "
+            f"(limit {MAX_LOAD}); the file and any table made from it say so."
+        )
+    if run["recordable"] and not args.no_readme and not args.only:
+        table.update_readme(run)
+        print("README.md: performance table rewritten from this run.")
     over = [r for r in rows if r["budget"] and r["p50"] > r["budget"]]
-    print(f"\n{len(over)} page(s) over budget." if over else "\nEvery page is within its budget.")
+    print(f"{len(over)} page(s) over budget." if over else "Every page is within its budget.")
     return 0
+
+
+def record(run: dict) -> Path:
+    """Write the run to results/runs/ and results/latest.json; returns the run's own file."""
+    folder = RESULTS / "runs"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.fromisoformat(run["measured_at"]).strftime("%Y%m%dT%H%M%SZ")
+    suffix = "" if run["recordable"] else "-not-recordable"
+    path = folder / f"{stamp}-{run['commit']['sha'][:10]}{suffix}.json"
+    text = json.dumps(run, indent=1, ensure_ascii=False) + "\n"
+    path.write_text(text)
+    (RESULTS / "latest.json").write_text(text)
+    return path
+
+
+def git_commit() -> dict:
+    """The commit measured, and whether the working tree differed from it (then the figures are of
+    uncommitted code)."""
+
+    def git(*cmd: str) -> str:
+        out = subprocess.run(["git", *cmd], cwd=ROOT, capture_output=True, text=True)
+        return out.stdout.strip()
+
+    return {
+        "sha": git("rev-parse", "HEAD") or "unknown",
+        "subject": git("log", "-1", "--format=%s"),
+        "dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
+    }
 
 
 def context_from_db():
@@ -132,16 +202,61 @@ def context_from_db():
     )
 
 
+def session_cookie(login: str) -> str:
+    """A ``Cookie`` header value logging ``login`` ("member", "official", "editor") in, made in this process
+    (same database and secret key as the server)."""
+    from django.conf import settings
+    from django.test import Client
+
+    from bench.seed import mycivic
+    from civic.accounts.models import User
+
+    if login == "member":
+        user = User.objects.filter(email=mycivic.EMAIL).first()
+        if user is None:
+            sys.exit(f"No {mycivic.EMAIL}: run `make bench-seed SCALE=1 SEED_ARGS=--reset` again.")
+    elif login == "official":
+        user = official_of_biggest_city()
+    elif login == "editor":
+        user, _ = User.objects.get_or_create(
+            email="bench-editor@example.org", defaults={"is_staff": True, "display_name": "Bench editor"}
+        )
+    else:
+        raise ValueError(login)
+    client = Client()
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def official_of_biggest_city():
+    """A member of the city hall of the city with the most proposals (created once, then reused)."""
+    from django.db.models import Count
+
+    from civic.accounts.models import User
+    from civic.organizations.models import Membership, Organization
+    from civic.places.models import City
+    from participation.models import Proposal
+
+    busiest = Proposal.objects.values("city_id").annotate(n=Count("id")).order_by("-n").first()
+    city = City.objects.get(pk=busiest["city_id"])
+    official, _ = User.objects.get_or_create(email="bench-official@example.org")
+    Membership.objects.get_or_create(
+        organization=Organization.objects.public_bodies_of(city).first(), user=official
+    )
+    return official
+
+
 def start_gunicorn(database_url: str, redis_url: str) -> subprocess.Popen:
     env = {
         **os.environ,
         "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": "bench-" + "k" * 50,
+        "DJANGO_SECRET_KEY": SECRET_KEY,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "LOG_LEVEL": "WARNING",
+        "BENCH_ENDPOINTS": "true",  # routes /bench/floor/, off on every other server
     }
     python = sys.executable
     subprocess.run([python, "manage.py", "i18n_compile"], cwd=ROOT, env=env, check=True)
@@ -177,49 +292,71 @@ def start_gunicorn(database_url: str, redis_url: str) -> subprocess.Popen:
     sys.exit("gunicorn did not start")
 
 
-def measure(page, n: int, duration: int) -> dict:
-    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-    for _ in range(3):  # warm caches and connections
-        status = get(conn, page.path)[0]
-    timings = []
+def measure(page, args, cookie: str) -> dict:
+    n = {"page": args.requests, "feed": min(args.requests, 10), "export": args.downloads}[page.kind]
+    headers = {"Accept-Language": "fr", **({"Cookie": cookie} if cookie else {})}
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120)
+    for _ in range(1 if page.kind == "export" else 3):  # warm caches and connections
+        status = get(conn, page.path, headers)[0]
+    timings, firsts, size = [], [], 0
     for _ in range(n):
-        t0 = time.perf_counter()
-        status, _ = get(conn, page.path)
-        timings.append((time.perf_counter() - t0) * 1000)
+        status, first_ms, total_ms, size = get(conn, page.path, headers)
+        timings.append(total_ms)
+        firsts.append(first_ms)
     timings.sort()
-    out = subprocess.run(
-        ["wrk", "-t2", "-c8", f"-d{duration}s", "--latency", f"http://127.0.0.1:{PORT}{page.path}"],
-        capture_output=True,
-        text=True,
-    ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)) if "Requests/sec" in out else 0.0
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    firsts.sort()
+    rps, errors = None, 0
+    if page.kind != "export":  # a throughput run of 12 MB downloads would only measure the disk and network
+        wrk = ["wrk", "-t2", "-c8", f"-d{args.duration}s", "--timeout", "60s", "--latency"]
+        if cookie:
+            wrk += ["-H", f"Cookie: {cookie}"]
+        out = subprocess.run(
+            [*wrk, f"http://127.0.0.1:{PORT}{page.path}"], capture_output=True, text=True
+        ).stdout
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)) if "Requests/sec" in out else 0.0
+        non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+        errors = int(non2xx.group(1)) if non2xx else 0
     return {
         "name": page.name,
         "path": page.path,
+        "app": page.app,
+        "kind": page.kind,
+        "login": page.login,
         "status": status,
-        "p50": statistics.median(timings),
-        "p95": timings[max(0, int(len(timings) * 0.95) - 1)],
+        "requests": n,
+        "p50": round(statistics.median(timings), 1),
+        "p95": round(timings[max(0, int(len(timings) * 0.95) - 1)], 1),
+        "first_byte_p50": round(statistics.median(firsts), 1),
+        "bytes": size,
         "rps": rps,
-        "errors": int(non2xx.group(1)) if non2xx else 0,
-        "queries": count_queries(page.path),
+        "errors": errors,
+        "queries": count_queries(page.path, cookie) if page.kind != "export" else None,
         "budget": page.budget_ms,
     }
 
 
-def get(conn: http.client.HTTPConnection, path: str) -> tuple[int, bytes]:
-    conn.request("GET", path, headers={"Accept-Language": "fr"})
+def get(conn: http.client.HTTPConnection, path: str, headers: dict) -> tuple[int, float, float, int]:
+    """Status, time to the first byte of the body (ms), total time (ms) and body size of one request."""
+    t0 = time.perf_counter()
+    conn.request("GET", path, headers=headers)
     response = conn.getresponse()
-    return response.status, response.read()
+    first = response.read(1)
+    first_ms = (time.perf_counter() - t0) * 1000
+    size = len(first) + len(response.read())
+    return response.status, first_ms, (time.perf_counter() - t0) * 1000, size
 
 
-def count_queries(path: str) -> int:
+def count_queries(path: str, cookie: str) -> int:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    client = Client()
+    if cookie:
+        name, value = cookie.split("=", 1)
+        client.cookies[name] = value
     with CaptureQueriesContext(connection) as captured:
-        Client().get(path)
+        client.get(path, headers={"accept-language": "fr"})
     return len(captured)
 
 
@@ -236,23 +373,7 @@ def write_explains(explains) -> None:
         (folder / f"{name}.txt").write_text(f"-- {name}\n{sql}\n\n{plan}\n")
 
 
-def render(rows) -> str:
-    lines = [
-        "| page | p50 ms | p95 ms | req/s (8 clients) | × floor | queries | budget ms | |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
-    ]
-    for r in rows:
-        flag = "" if not r["budget"] else ("OVER" if r["p50"] > r["budget"] else "ok")
-        if r["status"] != 200 or r["errors"]:
-            flag = f"HTTP {r['status']}" + (f", {r['errors']} errors" if r["errors"] else "")
-        lines.append(
-            f"| {r['name']} | {r['p50']:.1f} | {r['p95']:.1f} | {r['rps']:.0f} | {r['ratio']:.2f} | {r['queries']} "
-            f"| {r['budget'] or '—'} | {flag} |"
-        )
-    return "\n".join(lines)
-
-
-def header(ctx, requests: int, duration: int) -> str:
+def machine(ctx) -> dict:
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -262,17 +383,19 @@ def header(ctx, requests: int, duration: int) -> str:
         members = cursor.fetchone()[0]
     cpu = "unknown CPU"
     try:
-        cpu = next(
-            line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")
-        )
+        with open("/proc/cpuinfo") as info:
+            cpu = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
-    return (
-        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with `make bench` on {os.cpu_count()} cores ({cpu}), "
-        f"Python {platform.python_version()}, PostgreSQL {pg}; {members:,} members, {len(ctx.cities)} bench cities. "
-        f"gunicorn 2 workers × 2 threads, DEBUG off; p50/p95 of {requests} sequential requests; "
-        f"wrk -t2 -c8 -d{duration}s on the same machine.\n\n"
-    )
+    return {
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "postgresql": pg,
+        "members": members,
+        "bench_cities": len(ctx.cities),
+        "server": "gunicorn 2 workers × 2 threads, DEBUG off",
+    }
 
 
 if __name__ == "__main__":

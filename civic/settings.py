@@ -51,6 +51,9 @@ if PRODUCTION and not env.list("DJANGO_ALLOWED_HOSTS", default=[]):
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# The floor page that `make bench` compares every page to: routed only when the bench's own server
+# launch asks for it (bench/run.py sets BENCH_ENDPOINTS=true), never on a production site.
+BENCH_ENDPOINTS = env.bool("BENCH_ENDPOINTS", default=False)
 
 # --- Applications ---------------------------------------------------------------------------
 DJANGO_APPS = [

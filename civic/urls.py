@@ -24,8 +24,9 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", health.metrics, name="metrics"),
-    path("bench/floor/", core_views.bench_floor, name="bench_floor"),
 ]
+if settings.BENCH_ENDPOINTS:
+    urlpatterns += [path("bench/floor/", core_views.bench_floor, name="bench_floor")]
 
 urlpatterns += i18n_patterns(
     path("", core_views.home, name="home"),

@@ -9,7 +9,15 @@ from django.db.models import OuterRef, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery, Kind, first_photo, picture
+from civic.core.discovery import (
+    ActivityItem,
+    DiscoveryItem,
+    DiscoveryQuery,
+    Kind,
+    first_photo,
+    newest_first,
+    picture,
+)
 from civic.core.markdown import plain_text
 from civic.core.search import best_first, corrected_query
 from events.models import RSVP, Event, ReportPhoto
@@ -73,9 +81,7 @@ class EventProvider:
         return Event.objects.published().filter(is_cancelled=False).upcoming()
 
     def _base(self, query: DiscoveryQuery):
-        qs = self._public()
-        if query.theme_ids:
-            qs = qs.filter(themes__in=query.theme_ids).distinct()
+        qs = self._public().for_themes(query.theme_ids)
         if query.city_id:
             qs = qs.filter(city_id=query.city_id)
         if query.starts_after:
@@ -117,7 +123,7 @@ class EventProvider:
         interests = {t.pk: t.name for t in member.interests.all()}
         if not interests:
             return []
-        qs = self._base(query).filter(themes__in=list(interests)).exclude(rsvps__member=member).distinct()
+        qs = self._base(query).for_themes(list(interests)).exclude(rsvps__member=member)
         lat, lng = (query.lat, query.lng) if query.has_point else (member.latitude, member.longitude)
         if lat is not None and lng is not None:
             qs = qs.near(lat, lng, query.km)
@@ -135,7 +141,7 @@ class EventProvider:
             .select_related("member", "event", "event__city")
             .prefetch_related("event__themes")
             .annotate(**_cover("event_id", "event__series_id"))
-            .order_by("-created_at")[:limit]
+            .order_by(newest_first("created_at"))[:limit]
         )
         for r in rsvps:  # the cover was selected with the RSVP: hand it to its event
             r.event.cover_image, r.event.cover_thumb, r.event.cover_alt = (

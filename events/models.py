@@ -125,6 +125,16 @@ class EventQuerySet(SearchQuerySet, GeoQuerySet):
     def published(self):
         return self.filter(is_published=True)
 
+    def for_themes(self, theme_ids):
+        """Events on any of ``theme_ids``, as a semi-join (EXISTS): no duplicates, so no DISTINCT, which
+        would sort every event of a radius instead of following the nearest-first index."""
+        if not theme_ids:
+            return self
+        through = Event.themes.through
+        return self.filter(
+            models.Exists(through.objects.filter(event_id=models.OuterRef("pk"), theme_id__in=theme_ids))
+        )
+
     def upcoming(self, now: datetime | None = None):
         """Not over yet, soonest first. The lower bound on ``starts_at`` (no event lasts more than
         ``MAX_EVENT_DAYS``) lets the ``(is_published, starts_at)`` index start near now instead of

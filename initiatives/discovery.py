@@ -9,7 +9,15 @@ from datetime import datetime
 from django.db.models import OuterRef, Prefetch
 from django.utils.translation import gettext, gettext_lazy
 
-from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery, Kind, first_photo, picture
+from civic.core.discovery import (
+    ActivityItem,
+    DiscoveryItem,
+    DiscoveryQuery,
+    Kind,
+    first_photo,
+    newest_first,
+    picture,
+)
 from civic.core.markdown import plain_text
 from civic.core.models import Theme
 from civic.core.search import best_first, corrected_query
@@ -76,9 +84,7 @@ class InitiativeProvider:
     kind = KIND
 
     def _base(self, query: DiscoveryQuery):
-        qs = Initiative.objects.published()
-        if query.theme_ids:
-            qs = qs.filter(themes__in=query.theme_ids).distinct()
+        qs = Initiative.objects.published().for_themes(query.theme_ids)
         if query.city_id:
             qs = qs.filter(city_id=query.city_id)
         return _with_relations(qs)
@@ -87,8 +93,6 @@ class InitiativeProvider:
         qs = self._base(query)
         if query.has_point:
             qs = qs.near(query.lat, query.lng, query.km)
-            if query.theme_ids:  # distinct() needs the ordering column selected: re-order here
-                qs = qs.order_by("distance_m", "pk")
         else:
             qs = qs.order_by("-featured", "-published_at", "-pk")
         return [_item(i) for i in qs[: query.limit]]
@@ -121,7 +125,7 @@ class InitiativeProvider:
         )
         lat, lng = (query.lat, query.lng) if query.has_point else (member.latitude, member.longitude)
         if lat is not None and lng is not None:
-            qs = qs.near(lat, lng, query.km).order_by("distance_m", "pk")
+            qs = qs.near(lat, lng, query.km)
         else:
             qs = qs.order_by("-published_at", "-pk")
         items = []
@@ -136,13 +140,13 @@ class InitiativeProvider:
         ids = list(member_ids)
         spotted = _with_relations(
             Initiative.objects.published().filter(spotter_id__in=ids).select_related("spotter")
-        ).order_by("-published_at")[:limit]
+        ).order_by(newest_first("published_at"))[:limit]
         wishes = (
             ReplicationIntent.objects.filter(member_id__in=ids, initiative__status=Status.PUBLISHED)
             .select_related("member", "initiative", "initiative__city")
             .prefetch_related(Prefetch("initiative__themes", queryset=Theme.objects.order_by()))
             .annotate(**_cover("initiative_id"))
-            .order_by("-created_at")[:limit]
+            .order_by(newest_first("created_at"))[:limit]
         )
         for w in wishes:  # the cover was selected with the wish: hand it to its initiative
             w.initiative.cover_image, w.initiative.cover_thumb = w.cover_image, w.cover_thumb

@@ -91,6 +91,17 @@ class InitiativeQuerySet(SearchQuerySet, GeoQuerySet):
             return self.filter(Q(status=Status.PUBLISHED) | Q(spotter=user))
         return self.published()
 
+    def for_themes(self, theme_ids):
+        """Initiatives on any of ``theme_ids``. A semi-join (EXISTS), not a join: no duplicate rows, so
+        no DISTINCT, which would make a nearest-first list read and sort every initiative of the radius
+        instead of following the GiST index (0.9–2 s for My Civic's 25 km around Paris at scale 1)."""
+        if not theme_ids:
+            return self
+        through = Initiative.themes.through
+        return self.filter(
+            models.Exists(through.objects.filter(initiative_id=models.OuterRef("pk"), theme_id__in=theme_ids))
+        )
+
     def for_card(self):
         """What a card shows: city, themes and photos, in 3 queries whatever the number of rows."""
         return self.select_related("city").prefetch_related(

@@ -10,7 +10,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery, Kind, first_photo, picture
+from civic.core.discovery import (
+    ActivityItem,
+    DiscoveryItem,
+    DiscoveryQuery,
+    Kind,
+    first_photo,
+    newest_first,
+    picture,
+)
 from civic.core.markdown import plain_text
 from civic.core.search import best_first, corrected_query
 from participation.models import Proposal, ProposalPhoto, ProposalStatus, Support
@@ -132,7 +140,7 @@ class ProposalProvider:
             .select_related("member", "proposal__city", "proposal__theme")
             .defer("proposal__text", "proposal__search_vector")
             .annotate(**_cover("proposal_id"))
-            .order_by("-created_at")[:limit]
+            .order_by(newest_first("created_at"))[:limit]
         )
         items = []
         for s in supports:

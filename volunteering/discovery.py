@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery, Kind, picture
+from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery, Kind, newest_first, picture
 from civic.core.markdown import plain_text
 from civic.core.search import best_first, corrected_query
 from volunteering.models import ACTIVE_STATUSES, Mission, Participation, ParticipationStatus
@@ -137,7 +137,7 @@ class MissionProvider:
             )
             .select_related("member")
             .annotate(mission_id=F("slot__mission_id"))
-            .order_by("-created_at")[:limit]
+            .order_by(newest_first("created_at"))[:limit]
         )
         missions = {
             m.pk: m

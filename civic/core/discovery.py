@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from django.core.files.storage import default_storage
-from django.db.models import QuerySet, Subquery
+from django.db.models import F, OrderBy, QuerySet, Subquery
 from django.utils.translation import gettext
 
 from civic.core.search import shared_corrections
@@ -283,6 +283,15 @@ def _with_followed_reasons(items: list[DiscoveryItem], activity: list[ActivityIt
         ) % {"names": get_text_list(shown, gettext("and"))}
         followed.append(replace(item, reason=reason))
     return followed + others
+
+
+def newest_first(field: str) -> OrderBy:
+    """The order of an ``activity()`` query: ``field`` descending, NULLS LAST. With ``member_id IN (…1,000
+    followed…)`` and a LIMIT, PostgreSQL would walk an index on ``field`` backwards and filter every row
+    of people not followed until it has ``limit`` (25,893 initiatives skipped for 30 in My Civic at
+    scale 1, 0.8 s). No index is ordered NULLS LAST descending, so this order reads only the followed
+    members' rows through the member index and sorts them: bounded by what those people did."""
+    return F(field).desc(nulls_last=True)
 
 
 def activity_of_followed(member, limit: int = 30) -> list[ActivityItem]:

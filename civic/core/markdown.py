@@ -1,5 +1,6 @@
 """User-written rich text: Markdown rendered to HTML, then sanitised with nh3 (Ammonia)."""
 
+import threading
 from html import unescape
 
 import markdown as md
@@ -34,11 +35,23 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
+# One converter per thread, reset between texts: building a Markdown instance loads its extensions
+# through importlib metadata (about 10 ms), and the home page builds a summary for each of up to 150
+# candidate items. Instances are not thread-safe, hence one per thread (gunicorn runs threads).
+_local = threading.local()
+
+
+def _to_html(text: str) -> str:
+    converter = getattr(_local, "markdown", None)
+    if converter is None:
+        converter = _local.markdown = md.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+    return converter.reset().convert(text)
+
 
 def render_markdown(text: str) -> SafeString:
     """Render ``text`` as safe HTML: raw HTML is escaped by nh3's allow-list, links get
     ``rel="nofollow noopener"`` and only http(s)/mailto URLs survive (no ``javascript:``)."""
-    html = md.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
+    html = _to_html(text or "")
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -54,7 +67,7 @@ def plain_text(text: str, limit: int = 200) -> str:
     whitespace collapsed, cut at a word boundary with an ellipsis. Only the first ``4 × limit``
     characters are rendered, so a long story costs what a short one does."""
     source = (text or "")[: limit * 4]
-    html_text = md.markdown(source, extensions=["extra", "sane_lists"], output_format="html")
+    html_text = _to_html(source)
     words = " ".join(unescape(nh3.clean(html_text, tags=set())).split())
     if len(words) <= limit:
         return words

@@ -3,7 +3,7 @@ import random
 import pytest
 
 from bench.context import BenchContext, CityRow
-from events import bench
+from bench.seed import events as bench
 from events.models import RSVP, CityEdition, Event
 from tests.factories import CityFactory, MemberFactory, ThemeFactory
 
@@ -33,4 +33,5 @@ def test_bench_generator_writes_consistent_events_editions_and_rsvps(client):
         assert event.capacity is None or event.seats_taken <= event.capacity
     assert Event.objects.search(Event.objects.first().title_fr.split()[0]).exists()
     for page in bench.pages(ctx):
-        assert client.get(page.path).status_code == 200, page.path
+        if not page.login:  # pages in a session are requested by make bench, logged in
+            assert client.get(page.path).status_code == 200, page.path

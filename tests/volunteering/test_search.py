@@ -353,3 +353,32 @@ def test_a_bulk_update_makes_the_mission_found_by_its_new_title(client, org_a):
         assert reverse("volunteering:mission_detail", args=[mission.pk]) in search_page(
             client, "grainotheque"
         )
+
+
+def test_the_list_stops_at_its_last_page_and_says_how_to_find_the_others(client, org_a, theme, monkeypatch):
+    from volunteering import views
+
+    monkeypatch.setattr(views, "MAX_PAGES", 2)
+    _missions(org_a, 45, theme)
+
+    second = search(client, km=10, page=2)
+    deep = search(client, km=10, page=50)
+
+    for response in (second, deep):
+        assert response.context["page_number"] == 2
+        assert not response.context["has_next"]
+        assert len(response.context["missions"]) == 20
+        assert (
+            "Only the first 40 missions are listed. Narrow the distance or add filters"
+            in response.content.decode()
+        )
+    assert "Only the first" not in search(client, km=10).content.decode()
+
+
+def test_a_last_page_that_holds_every_match_has_no_cap_message(client, org_a, theme, monkeypatch):
+    from volunteering import views
+
+    monkeypatch.setattr(views, "MAX_PAGES", 2)
+    _missions(org_a, 40, theme)
+
+    assert "Only the first" not in search(client, km=10, page=2).content.decode()

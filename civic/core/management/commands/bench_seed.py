@@ -1,6 +1,6 @@
 """``manage.py bench_seed --scale S``: a realistic, reproducible, city-sized platform for bench/.
 
-At scale 1: 200 cities, 1,000,000 members, then each app's ``<app>/bench.py`` adds its rows (missions,
+At scale 1: 200 cities, 1,000,000 members, then each app's ``bench/seed/<app>.py`` adds its rows (missions,
 initiatives, proposals, projects, events… with the sizes of the issues). Rows are written with PostgreSQL COPY.
 Run it on the bench instance (``make bench-seed`` sets CIVIC_INSTANCE=bench) or on DATABASE_URL.
 """
@@ -72,6 +72,8 @@ AVAILABILITY = [
     "weekend_evening",
 ]
 APPS = ["initiatives", "volunteering", "crowdfunding", "participation", "events"]
+# After the apps: seeds that take part in what they wrote (bench/seed/mycivic.py joins missions and events).
+AFTER_APPS = ["mycivic"]
 
 
 class Command(BaseCommand):
@@ -98,14 +100,14 @@ class Command(BaseCommand):
         started = time.monotonic()
         demo.seed(self.stdout)  # themes, demo cities and logins (so the demo logins work on the bench too)
         ctx = self._kernel(scale, random.Random(seed), progress=not no_progress)
-        for label in only if only is not None else APPS:
-            if not apps.is_installed(label):
+        for label in only if only is not None else APPS + AFTER_APPS:
+            if label not in AFTER_APPS and not apps.is_installed(label):
                 continue
             try:
-                module = importlib.import_module(f"{label}.bench")
+                module = importlib.import_module(f"bench.seed.{label}")
             except ModuleNotFoundError as exc:
-                if exc.name == f"{label}.bench":
-                    self.stdout.write(f"  {label}: no bench.py yet, skipped")
+                if exc.name == f"bench.seed.{label}":
+                    self.stdout.write(f"  {label}: no bench/seed module yet, skipped")
                     continue
                 raise
             t0 = time.monotonic()

@@ -293,11 +293,19 @@ def _busiest_open_campaign():
     )
 
 
+def _campaign_of(project_id: int):
+    from crowdfunding.models import Campaign
+
+    return Campaign.objects.filter(project_id=project_id).values_list("pk", flat=True).first()
+
+
 def pages(ctx: BenchContext) -> list[Page]:
     city = ctx.cities[0]
     result = [
         Page("crowdfunding: funding list", "/fr/projects/funding/", 100, app="crowdfunding"),
         Page("crowdfunding: funding list, page 5", "/fr/projects/funding/?page=5", 100, app="crowdfunding"),
+        Page("crowdfunding: funding list, page 50", "/fr/projects/funding/?page=50", 100, app="crowdfunding"),
+        Page("crowdfunding: projects, page 50", "/fr/projects/?page=50", 100, app="crowdfunding"),
         Page(
             "crowdfunding: projects, stage + city",
             f"/fr/projects/?stage=idea&city={city.slug}",
@@ -321,6 +329,16 @@ def pages(ctx: BenchContext) -> list[Page]:
                 f"/fr/projects/{project_id}/",
                 100,
                 app="crowdfunding",
+            )
+        )
+        campaign = _campaign_of(project_id)
+        result.append(
+            Page(
+                "crowdfunding: pledges of the busiest campaign, page 50 (editor)",
+                f"/fr/projects/campaigns/{campaign}/pledges/?page=50",
+                100,
+                app="crowdfunding",
+                login="editor",
             )
         )
     return result

@@ -200,6 +200,21 @@ def pages(ctx: BenchContext) -> list[Page]:
         Page("participation: proposal detail (most supported)", f"{base}proposals/{top}/", 100),
         Page("participation: embed widget", f"{base}embed/?sort=supported", 100),
         Page("participation: map feed", f"{base}proposals.geojson", 150),
+        Page("participation: space, most supported, page 50", f"{base}?page=50", 100),
+        Page(
+            "participation: space, newest + theme, page 50", f"{base}?sort=newest&theme={theme}&page=50", 100
+        ),
+        Page("participation: dashboard (official)", f"{base}dashboard/", 300, login="official"),
+        *(
+            Page(
+                f"participation: {what}.csv (official)",
+                f"{base}dashboard/export/{what}.csv",
+                0,
+                login="official",
+                kind="export",
+            )
+            for what in ("proposals", "answers", "supports")
+        ),
     ]
 
 
@@ -223,7 +238,7 @@ def explain(ctx: BenchContext):
 def dashboard_timings(repeat: int = 20) -> dict:
     """The dashboard needs an official's session, which ``make bench`` does not have: measure it here.
 
-    ``CIVIC_INSTANCE=bench .venv/bin/python -c "import django; django.setup(); from participation.bench import
+    ``CIVIC_INSTANCE=bench .venv/bin/python -c "import django; django.setup(); from bench.seed.participation import
     dashboard_timings; print(dashboard_timings())"`` prints the first (cold: stats computed) and the median
     (warm: stats cached for ``participation.stats.STATS_TTL``) latencies in ms, through Django's test client.
     """

@@ -140,6 +140,34 @@ def pages(ctx) -> list:
         Page("events: calendar", "/fr/events/calendar/", 100),
         Page("events: NCZ Day world map feed", f"/fr/events/days/{DAY_SLUG}/editions.geojson", 100),
         Page("events: NCZ Day page", f"/fr/events/days/{DAY_SLUG}/", 100),
+        Page("events: list, page 50", "/fr/events/?page=50", 100),
+        Page(
+            "events: near me 10 km, page 50",
+            f"/fr/events/?near=on&lat={city.lat}&lng={city.lng}&km=10&page=50",
+            100,
+        ),
+        *_attendees_csv(),
+    ]
+
+
+def _attendees_csv() -> list:
+    """The attendees CSV of the event with the most RSVPs, downloaded by an editor."""
+    from django.db.models import Count
+
+    from bench.context import Page
+    from events.models import Event
+
+    busiest = Event.objects.annotate(n=Count("rsvps")).order_by("-n").values_list("pk", flat=True).first()
+    if busiest is None:
+        return []
+    return [
+        Page(
+            "events: attendees.csv of the busiest event (editor)",
+            f"/fr/events/{busiest}/attendees.csv",
+            0,
+            login="editor",
+            kind="export",
+        )
     ]
 
 

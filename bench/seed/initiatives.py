@@ -133,6 +133,8 @@ def pages(ctx: BenchContext) -> list[Page]:
     near = f"lat={city.lat:.4f}&lng={city.lng:.4f}"
     result = [
         Page("initiatives: catalogue, newest", "/fr/initiatives/", 100),
+        Page("initiatives: catalogue, newest, page 50", "/fr/initiatives/?page=50", 100),
+        Page("initiatives: near me 10 km, page 50", f"/fr/initiatives/?{near}&km=10&page=50", 100),
         Page("initiatives: catalogue, most replicated", "/fr/initiatives/?sort=replicated", 100),
         Page("initiatives: search 'jardin'", "/fr/initiatives/?q=jardin", 100),
         Page("initiatives: search typo 'compst'", "/en/initiatives/?q=compst", 100),

@@ -217,6 +217,16 @@ def pages(ctx: BenchContext) -> list[Page]:
             100,
         ),
         Page("volunteering: map GeoJSON, visible area", f"/fr/missions/map.geojson?bbox={box}", 150),
+        Page(
+            "volunteering: near me, 2 filters, page 50",
+            f"/fr/missions/?lat={city.lat:.5f}&lng={city.lng:.5f}&km=5&themes={theme}&availability=weekend_morning&page=50",
+            100,
+        ),
+        Page(
+            "volunteering: near me, no filter, page 50",
+            f"/fr/missions/?lat={city.lat:.5f}&lng={city.lng:.5f}&km=10&page=50",
+            100,
+        ),
     ]
 
 

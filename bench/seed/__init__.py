@@ -1,0 +1,1 @@
+"""Bench data generators and page lists, one module per feature app (see bench/context.py)."""
