@@ -8,7 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncDate
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,6 +25,7 @@ from civic.core.forms import add_service_errors, validate_plausible_date
 from civic.core.models import Theme
 from civic.core.pagecache import anonymous_page
 from civic.core.paginator import CappedPaginator
+from civic.core.permissions import NotAllowed
 from civic.places.geojson import feature_collection, geojson_response
 from civic.places.models import City
 from events import rules, services
@@ -190,14 +191,14 @@ def _visible_event(request: HttpRequest, pk: int, *related) -> Event:
         pk=pk,
     )
     if not rules.may_see_event(request.user, event):
-        raise Http404
+        raise NotAllowed
     return event
 
 
 def _managed_event(request: HttpRequest, pk: int) -> Event:
     event = _visible_event(request, pk)
     if not rules.may_manage_event(request.user, event):
-        raise Http404  # another organiser's event looks like a missing one
+        raise NotAllowed  # another organiser's event looks like a missing one
     return event
 
 
@@ -287,7 +288,7 @@ def event_rsvp_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def event_create(request: HttpRequest) -> HttpResponse:
     if not rules.may_create_event(request.user):
-        raise PermissionDenied
+        raise NotAllowed
     form = EventForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k in services.EVENT_FIELDS}
@@ -647,7 +648,7 @@ def _edition_features(editions) -> dict:
 def edition_register(request: HttpRequest, slug: str) -> HttpResponse:
     day = _day(slug)
     if not rules.may_register_edition(request.user):
-        raise PermissionDenied
+        raise NotAllowed
     form = EditionForm(request.POST or None, day=day)
     if request.method == "POST" and form.is_valid():
         try:
@@ -662,7 +663,7 @@ def edition_register(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _require_editor(request: HttpRequest) -> None:
     if not rules.may_review_edition(request.user):
-        raise Http404
+        raise NotAllowed
 
 
 def day_progress(request: HttpRequest, slug: str) -> HttpResponse:
