@@ -22,6 +22,7 @@ from django_countries.fields import Country
 
 from civic.core.csv import csv_response
 from civic.core.forms import add_service_errors, validate_plausible_date
+from civic.core.ics import ics_response
 from civic.core.models import Theme
 from civic.core.pagecache import anonymous_page
 from civic.core.paginator import CappedPaginator
@@ -39,7 +40,7 @@ from events.forms import (
     ReportForm,
     RSVPForm,
 )
-from events.ics import calendar_for, ics_response
+from events.ics import calendar_for
 from events.models import (
     RSVP,
     BoardReply,

@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civic.core.forms import add_service_errors
+from civic.core.ics import ics_response
 from civic.core.pagecache import anonymous_page
+from civic.core.permissions import NotAllowed
 from civic.core.permissions import NotAllowed
 from civic.organizations.models import Organization
 from civic.places.geo import distance_km
@@ -277,9 +279,7 @@ def slot_calendar(request: HttpRequest, slot_pk: int) -> HttpResponse:
         ),
         pk=slot_pk,
     )
-    response = HttpResponse(slot_ics(slot), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{ics_filename(slot)}"'
-    return response
+    return ics_response(slot_ics(slot).encode(), ics_filename(slot), as_attachment=True)
 
 
 @login_required
