@@ -7,7 +7,7 @@ capacity is never exceeded; a CHECK constraint backs this up in the database.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civic.core import outbox
-from civic.core.l10n import local_iso
 from civic.core.models import AuditEntry
 from civic.core.permissions import NotAllowed
 from civic.core.photos import attach_photo
@@ -484,25 +483,6 @@ def attendees_message_dispatch(entry_id: int) -> int:
             context,
             event.get_absolute_url(),
             f"events.organiser_message:{entry.pk}",
-        )
-
-
-ATTENDEES_CSV_HEADER = ("name", "status", "guests", "attended", "rsvp_at")
-
-
-def attendees_csv_rows(event: Event) -> Iterator[tuple]:
-    """Rows (see ``ATTENDEES_CSV_HEADER``) of going and waiting RSVPs: names, guests, status,
-    attendance; no email addresses. One query, streamed. ``rsvp_at`` is on the event city's clock
-    (reads event.city)."""
-    zone = event.city.timezone
-    rsvps = event.rsvps.active().select_related("member").order_by("status", "queued_at")
-    for rsvp in rsvps.iterator(chunk_size=2000):
-        yield (
-            rsvp.member.public_name,
-            rsvp.status,
-            rsvp.guests,
-            None if rsvp.attended is None else ("yes" if rsvp.attended else "no"),
-            local_iso(rsvp.queued_at, zone),
         )
 
 

@@ -42,6 +42,7 @@ from events.forms import (
 )
 from events.ics import calendar_for
 from events.models import (
+    ATTENDEES_CSV_HEADER,
     RSVP,
     BoardReply,
     CityEdition,
@@ -355,9 +356,8 @@ def event_attendees(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def event_attendees_csv(request: HttpRequest, pk: int) -> HttpResponse:
     event = _managed_event(request, pk)
-    return csv_response(
-        f"event-{event.pk}-attendees.csv", services.ATTENDEES_CSV_HEADER, services.attendees_csv_rows(event)
-    )
+    rows = event.rsvps.active().csv_rows(event.city.timezone)
+    return csv_response(f"event-{event.pk}-attendees.csv", ATTENDEES_CSV_HEADER, rows)
 
 
 @login_required

@@ -3,8 +3,6 @@ answers 404), call a service, render."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from civic.core.csv import csv_response
 from civic.core.forms import add_service_errors
-from civic.core.l10n import local_iso
 from civic.core.models import Theme
 from civic.core.pagecache import anonymous_page
 from civic.core.paginator import CappedPaginator
@@ -40,7 +37,9 @@ from participation.forms import (
     SpaceSettingsForm,
 )
 from participation.models import (
-    ANSWER_STATUSES,
+    ANSWER_CSV_HEADER,
+    PROPOSAL_CSV_HEADER,
+    SUPPORTS_CSV_HEADER,
     AnswerRevision,
     CallForParticipation,
     CallResponse,
@@ -49,7 +48,6 @@ from participation.models import (
     Neighbourhood,
     Proposal,
     ProposalFollow,
-    ProposalStatus,
     Support,
 )
 
@@ -635,112 +633,22 @@ def dashboard_calls(request: HttpRequest, city_slug: str) -> HttpResponse:
     )
 
 
-def _proposal_rows(city) -> Iterator[tuple]:
-    """Plain tuples, not models: at 100,000 rows, building instances and translating each row's
-    status label took most of the export's time. Labels (status, theme, neighbourhood) are read
-    once, in the language the download streams in (this generator runs inside it)."""
-    statuses = {value: str(label) for value, label in ProposalStatus.choices}
-    themes = {t.pk: str(t) for t in Theme.objects.all()}
-    neighbourhoods = {n.pk: str(n) for n in Neighbourhood.objects.filter(city=city)}
-    rows = (
-        Proposal.objects.visible()
-        .of_city(city)
-        .order_by("id")
-        .values_list(
-            "id",
-            "created_at",
-            "title",
-            "theme_id",
-            "neighbourhood_id",
-            "status",
-            "supports_count",
-            "comments_count",
-            "latitude",
-            "longitude",
-        )
-    )
-    for pk, created, title, theme, neighbourhood, status, supports, comments, lat, lng in rows.iterator(
-        chunk_size=5000
-    ):
-        yield (
-            pk,
-            local_iso(created, city.timezone),
-            title,
-            themes.get(theme),
-            neighbourhoods.get(neighbourhood),
-            statuses.get(status, status),
-            supports,
-            comments,
-            lat,
-            lng,
-        )
+# --- CSV exports of public (non-hidden) content, for the city's officials and editors -------------
 
 
-def _answer_rows(city) -> Iterator[tuple]:
-    """Plain tuples (see ``_proposal_rows``)."""
-    statuses = {value: str(label) for value, label in ANSWER_STATUSES}
-    rows = (
-        Proposal.objects.visible()
-        .of_city(city)
-        .filter(answered_at__isnull=False)
-        .order_by("id")
-        .values_list(
-            "id",
-            "title",
-            "answer__status",
-            "answer__organization__name",
-            "answer__text",
-            "answer__cost_cents",
-            "answer__planned_date",
-            "answer__updated_at",
-        )
-    )
-    for pk, title, status, organization, text, cost, planned, updated in rows.iterator(chunk_size=5000):
-        yield (
-            pk,
-            title,
-            statuses.get(status, status),
-            organization,
-            text,
-            None if cost is None else f"{cost / 100:.2f}",
-            planned,
-            local_iso(updated, city.timezone),
-        )
+def export_proposals(request: HttpRequest, city_slug: str) -> HttpResponse:
+    city = _managed_space(request, city_slug).city
+    rows = Proposal.objects.visible().of_city(city).csv_rows(city)
+    return csv_response(f"{city.slug}-proposals.csv", PROPOSAL_CSV_HEADER, rows)
 
 
-def export(request: HttpRequest, city_slug: str, what: str) -> HttpResponse:
-    """CSV exports of public (non-hidden) content: proposals, supports per day, answers."""
-    space = _managed_space(request, city_slug)
-    city = space.city
-    if what == "proposals":
-        header = [
-            _("id"),
-            _("published"),
-            _("title"),
-            _("theme"),
-            _("neighbourhood"),
-            _("status"),
-            _("supports"),
-            _("comments"),
-            _("latitude"),
-            _("longitude"),
-        ]
-        rows = _proposal_rows(city)
-    elif what == "supports":
-        header = [_("day"), _("supports")]
-        rows = ((day.isoformat(), n) for day, n in stats.supports_per_day(city))
-    elif what == "answers":
-        header = [
-            _("proposal id"),
-            _("proposal"),
-            _("status"),
-            _("organisation"),
-            _("answer"),
-            _("estimated cost"),
-            _("planned date"),
-            _("updated"),
-        ]
-        rows = _answer_rows(city)
-    else:
-        raise Http404
-    return csv_response(f"{city.slug}-{what}.csv", header, rows)
+def export_supports(request: HttpRequest, city_slug: str) -> HttpResponse:
+    city = _managed_space(request, city_slug).city
+    rows = Support.objects.of_visible_proposals(city).csv_rows_per_day(city.timezone)
+    return csv_response(f"{city.slug}-supports.csv", SUPPORTS_CSV_HEADER, rows)
+
+
+def export_answers(request: HttpRequest, city_slug: str) -> HttpResponse:
+    city = _managed_space(request, city_slug).city
+    rows = Proposal.objects.visible().of_city(city).answer_csv_rows(city)
+    return csv_response(f"{city.slug}-answers.csv", ANSWER_CSV_HEADER, rows)

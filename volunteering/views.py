@@ -16,7 +16,6 @@ from civic.core.forms import add_service_errors
 from civic.core.ics import ics_response
 from civic.core.pagecache import anonymous_page
 from civic.core.permissions import NotAllowed
-from civic.core.permissions import NotAllowed
 from civic.organizations.models import Organization
 from civic.places.geo import distance_km
 from civic.places.geojson import bad_request, feature_collection, geojson_response, parse_bbox

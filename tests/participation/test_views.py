@@ -109,7 +109,7 @@ def test_dashboard_settings_and_exports_are_404_except_for_this_citys_officials_
     assert client.get(url("dashboard", "paris")).status_code == expected
     assert client.get(url("dashboard_settings", "paris")).status_code == expected
     assert client.get(url("dashboard_calls", "paris")).status_code == expected
-    assert client.get(url("export", "paris", "proposals")).status_code == expected
+    assert client.get(url("export_proposals", "paris")).status_code == expected
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -139,7 +139,7 @@ def test_official_of_another_city_gets_404_on_everything_of_this_city(client, os
         url("dashboard_settings", "paris"),
         url("dashboard_calls", "paris"),
         url("answer", "paris", proposal.pk),
-        url("export", "paris", "answers"),
+        url("export_answers", "paris"),
     ):
         assert client.get(path).status_code == 404, path
     # A proposal of Paris reached through Lyon's URL does not exist either.
@@ -287,7 +287,7 @@ def test_exports_leave_hidden_content_out(client, space, theme, olga, bob):
     client.force_login(olga)
 
     def rows(what):
-        response = client.get(url("export", "paris", what))
+        response = client.get(url(f"export_{what}", "paris"))
         content = b"".join(response.streaming_content).decode("utf-8-sig")
         return list(csv.reader(io.StringIO(content)))
 
@@ -297,7 +297,7 @@ def test_exports_leave_hidden_content_out(client, space, theme, olga, bob):
     assert len(answers) == 2 and answers[1][1] == "Shown" and answers[1][5] == "123.45"
     supports = rows("supports")
     assert sum(int(r[1]) for r in supports[1:]) == 1
-    assert client.get(url("export", "paris", "passwords")).status_code == 404
+    assert client.get("/en/cities/paris/dashboard/export/passwords.csv").status_code == 404
 
 
 def test_exports_give_times_on_the_city_clock_with_its_offset(client, space, theme, olga, bob):
@@ -308,7 +308,7 @@ def test_exports_give_times_on_the_city_clock_with_its_offset(client, space, the
     client.force_login(olga)
 
     def rows(what):
-        response = client.get(url("export", "paris", what))
+        response = client.get(url(f"export_{what}", "paris"))
         return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
 
     published = rows("proposals")[1][1]
@@ -321,6 +321,23 @@ def test_exports_give_times_on_the_city_clock_with_its_offset(client, space, the
     support = SupportFactory(proposal=proposal, member=bob)
     Support.objects.filter(pk=support.pk).update(created_at=datetime(2026, 3, 1, 20, 0, tzinfo=UTC))
     assert rows("supports")[1:] == [["2026-03-02", "1"]]
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_each_export_reads_its_rows_in_a_fixed_number_of_queries(
+    client, space, theme, olga, count, django_assert_max_num_queries
+):
+    for n in range(count):
+        proposal = ProposalFactory(city=space.city, theme=theme, title=f"Idea {n}")
+        services.proposal_answer(proposal=proposal, official=olga, status="accepted", text="Yes")
+    client.force_login(olga)
+
+    for what in ("proposals", "answers", "supports"):
+        with django_assert_max_num_queries(12):
+            response = client.get(url(f"export_{what}", "paris"))
+            lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+        assert response["Content-Disposition"].endswith(f'filename="paris-{what}.csv"')
+        assert len(lines) == (1 + count if what != "supports" else 1), what
 
 
 # --- Query budgets -----------------------------------------------------------------------------
