@@ -224,7 +224,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .count()
             + 1
         )
-    can_manage = rules.may_manage_event(request.user, event)
+    may_manage = rules.may_manage_event(request.user, event)
     return render(
         request,
         "events/event_detail.html",
@@ -236,10 +236,10 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "edition": edition,
             "linked": event.linked(),
-            "can_manage": can_manage,
+            "may_manage": may_manage,
             "show_online_link": event.is_online
-            and (can_manage or (my_rsvp and my_rsvp.status == RSVP.Status.GOING)),
-            "waiting_count": event.rsvps.waiting().count() if can_manage else None,
+            and (may_manage or (my_rsvp and my_rsvp.status == RSVP.Status.GOING)),
+            "waiting_count": event.rsvps.waiting().count() if may_manage else None,
         },
     )
 
@@ -592,8 +592,8 @@ def day_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "participants": sum(row["participants"] or 0 for row in per_country.values()),
             "featured": day.featured.all(),
             "kit_files": day.kit_files.all(),
-            "can_register": rules.may_register_edition(request.user) and day.registration_is_open(),
-            "can_review": rules.may_review_edition(request.user),
+            "may_register": rules.may_register_edition(request.user) and day.registration_is_open(),
+            "may_review": rules.may_review_edition(request.user),
         },
     )
 
