@@ -100,3 +100,19 @@ def test_the_service_refuses_a_stranger_with_the_kernel_error(org_campaign, bob_
         campaign_cancel(campaign=org_campaign, by=bob_in_b)
 
     assert Project.objects.get(pk=org_campaign.project_id).stage == Stage.FUNDING
+
+
+def test_the_project_page_offers_contributions_to_verified_members_only(
+    client, org_campaign, bob_in_b, alice
+):
+    page = org_campaign.project.get_absolute_url()
+    unverified = MemberFactory(verified=False)
+
+    client.force_login(unverified)
+    assert "Propose a meeting about this project" not in client.get(page).content.decode()
+    client.force_login(alice)
+    html = client.get(page).content.decode()
+    assert "Propose a meeting about this project" in html
+    assert "Back this campaign as an organisation" not in html  # Alice belongs to no organisation
+    client.force_login(bob_in_b)
+    assert "Back this campaign as an organisation" in client.get(page).content.decode()

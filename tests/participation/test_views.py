@@ -480,3 +480,20 @@ def test_rate_limit_message_shows_on_the_form(
     assert response.status_code == 200
     assert "1 proposals in the last hour" in response.content.decode()
     assert Proposal.objects.count() == 1
+
+
+# --- What each person is offered (the rules reach the templates under their may_* names) ---------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_person_is_offered_exactly_the_actions_the_rules_allow(as_role, role, proposal):
+    client = as_role(role)
+
+    space_page = client.get(url("space", "paris")).content.decode()
+    proposal_page = client.get(proposal.get_absolute_url()).content.decode()
+
+    verified = role in ("member", "author", "official", "other_official", "editor")
+    assert ("Publish a proposal" in space_page) == verified
+    assert ("City dashboard" in space_page) == (role in ("official", "editor"))
+    assert ("Answer this proposal" in proposal_page) == (role == "official")
+    assert ("Report this proposal" in proposal_page) == (verified and role != "author")
