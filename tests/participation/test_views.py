@@ -323,23 +323,6 @@ def test_exports_give_times_on_the_city_clock_with_its_offset(client, space, the
     assert rows("supports")[1:] == [["2026-03-02", "1"]]
 
 
-@pytest.mark.parametrize("count", [3, 30])
-def test_each_export_reads_its_rows_in_a_fixed_number_of_queries(
-    client, space, theme, olga, count, django_assert_max_num_queries
-):
-    for n in range(count):
-        proposal = ProposalFactory(city=space.city, theme=theme, title=f"Idea {n}")
-        services.proposal_answer(proposal=proposal, official=olga, status="accepted", text="Yes")
-    client.force_login(olga)
-
-    for what in ("proposals", "answers", "supports"):
-        with django_assert_max_num_queries(12):
-            response = client.get(url(f"export_{what}", "paris"))
-            lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
-        assert response["Content-Disposition"].endswith(f'filename="paris-{what}.csv"')
-        assert len(lines) == (1 + count if what != "supports" else 1), what
-
-
 # --- Query budgets -----------------------------------------------------------------------------
 
 
