@@ -11,20 +11,8 @@ from __future__ import annotations
 
 import rules
 
+from civic.accounts.rules import is_verified
 from civic.organizations.rules import is_editor, organization_ids_of
-
-
-def is_verified(user) -> bool:
-    """A logged-in, active member whose email address is verified (allauth)."""
-    if not user or not user.is_authenticated or not user.is_active or getattr(user, "is_former", False):
-        return False
-    cached = getattr(user, "_civic_verified", None)
-    if cached is None:
-        from allauth.account.models import EmailAddress
-
-        cached = EmailAddress.objects.filter(user=user, verified=True).exists()
-        user._civic_verified = cached
-    return cached
 
 
 @rules.predicate
@@ -39,11 +27,13 @@ def is_holder(user, project) -> bool:
 
 
 @rules.predicate
-def can_manage_project(user, project) -> bool:
+def may_manage_project(user, project) -> bool:
     return bool(is_holder(user, project) or is_editor(user))
 
 
-def can_contribute(user) -> bool:
+@rules.predicate
+def may_contribute(user) -> bool:
+    """Post a project, give feedback, propose a meeting, pledge, offer time."""
     return is_verified(user)
 
 
@@ -55,5 +45,5 @@ def partner_organizations(user, campaign):
     return Organization.objects.filter(pk__in=ids, is_active=True).order_by("name")
 
 
-rules.add_perm("crowdfunding.change_project", can_manage_project)
-rules.add_perm("crowdfunding.manage_campaign", can_manage_project)
+rules.add_perm("crowdfunding.change_project", may_manage_project)
+rules.add_perm("crowdfunding.manage_campaign", may_manage_project)

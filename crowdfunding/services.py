@@ -22,6 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from civic.core import follows, outbox
+from civic.core.permissions import NotAllowed
 from civic.core.photos import attach_photo
 from civic.core.services import history_for, log_action
 from civic.notifications.services import notify, notify_many
@@ -63,10 +64,6 @@ logger = logging.getLogger(__name__)
 NOTIFY_BATCH = 500  # members (or receipts) per notification job
 
 LANGS = [code for code, _name in settings.LANGUAGES]
-
-
-class NotAllowed(Exception):
-    """The member may not do this (views answer 404 so nothing leaks)."""
 
 
 # --- Money ---------------------------------------------------------------------------------
@@ -139,7 +136,7 @@ def project_create(
     photo=None,
     photo_alt: str = "",
 ) -> Project:
-    if not rules.is_verified(author):
+    if not rules.may_contribute(author):
         raise NotAllowed
     if holder_organization is not None and holder_organization.pk not in rules.organization_ids_of(author):
         raise NotAllowed
@@ -181,7 +178,7 @@ def project_edit(
     photo=None,
     photo_alt: str = "",
 ) -> Project:
-    if not rules.can_manage_project(by, project):
+    if not rules.may_manage_project(by, project):
         raise NotAllowed
     lang = project.language
     _set_text(project, "title", title, lang)
@@ -202,7 +199,7 @@ def project_edit(
 @transaction.atomic
 def project_move_stage(*, project: Project, by, to: str) -> Project:
     """Move a project by hand along ``MANUAL_STAGE_MOVES`` (holder or editor only)."""
-    if not rules.can_manage_project(by, project):
+    if not rules.may_manage_project(by, project):
         raise NotAllowed
     project = Project.objects.select_for_update().get(pk=project.pk)
     if to not in MANUAL_STAGE_MOVES.get(project.stage, set()):
@@ -240,7 +237,7 @@ def holder_members(project: Project) -> list:
 
 @transaction.atomic
 def feedback_create(*, project: Project, author, kind: str, body: str) -> Feedback:
-    if not rules.can_contribute(author):
+    if not rules.may_contribute(author):
         raise NotAllowed
     feedback = Feedback(project=project, author=author, kind=kind, body=(body or "").strip())
     feedback.full_clean()
@@ -266,7 +263,7 @@ def feedback_create(*, project: Project, author, kind: str, body: str) -> Feedba
 def meeting_propose(
     *, project: Project, member, starts_at: datetime, place: str, purpose: str
 ) -> MeetingProposal:
-    if not rules.can_contribute(member):
+    if not rules.may_contribute(member):
         raise NotAllowed
     if starts_at <= timezone.now():
         raise ValidationError({"starts_at": _("Propose a date in the future.")})
@@ -290,7 +287,7 @@ def meeting_propose(
 @transaction.atomic
 def meeting_decide(*, meeting: MeetingProposal, by, accept: bool) -> MeetingProposal:
     meeting = MeetingProposal.objects.select_for_update().select_related("project").get(pk=meeting.pk)
-    if not rules.can_manage_project(by, meeting.project):
+    if not rules.may_manage_project(by, meeting.project):
         raise NotAllowed
     if meeting.status != MeetingStatus.PROPOSED:
         raise ValidationError(_("This meeting proposal has already been answered."))
@@ -351,7 +348,7 @@ def campaign_open(
 ) -> Campaign:
     """Open the project's campaign: goal > 0, deadline a day after today and at most 90 days away
     (both in the project's city time zone). One open campaign per project (lock + unique index)."""
-    if not rules.can_manage_project(by, project):
+    if not rules.may_manage_project(by, project):
         raise NotAllowed
     caller_copy = project
     project = Project.objects.select_for_update().select_related("city").get(pk=project.pk)
@@ -398,7 +395,7 @@ def _check_open(campaign: Campaign) -> None:
 
 
 def _require_manager(by, campaign: Campaign) -> None:
-    if not rules.can_manage_project(by, campaign.project):
+    if not rules.may_manage_project(by, campaign.project):
         raise NotAllowed
 
 
@@ -444,7 +441,7 @@ def time_need_add(*, campaign: Campaign, by, role: str, people_wanted: int, day:
 @transaction.atomic
 def time_offer_create(*, need: TimeNeed, member, message: str = "") -> TimeOffer:
     """Offer time on a need; the need row is locked so it never gets more people than wanted."""
-    if not rules.can_contribute(member):
+    if not rules.may_contribute(member):
         raise NotAllowed
     need = (
         TimeNeed.objects.select_for_update().select_related("campaign", "campaign__project").get(pk=need.pk)
@@ -604,7 +601,7 @@ def pledge_create(
 ) -> Pledge:
     """Pledge money. Locks the campaign (then the reward tier): the deadline, the reward's
     remaining quantity and the totals are all checked and changed under the lock."""
-    if not rules.can_contribute(backer):
+    if not rules.may_contribute(backer):
         raise NotAllowed
     check_amount_cents(amount_cents)
     gw = get_gateway(gateway)
@@ -672,7 +669,7 @@ def pledge_transition(*, pledge_id: int, to: str, actor=None, source: str, data:
 def pledge_mark_received(*, pledge: Pledge, by) -> Pledge:
     """The holder got the money of a promised (offline) pledge of a funded campaign."""
     campaign = Campaign.objects.select_for_update().select_related("project").get(pk=pledge.campaign_id)
-    if not rules.can_manage_project(by, campaign.project):
+    if not rules.may_manage_project(by, campaign.project):
         raise NotAllowed
     pledge = Pledge.objects.select_for_update().select_related("backer").get(pk=pledge.pk)
     if campaign.status != CampaignStatus.FUNDED:
@@ -926,7 +923,7 @@ def campaign_receipts_notify(campaign_id: int, pledge_ids: list[int]) -> int:
 
 
 def campaign_cancel(*, campaign: Campaign, by) -> bool:
-    if not rules.can_manage_project(by, campaign.project):
+    if not rules.may_manage_project(by, campaign.project):
         raise NotAllowed
     return campaign_close(campaign_id=campaign.pk, cancelled_by=by)
 
@@ -947,7 +944,7 @@ def project_post_update(*, project: Project, by, title: str, body: str) -> Proje
     into batch jobs, so posting answers at once however many people follow the project."""
     from crowdfunding.tasks import send_project_update
 
-    if not rules.can_manage_project(by, project):
+    if not rules.may_manage_project(by, project):
         raise NotAllowed
     update = ProjectUpdate(project=project, author=by)
     _set_text(update, "title", title, project.language)

@@ -1,6 +1,8 @@
 """Thin views: fetch with QuerySet methods, check with rules, write with services.
 
-Management pages of a project answer 404 to anyone who may not manage it, so nothing leaks.
+Management pages of a project answer 404 to anyone who may not manage it, so nothing leaks. Pages
+with a form check the rule before showing it; posts that only call a service let the service check
+(its ``NotAllowed`` is a 404, ``civic.core.permissions``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +28,7 @@ from civic.core.forms import add_service_errors
 from civic.core.models import Theme
 from civic.core.pagecache import anonymous_page
 from civic.core.paginator import CappedPaginator
+from civic.core.permissions import NotAllowed
 from civic.core.related import sections_about
 from civic.organizations.models import Organization
 from civic.places.geojson import feature_collection, geojson_response
@@ -69,21 +72,21 @@ PLEDGE_COUNT_CAP = 10_000
 
 def _project_for_manager(request, pk: int) -> Project:
     project = get_object_or_404(Project.objects.select_related("city", "current_campaign"), pk=pk)
-    if not rules.can_manage_project(request.user, project):
-        raise Http404
+    if not rules.may_manage_project(request.user, project):
+        raise NotAllowed
     return project
 
 
 def _campaign_for_manager(request, pk: int) -> Campaign:
     campaign = get_object_or_404(Campaign.objects.select_related("project", "project__city"), pk=pk)
-    if not rules.can_manage_project(request.user, campaign.project):
-        raise Http404
+    if not rules.may_manage_project(request.user, campaign.project):
+        raise NotAllowed
     return campaign
 
 
 def _require_verified(request) -> None:
-    if not rules.is_verified(request.user):
-        raise Http404
+    if not rules.may_contribute(request.user):
+        raise NotAllowed
 
 
 # --- Lists ---------------------------------------------------------------------------------
@@ -162,14 +165,14 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     user = request.user
-    is_manager = rules.can_manage_project(user, project)
+    is_manager = rules.may_manage_project(user, project)
     meetings = list(project.meetings.all())
     accepted = [m for m in meetings if m.status == MeetingStatus.ACCEPTED]
     campaign = project.current_campaign
     context = {
         "project": project,
         "is_manager": is_manager,
-        "can_contribute": rules.can_contribute(user),
+        "may_contribute": rules.may_contribute(user),
         "accepted_meetings": accepted,
         "meeting_events": meeting_event_urls(accepted),
         # What other apps say about it (reports of its meetings' events…), without importing them.
@@ -202,7 +205,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 if user.is_authenticated
                 else set(),
-                "can_partner": user.is_authenticated and rules.partner_organizations(user, campaign).exists(),
+                "may_partner": user.is_authenticated and rules.partner_organizations(user, campaign).exists(),
             }
         )
     return render(request, "crowdfunding/project_detail.html", context)
@@ -281,7 +284,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def project_stage(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _project_for_manager(request, pk)
+    project = get_object_or_404(Project, pk=pk)
     try:
         services.project_move_stage(project=project, by=request.user, to=request.POST.get("to", ""))
     except ValidationError as exc:
@@ -338,13 +341,14 @@ def meeting_propose(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_decide(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
-    project = _project_for_manager(request, pk)
-    meeting = get_object_or_404(MeetingProposal, pk=meeting_pk, project=project)
+    meeting = get_object_or_404(
+        MeetingProposal.objects.select_related("project"), pk=meeting_pk, project_id=pk
+    )
     try:
         services.meeting_decide(meeting=meeting, by=request.user, accept=request.POST.get("accept") == "1")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect(project)
+    return redirect(meeting.project)
 
 
 @login_required
@@ -443,7 +447,7 @@ def time_need_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def campaign_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _campaign_for_manager(request, pk)
+    campaign = get_object_or_404(Campaign.objects.select_related("project"), pk=pk)
     services.campaign_cancel(campaign=campaign, by=request.user)
     messages.success(request, _("The campaign is cancelled; every pledge is released."))
     return redirect(campaign)
@@ -465,9 +469,7 @@ def pledge_manage(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def pledge_received(request: HttpRequest, pk: int) -> HttpResponse:
-    pledge = get_object_or_404(Pledge.objects.select_related("campaign__project"), pk=pk)
-    if not rules.can_manage_project(request.user, pledge.campaign.project):
-        raise Http404
+    pledge = get_object_or_404(Pledge, pk=pk)
     try:
         services.pledge_mark_received(pledge=pledge, by=request.user)
     except ValidationError as exc:
@@ -550,7 +552,7 @@ def partner_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
     organizations = rules.partner_organizations(request.user, campaign)
     if not organizations.exists():
-        raise Http404
+        raise NotAllowed
     form = PartnerForm(request.POST or None, organizations=organizations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -7,12 +7,12 @@ capacity is never exceeded; a CHECK constraint backs this up in the database.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civic.core import outbox
-from civic.core.l10n import local_iso
 from civic.core.models import AuditEntry
+from civic.core.permissions import NotAllowed
 from civic.core.photos import attach_photo
 from civic.core.services import log_action
 from civic.notifications.services import notify
@@ -111,10 +111,10 @@ def event_create(
     """Create an event, or a weekly/monthly series of events (returns the first occurrence).
 
     ``data["starts_at"]`` / ``["ends_at"]`` are wall-clock times in the city's timezone (naive or
-    aware: the wall clock is kept). Raises ``ValidationError`` (nothing saved) or ``PermissionDenied``.
+    aware: the wall clock is kept). Raises ``ValidationError`` (nothing saved) or ``NotAllowed``.
     """
     if not rules.may_create_event(created_by):
-        raise PermissionDenied
+        raise NotAllowed
     city = data["city"]
     tz = city.timezone
     start_local, end_local = data["starts_at"].replace(tzinfo=None), data["ends_at"].replace(tzinfo=None)
@@ -226,7 +226,7 @@ def _org_ids(user) -> set[int]:
 def event_update(*, event: Event, by, data: dict, themes: Iterable | None = None) -> Event:
     """Change an event; its capacity cannot drop below the seats already taken."""
     if not rules.may_manage_event(by, event):
-        raise PermissionDenied
+        raise NotAllowed
     locked = Event.objects.select_for_update(of=("self",)).select_related("city").get(pk=event.pk)
     tz = data["city"].timezone if data.get("city") else locked.city.timezone
     for key, value in data.items():
@@ -257,7 +257,7 @@ def event_update(*, event: Event, by, data: dict, themes: Iterable | None = None
 def event_cancel_occurrence(*, event: Event, by) -> Event:
     """Cancel one event; for a series occurrence, its date becomes an exception of the series."""
     if not rules.may_manage_event(by, event):
-        raise PermissionDenied
+        raise NotAllowed
     locked = Event.objects.select_for_update(of=("self",)).select_related("city", "series").get(pk=event.pk)
     locked.is_cancelled = True
     locked.save(update_fields=["is_cancelled"])
@@ -422,7 +422,7 @@ def rsvp_cancel(*, event: Event, member) -> RSVP | None:
 def attendance_mark(*, event: Event, by, present_ids: Iterable[int]) -> int:
     """Mark who came among the going RSVPs (the others are marked absent)."""
     if not rules.may_manage_event(by, event):
-        raise PermissionDenied
+        raise NotAllowed
     present = set(present_ids)
     going = event.rsvps.going()
     going.filter(member_id__in=present).update(attended=True)
@@ -443,7 +443,7 @@ def attendees_message(*, event: Event, by, subject: str, body: str) -> int:
     from events.tasks import send_attendees_message
 
     if not rules.may_manage_event(by, event):
-        raise PermissionDenied
+        raise NotAllowed
     with transaction.atomic():
         count = event.rsvps.going().count()
         entry = log_action(
@@ -486,31 +486,12 @@ def attendees_message_dispatch(entry_id: int) -> int:
         )
 
 
-ATTENDEES_CSV_HEADER = ("name", "status", "guests", "attended", "rsvp_at")
-
-
-def attendees_csv_rows(event: Event) -> Iterator[tuple]:
-    """Rows (see ``ATTENDEES_CSV_HEADER``) of going and waiting RSVPs: names, guests, status,
-    attendance; no email addresses. One query, streamed. ``rsvp_at`` is on the event city's clock
-    (reads event.city)."""
-    zone = event.city.timezone
-    rsvps = event.rsvps.active().select_related("member").order_by("status", "queued_at")
-    for rsvp in rsvps.iterator(chunk_size=2000):
-        yield (
-            rsvp.member.public_name,
-            rsvp.status,
-            rsvp.guests,
-            None if rsvp.attended is None else ("yes" if rsvp.attended else "no"),
-            local_iso(rsvp.queued_at, zone),
-        )
-
-
 @transaction.atomic
 def report_post(*, event: Event, by, people_count: int, text: str, photos: Iterable = ()) -> EventReport:
     """Post (or replace) the report of a past event with up to a few photos (EXIF stripped);
     ``photos`` is a list of ``(upload, alt)``."""
     if not rules.may_manage_event(by, event):
-        raise PermissionDenied
+        raise NotAllowed
     if event.starts_at > timezone.now():
         raise ValidationError(_("A report can be posted once the event has started."))
     report, _created = EventReport.objects.get_or_create(
@@ -536,7 +517,7 @@ def feed_token_for(member) -> FeedToken:
 @transaction.atomic
 def board_entry_create(*, author, city, data: dict) -> CommunityBoardEntry:
     if not rules.may_post_on_board(author):
-        raise PermissionDenied
+        raise NotAllowed
     entry = CommunityBoardEntry(author=author, city=city, language=author.language, **data)
     entry.full_clean()
     entry.save()
@@ -549,7 +530,7 @@ def board_reply(*, entry: CommunityBoardEntry, sender, body: str, recipient=None
     """A private message about ``entry``: from anyone to its author, or from its author back to
     someone who wrote to them. Relayed through ``notify``; no email address is revealed."""
     if not rules.may_post_on_board(sender):
-        raise PermissionDenied
+        raise NotAllowed
     if sender.pk == entry.author_id:
         if recipient is None or not entry.replies.filter(sender=recipient).exists():
             raise ValidationError(_("You can only answer someone who wrote to you about this entry."))
@@ -588,7 +569,7 @@ def edition_register(
     ``starts_at`` is the wall-clock time in the city's timezone and must fall on the day's date.
     """
     if not rules.may_register_edition(organiser):
-        raise PermissionDenied
+        raise NotAllowed
     errors = {}
     local_start = starts_at.replace(tzinfo=None)
     if local_start.date() != day.date:
@@ -636,7 +617,7 @@ def edition_register(
 @transaction.atomic
 def edition_review(*, edition: CityEdition, editor, approve: bool) -> CityEdition:
     if not rules.may_review_edition(editor):
-        raise PermissionDenied
+        raise NotAllowed
     edition = CityEdition.objects.select_for_update().select_related("event", "day").get(pk=edition.pk)
     edition.status = CityEdition.Status.APPROVED if approve else CityEdition.Status.REJECTED
     edition.reviewed_by, edition.reviewed_at = editor, timezone.now()

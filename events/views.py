@@ -8,7 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncDate
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,9 +22,11 @@ from django_countries.fields import Country
 
 from civic.core.csv import csv_response
 from civic.core.forms import add_service_errors, validate_plausible_date
+from civic.core.ics import ics_response
 from civic.core.models import Theme
 from civic.core.pagecache import anonymous_page
 from civic.core.paginator import CappedPaginator
+from civic.core.permissions import NotAllowed
 from civic.places.geojson import feature_collection, geojson_response
 from civic.places.models import City
 from events import rules, services
@@ -38,8 +40,9 @@ from events.forms import (
     ReportForm,
     RSVPForm,
 )
-from events.ics import calendar_for, ics_response
+from events.ics import calendar_for
 from events.models import (
+    ATTENDEES_CSV_HEADER,
     RSVP,
     BoardReply,
     CityEdition,
@@ -190,14 +193,14 @@ def _visible_event(request: HttpRequest, pk: int, *related) -> Event:
         pk=pk,
     )
     if not rules.may_see_event(request.user, event):
-        raise Http404
+        raise NotAllowed
     return event
 
 
 def _managed_event(request: HttpRequest, pk: int) -> Event:
     event = _visible_event(request, pk)
     if not rules.may_manage_event(request.user, event):
-        raise Http404  # another organiser's event looks like a missing one
+        raise NotAllowed  # another organiser's event looks like a missing one
     return event
 
 
@@ -221,7 +224,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .count()
             + 1
         )
-    can_manage = rules.may_manage_event(request.user, event)
+    may_manage = rules.may_manage_event(request.user, event)
     return render(
         request,
         "events/event_detail.html",
@@ -233,10 +236,10 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "edition": edition,
             "linked": event.linked(),
-            "can_manage": can_manage,
+            "may_manage": may_manage,
             "show_online_link": event.is_online
-            and (can_manage or (my_rsvp and my_rsvp.status == RSVP.Status.GOING)),
-            "waiting_count": event.rsvps.waiting().count() if can_manage else None,
+            and (may_manage or (my_rsvp and my_rsvp.status == RSVP.Status.GOING)),
+            "waiting_count": event.rsvps.waiting().count() if may_manage else None,
         },
     )
 
@@ -287,7 +290,7 @@ def event_rsvp_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def event_create(request: HttpRequest) -> HttpResponse:
     if not rules.may_create_event(request.user):
-        raise PermissionDenied
+        raise NotAllowed
     form = EventForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k in services.EVENT_FIELDS}
@@ -353,9 +356,8 @@ def event_attendees(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def event_attendees_csv(request: HttpRequest, pk: int) -> HttpResponse:
     event = _managed_event(request, pk)
-    return csv_response(
-        f"event-{event.pk}-attendees.csv", services.ATTENDEES_CSV_HEADER, services.attendees_csv_rows(event)
-    )
+    rows = event.rsvps.active().csv_rows(event.city.timezone)
+    return csv_response(f"event-{event.pk}-attendees.csv", ATTENDEES_CSV_HEADER, rows)
 
 
 @login_required
@@ -590,8 +592,8 @@ def day_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "participants": sum(row["participants"] or 0 for row in per_country.values()),
             "featured": day.featured.all(),
             "kit_files": day.kit_files.all(),
-            "can_register": rules.may_register_edition(request.user) and day.registration_is_open(),
-            "can_review": rules.may_review_edition(request.user),
+            "may_register": rules.may_register_edition(request.user) and day.registration_is_open(),
+            "may_review": rules.may_review_edition(request.user),
         },
     )
 
@@ -647,7 +649,7 @@ def _edition_features(editions) -> dict:
 def edition_register(request: HttpRequest, slug: str) -> HttpResponse:
     day = _day(slug)
     if not rules.may_register_edition(request.user):
-        raise PermissionDenied
+        raise NotAllowed
     form = EditionForm(request.POST or None, day=day)
     if request.method == "POST" and form.is_valid():
         try:
@@ -662,7 +664,7 @@ def edition_register(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _require_editor(request: HttpRequest) -> None:
     if not rules.may_review_edition(request.user):
-        raise Http404
+        raise NotAllowed
 
 
 def day_progress(request: HttpRequest, slug: str) -> HttpResponse:

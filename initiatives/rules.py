@@ -48,40 +48,21 @@ def is_member(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
-can_view = is_published | is_editor | is_owner
-can_edit = is_editor | (is_owner & is_editable)
-can_submit = is_owner & is_editable
-can_review = is_editor & is_in_review
+may_view = is_published | is_editor | is_owner
+may_edit = is_editor | (is_owner & is_editable)
+may_submit = is_owner & is_editable
+may_review = is_editor & is_in_review
+may_add_initiative = is_spotter | is_editor
+may_add_report = (is_reporter | is_editor) & is_published
+may_feature = is_editor
+may_act_on = is_member & is_published
+"""Follow, mark as inspiring, message the team: any active member, on a published initiative."""
 
-rules.add_perm("initiatives.add_initiative", is_spotter | is_editor)
+rules.add_perm("initiatives.add_initiative", may_add_initiative)
 rules.add_perm("initiatives.add_report", is_reporter | is_editor)
-rules.add_perm("initiatives.view_initiative", can_view)
-rules.add_perm("initiatives.change_initiative", can_edit)
-rules.add_perm("initiatives.submit_initiative", can_submit)
-rules.add_perm("initiatives.review_initiative", can_review)
-rules.add_perm("initiatives.feature_initiative", is_editor)
-rules.add_perm("initiatives.act_on_initiative", is_member & is_published)
-
-
-def may_view(user, obj) -> bool:
-    return can_view.test(user, obj)
-
-
-def may_edit(user, obj) -> bool:
-    return can_edit.test(user, obj)
-
-
-def may_submit(user, obj) -> bool:
-    return can_submit.test(user, obj)
-
-
-def may_review(user, obj) -> bool:
-    return can_review.test(user, obj)
-
-
-def may_add_initiative(user) -> bool:
-    return bool((is_spotter | is_editor).test(user))
-
-
-def may_add_report(user, initiative) -> bool:
-    return bool((is_reporter | is_editor).test(user)) and initiative.status == Status.PUBLISHED
+rules.add_perm("initiatives.view_initiative", may_view)
+rules.add_perm("initiatives.change_initiative", may_edit)
+rules.add_perm("initiatives.submit_initiative", may_submit)
+rules.add_perm("initiatives.review_initiative", may_review)
+rules.add_perm("initiatives.feature_initiative", may_feature)
+rules.add_perm("initiatives.act_on_initiative", may_act_on)

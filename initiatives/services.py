@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from civic.core import follows
+from civic.core.permissions import NotAllowed
 from civic.core.photos import attach_photo
 from civic.core.ratelimit import rate_limit
 from civic.core.services import log_action
@@ -50,7 +51,7 @@ def initiative_create(*, spotter, data: dict, themes, photos=()) -> Initiative:
     """A new draft by ``spotter``. ``data`` holds model fields (title/summary/story go to the
     active language's columns); ``photos`` is a list of ``(upload, alt)``."""
     if not rules.may_add_initiative(spotter):
-        raise PermissionDenied
+        raise NotAllowed
     initiative = Initiative(spotter=spotter, status=Status.DRAFT)
     for field, value in data.items():
         setattr(initiative, field, value)
@@ -67,7 +68,7 @@ def initiative_create(*, spotter, data: dict, themes, photos=()) -> Initiative:
 def initiative_update(*, initiative: Initiative, by, data: dict, themes=None, photos=()) -> Initiative:
     initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
     if not rules.may_edit(by, initiative):
-        raise PermissionDenied
+        raise NotAllowed
     for field, value in data.items():
         setattr(initiative, field, value)
     initiative.full_clean(exclude=["themes"])
@@ -139,7 +140,7 @@ def review_submit(*, obj: Reviewed, by) -> Reviewed:
     """The author sends a draft (or what was sent back) to the editors."""
     obj = _locked(obj)
     if not rules.may_submit(by, obj):
-        raise PermissionDenied
+        raise NotAllowed
     obj.full_clean()
     _move(obj, to=Status.IN_REVIEW, by=by, event="submitted")
     _notify_owner(obj, "submitted")
@@ -150,7 +151,7 @@ def review_submit(*, obj: Reviewed, by) -> Reviewed:
 def review_publish(*, obj: Reviewed, by) -> Reviewed:
     obj = _locked(obj)
     if not rules.may_review(by, obj):
-        raise PermissionDenied
+        raise NotAllowed
     _move(obj, to=Status.PUBLISHED, by=by, event="published")
     _notify_owner(obj, "published")
     return obj
@@ -163,7 +164,7 @@ def review_send_back(*, obj: Reviewed, by, comment: str) -> Reviewed:
         raise ValidationError({"comment": ValidationError("Say what to change.", code="required")})
     obj = _locked(obj)
     if not rules.may_review(by, obj):
-        raise PermissionDenied
+        raise NotAllowed
     _move(obj, to=Status.SENT_BACK, by=by, comment=comment, event="sent_back")
     _notify_owner(obj, "sent_back")
     return obj
@@ -173,7 +174,7 @@ def review_send_back(*, obj: Reviewed, by, comment: str) -> Reviewed:
 def review_reject(*, obj: Reviewed, by, comment: str = "") -> Reviewed:
     obj = _locked(obj)
     if not rules.may_review(by, obj):
-        raise PermissionDenied
+        raise NotAllowed
     _move(obj, to=Status.REJECTED, by=by, comment=(comment or "").strip(), event="rejected")
     _notify_owner(obj, "rejected")
     return obj
@@ -181,8 +182,8 @@ def review_reject(*, obj: Reviewed, by, comment: str = "") -> Reviewed:
 
 @transaction.atomic
 def initiative_feature(*, initiative: Initiative, by, featured: bool) -> Initiative:
-    if not rules.is_editor(by):
-        raise PermissionDenied
+    if not rules.may_feature(by):
+        raise NotAllowed
     Initiative.objects.filter(pk=initiative.pk).update(featured=featured)
     initiative.featured = featured
     log_action(
@@ -197,7 +198,7 @@ def initiative_feature(*, initiative: Initiative, by, featured: bool) -> Initiat
 def report_create(*, kind: str, initiative: Initiative, author, data: dict) -> Reviewed:
     """A portrait, tip or video report by a reporter on a published initiative (starts as a draft)."""
     if not rules.may_add_report(author, initiative):
-        raise PermissionDenied
+        raise NotAllowed
     report = REPORT_MODELS[kind](initiative=initiative, author=author, status=Status.DRAFT, **data)
     report.full_clean()
     report.save()
@@ -209,8 +210,8 @@ def report_create(*, kind: str, initiative: Initiative, author, data: dict) -> R
 
 
 def _require_member_on_published(member, initiative: Initiative) -> None:
-    if not (member and member.is_authenticated and member.is_active) or initiative.status != Status.PUBLISHED:
-        raise PermissionDenied
+    if not rules.may_act_on(member, initiative):
+        raise NotAllowed
 
 
 def follow_create(*, initiative: Initiative, member) -> bool:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q, TextField, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from civic.core.forms import add_service_errors
 from civic.core.pagecache import anonymous_page
 from civic.core.paginator import CappedPaginator
+from civic.core.permissions import NotAllowed
 from civic.core.related import sections_about
 from civic.core.services import history_for
 from civic.organizations.rules import is_editor
@@ -159,7 +160,7 @@ def _labelled(entries) -> list:
 def _visible_or_404(request: HttpRequest, pk: int) -> Initiative:
     initiative = get_object_or_404(Initiative.objects.select_related("city", "spotter"), pk=pk)
     if not rules.may_view(request.user, initiative):
-        raise Http404
+        raise NotAllowed
     return initiative
 
 
@@ -229,7 +230,7 @@ def create(request: HttpRequest) -> HttpResponse:
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = _visible_or_404(request, pk)
     if not rules.may_edit(request.user, initiative):
-        raise Http404
+        raise NotAllowed
     form = InitiativeForm(
         request.POST or None,
         request.FILES or None,
@@ -260,7 +261,7 @@ def _reviewable_or_404(request: HttpRequest, kind: str, pk: int):
     obj = get_object_or_404(model, pk=pk)
     initiative = obj if isinstance(obj, Initiative) else obj.initiative
     if not (rules.may_view(request.user, obj) and rules.may_view(request.user, initiative)):
-        raise Http404
+        raise NotAllowed
     return obj, initiative
 
 
@@ -270,8 +271,6 @@ def submit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     obj, initiative = _reviewable_or_404(request, kind, pk)
     try:
         services.review_submit(obj=obj, by=request.user)
-    except PermissionDenied:
-        raise Http404 from None
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -282,7 +281,7 @@ def submit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     if not is_editor(request.user):
-        raise Http404
+        raise NotAllowed
     initiatives = list(
         Initiative.objects.in_review().select_related("city", "spotter").order_by("submitted_at", "pk")[:100]
     )
@@ -298,7 +297,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 def review(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if not is_editor(request.user):
-        raise Http404
+        raise NotAllowed
     obj, initiative = _reviewable_or_404(request, kind, pk)
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -313,7 +312,8 @@ def review(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             else:
                 services.review_reject(obj=obj, by=request.user, comment=comment)
                 messages.success(request, _("Rejected."))
-        except PermissionDenied:
+        except NotAllowed:
+            # An editor who opened the form may find it already decided by another editor.
             messages.error(request, _("This is not waiting for review any more."))
         return redirect("initiatives:review_queue")
     return render(
@@ -334,7 +334,7 @@ def review(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 def feature(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = _visible_or_404(request, pk)
     if not is_editor(request.user):
-        raise Http404
+        raise NotAllowed
     services.initiative_feature(
         initiative=initiative, by=request.user, featured=request.POST.get("featured") == "1"
     )
@@ -401,7 +401,7 @@ def contact(request: HttpRequest, pk: int) -> HttpResponse:
 def report_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     initiative = _published_or_404(request, pk)
     if kind not in REPORT_FORMS or not rules.may_add_report(request.user, initiative):
-        raise Http404
+        raise NotAllowed
     form = REPORT_FORMS[kind](request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}

@@ -12,20 +12,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from civic.accounts.rules import is_verified
 from civic.organizations.rules import is_editor, is_official_of
-
-
-def is_verified(user) -> bool:
-    """An active member whose email is verified (allauth); cached on the user for the request."""
-    if not user or not user.is_authenticated or not user.is_active or getattr(user, "is_former", False):
-        return False
-    cached = getattr(user, "_civic_verified", None)
-    if cached is None:
-        from allauth.account.models import EmailAddress
-
-        cached = EmailAddress.objects.filter(user=user, verified=True).exists()
-        user._civic_verified = cached
-    return cached
 
 
 def official_of(user, city) -> bool:
@@ -57,40 +45,40 @@ def followers_to_tell(proposal, *, except_member_id: int | None):
     return User.objects.filter(participation_follows__proposal=proposal).exclude(pk=except_member_id)
 
 
-def can_manage_city(user, city) -> bool:
+def may_manage_city(user, city) -> bool:
     """Dashboard, moderation, exports, calls and settings of ``city``."""
     return is_editor(user) or official_of(user, city)
 
 
-def can_answer(user, city) -> bool:
+def may_answer(user, city) -> bool:
     return official_of(user, city)
 
 
-def can_publish(user) -> bool:
+def may_publish(user) -> bool:
     return is_verified(user)
 
 
-def can_view_proposal(user, proposal) -> bool:
+def may_view_proposal(user, proposal) -> bool:
     if not proposal.is_hidden:
         return True
     if user and user.is_authenticated and proposal.author_id == user.pk:
         return True
-    return can_manage_city(user, proposal.city)
+    return may_manage_city(user, proposal.city)
 
 
-def can_support(user, proposal) -> bool:
+def may_support(user, proposal) -> bool:
     return is_verified(user) and not proposal.is_hidden
 
 
-def can_comment(user, proposal) -> bool:
+def may_comment(user, proposal) -> bool:
     return is_verified(user) and not proposal.is_hidden
 
 
-def can_flag(user, proposal) -> bool:
+def may_flag(user, proposal) -> bool:
     return is_verified(user) and not proposal.is_hidden
 
 
-def can_edit_comment(user, comment, *, now=None) -> bool:
+def may_edit_comment(user, comment, *, now=None) -> bool:
     now = now or timezone.now()
     return (
         is_verified(user)
@@ -101,16 +89,16 @@ def can_edit_comment(user, comment, *, now=None) -> bool:
     )
 
 
-def can_delete_comment(user, comment) -> bool:
+def may_delete_comment(user, comment) -> bool:
     return bool(user and user.is_authenticated and comment.author_id == user.pk and not comment.is_deleted)
 
 
-def can_respond_to_call(user, call) -> bool:
+def may_respond_to_call(user, call) -> bool:
     return is_verified(user) and call.is_published
 
 
-def can_manage_call(user, call) -> bool:
+def may_manage_call(user, call) -> bool:
     """The city's officials, the publishing organisation's members, and editors."""
     from civic.organizations.rules import organization_ids_of
 
-    return can_manage_city(user, call.city) or call.organization_id in organization_ids_of(user)
+    return may_manage_city(user, call.city) or call.organization_id in organization_ids_of(user)

@@ -1,8 +1,8 @@
 """Every write of the participation spaces: atomic, validated with ``full_clean()``, counters kept
 exact with ``F()``, permissions checked with ``participation.rules``, audited with ``log_action``.
 
-Services raise ``PermissionDenied`` when the actor may not act at all (views answer 404 or send
-to login before that), and ``ValidationError`` with a readable message for bad input.
+Services raise ``NotAllowed`` (``civic.core.permissions``, a 404) when the actor may not act at all,
+and ``ValidationError`` with a readable message for bad input.
 """
 
 from __future__ import annotations
@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from civic.core import follows, outbox
+from civic.core.permissions import NotAllowed
 from civic.core.photos import attach_photo
 from civic.core.ratelimit import RateLimited, rate_limit  # noqa: F401 (RateLimited: callers catch it here)
 from civic.core.services import log_action
@@ -125,8 +126,8 @@ def space_get_or_create(*, city, support_threshold: int = 100) -> CitySpace:
 @transaction.atomic
 def space_update(*, space: CitySpace, by, support_threshold: int, **intros: str) -> CitySpace:
     """Change the threshold (and intro_<lang>); proposals already over a lowered threshold enter the queue."""
-    if not rules.can_manage_city(by, space.city):
-        raise PermissionDenied
+    if not rules.may_manage_city(by, space.city):
+        raise NotAllowed
     space.support_threshold = support_threshold
     for key, value in intros.items():
         if key.startswith("intro_"):
@@ -142,8 +143,8 @@ def space_update(*, space: CitySpace, by, support_threshold: int, **intros: str)
 
 @transaction.atomic
 def neighbourhood_create(*, city, by, **names: str) -> Neighbourhood:
-    if not rules.can_manage_city(by, city):
-        raise PermissionDenied
+    if not rules.may_manage_city(by, city):
+        raise NotAllowed
     if not any((v or "").strip() for v in names.values()):
         raise ValidationError({"name_fr": _("Give the neighbourhood a name in at least one language.")})
     hood = Neighbourhood(city=city, **{k: (v or "").strip() for k, v in names.items()})
@@ -155,8 +156,8 @@ def neighbourhood_create(*, city, by, **names: str) -> Neighbourhood:
 
 @transaction.atomic
 def neighbourhood_delete(*, neighbourhood: Neighbourhood, by) -> None:
-    if not rules.can_manage_city(by, neighbourhood.city):
-        raise PermissionDenied
+    if not rules.may_manage_city(by, neighbourhood.city):
+        raise NotAllowed
     log_action(
         "participation.neighbourhood.deleted",
         target=neighbourhood,
@@ -183,8 +184,8 @@ def proposal_create(
     photo_alt: str = "",
     language: str | None = None,
 ) -> Proposal:
-    if not rules.can_publish(author):
-        raise PermissionDenied
+    if not rules.may_publish(author):
+        raise NotAllowed
     if not CitySpace.objects.filter(city=city, is_active=True).exists():
         raise ValidationError(_("This city has no open participation space."))
     _rate_limit("proposal", author)
@@ -224,7 +225,7 @@ def proposal_support(*, proposal: Proposal, member) -> bool:
     (a conditional UPDATE, so exactly one transaction wins) and enqueues one notification task.
     """
     if not rules.is_verified(member):
-        raise PermissionDenied
+        raise NotAllowed
     if proposal.is_hidden:
         raise ValidationError(
             _("This proposal is hidden by moderation: it cannot be supported until it is restored.")
@@ -269,7 +270,7 @@ def _utc_day(moment) -> datetime.date:
 def proposal_follow(*, proposal: Proposal, member) -> bool:
     """Follow; False when already following (``civic.core.follows``)."""
     if not member.is_authenticated or proposal.is_hidden:
-        raise PermissionDenied
+        raise NotAllowed
     return follows.follow(ProposalFollow, member=member, target=proposal)
 
 
@@ -283,7 +284,7 @@ def proposal_unfollow(*, proposal: Proposal, member) -> bool:
 @transaction.atomic
 def comment_create(*, proposal: Proposal, author, text: str, parent: Comment | None = None) -> Comment:
     if not rules.is_verified(author):
-        raise PermissionDenied
+        raise NotAllowed
     if proposal.is_hidden:
         raise ValidationError(
             _("This proposal is hidden by moderation: comments are closed until it is restored.")
@@ -312,8 +313,8 @@ def comment_create(*, proposal: Proposal, author, text: str, parent: Comment | N
 @transaction.atomic
 def comment_edit(*, comment: Comment, member, text: str) -> Comment:
     if comment.author_id != getattr(member, "pk", None):
-        raise PermissionDenied
-    if not rules.can_edit_comment(member, comment):
+        raise NotAllowed
+    if not rules.may_edit_comment(member, comment):
         raise ValidationError(_("A comment can only be edited during the 15 minutes after it is posted."))
     comment.text = (text or "").strip()
     comment.edited_at = timezone.now()
@@ -326,8 +327,8 @@ def comment_edit(*, comment: Comment, member, text: str) -> Comment:
 @transaction.atomic
 def comment_delete(*, comment: Comment, member) -> None:
     """The author removes their comment: its text goes, the thread's replies stay."""
-    if not rules.can_delete_comment(member, comment):
-        raise PermissionDenied
+    if not rules.may_delete_comment(member, comment):
+        raise NotAllowed
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if comment.is_deleted:
         return
@@ -355,8 +356,8 @@ def proposal_answer(
     """Publish or edit the city's answer; every version is kept as an ``AnswerRevision``."""
     from civic.organizations.models import Organization
 
-    if not rules.can_answer(official, proposal.city):
-        raise PermissionDenied
+    if not rules.may_answer(official, proposal.city):
+        raise NotAllowed
     if status not in dict(ANSWER_STATUSES):
         raise ValidationError({"status": _("Choose one of the statuses in the list.")})
     if cost_cents is not None and cost_cents < 0:
@@ -437,7 +438,7 @@ def flag_create(
 ) -> Flag:
     """Report content; the third distinct member's flag hides it until a moderator reviews it."""
     if not rules.is_verified(member):
-        raise PermissionDenied
+        raise NotAllowed
     target = proposal or comment
     if target is None or (proposal is not None and comment is not None):
         raise ValidationError(_("Flag either a proposal or a comment."))
@@ -470,8 +471,8 @@ def _resolve_flags(target) -> None:
 
 @transaction.atomic
 def content_hide(*, target: Proposal | Comment, moderator, reason: str) -> None:
-    if not rules.can_manage_city(moderator, _target_city(target)):
-        raise PermissionDenied
+    if not rules.may_manage_city(moderator, _target_city(target)):
+        raise NotAllowed
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give a reason: the author will read it.")})
@@ -483,8 +484,8 @@ def content_hide(*, target: Proposal | Comment, moderator, reason: str) -> None:
 
 @transaction.atomic
 def content_restore(*, target: Proposal | Comment, moderator, reason: str = "") -> None:
-    if not rules.can_manage_city(moderator, _target_city(target)):
-        raise PermissionDenied
+    if not rules.may_manage_city(moderator, _target_city(target)):
+        raise NotAllowed
     reason = (reason or "").strip()
     _set_hidden(target, hidden=False, by=moderator, reason=reason, review_pending=False)
     _resolve_flags(target)
@@ -528,7 +529,7 @@ def call_create(
     from civic.organizations.rules import is_editor, organization_ids_of
 
     if not (is_editor(by) or organization.pk in organization_ids_of(by)):
-        raise PermissionDenied
+        raise NotAllowed
     if organization.city_id != city.pk:
         raise ValidationError({"organization": _("This organisation is not in %(city)s.") % {"city": city}})
     call = CallForParticipation(
@@ -551,7 +552,7 @@ def call_respond(
     *, call: CallForParticipation, member, message: str = "", consent_to_share: bool = False
 ) -> CallResponse:
     if not rules.is_verified(member):
-        raise PermissionDenied
+        raise NotAllowed
     if not CallForParticipation.objects.open().filter(pk=call.pk).exists():
         raise ValidationError(_("This call for participation is closed."))
     response = CallResponse(

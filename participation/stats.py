@@ -8,7 +8,7 @@ import datetime
 
 from django.core.cache import cache
 from django.db.models import Aggregate, Count, DurationField, F, Q, Sum
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from participation.models import CityParticipant, Proposal, Support, SupportDay
@@ -187,16 +187,3 @@ def charts(city, *, themes, neighbourhoods) -> dict:
         "by_theme": _with_bars(by_theme, "proposals"),
         "by_hood": _with_bars(by_hood, "proposals"),
     }
-
-
-def supports_per_day(city):
-    """(day, count) rows of supports on visible proposals, oldest first, days on the city's clock;
-    for the CSV export."""
-    return (
-        Support.objects.filter(proposal__city=city, proposal__is_hidden=False)
-        .annotate(day=TruncDate("created_at", tzinfo=city.timezone))
-        .values_list("day")
-        .annotate(n=Count("id"))
-        .values_list("day", "n")
-        .order_by("day")
-    )

@@ -38,5 +38,7 @@ urlpatterns = [
         views.moderate,
         name="moderate",
     ),
-    path("<slug:city_slug>/dashboard/export/<str:what>.csv", views.export, name="export"),
+    path("<slug:city_slug>/dashboard/export/proposals.csv", views.export_proposals, name="export_proposals"),
+    path("<slug:city_slug>/dashboard/export/supports.csv", views.export_supports, name="export_supports"),
+    path("<slug:city_slug>/dashboard/export/answers.csv", views.export_answers, name="export_answers"),
 ]

@@ -3,12 +3,10 @@ answers 404), call a service, render."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,10 +17,10 @@ from django.views.decorators.http import require_POST
 
 from civic.core.csv import csv_response
 from civic.core.forms import add_service_errors
-from civic.core.l10n import local_iso
 from civic.core.models import Theme
 from civic.core.pagecache import anonymous_page
 from civic.core.paginator import CappedPaginator
+from civic.core.permissions import NotAllowed
 from civic.organizations.models import Organization
 from civic.places.geojson import feature_collection, geojson_response
 from participation import rules, services, stats
@@ -39,7 +37,9 @@ from participation.forms import (
     SpaceSettingsForm,
 )
 from participation.models import (
-    ANSWER_STATUSES,
+    ANSWER_CSV_HEADER,
+    PROPOSAL_CSV_HEADER,
+    SUPPORTS_CSV_HEADER,
     AnswerRevision,
     CallForParticipation,
     CallResponse,
@@ -48,7 +48,6 @@ from participation.models import (
     Neighbourhood,
     Proposal,
     ProposalFollow,
-    ProposalStatus,
     Support,
 )
 
@@ -64,8 +63,8 @@ def _visible_proposal(request, space: CitySpace, pk: int, *, related=()) -> Prop
     proposal = get_object_or_404(
         Proposal.objects.select_related("city", "author", *related), city=space.city, pk=pk
     )
-    if not rules.can_view_proposal(request.user, proposal):
-        raise Http404
+    if not rules.may_view_proposal(request.user, proposal):
+        raise NotAllowed
     return proposal
 
 
@@ -131,8 +130,8 @@ def space_detail(request: HttpRequest, city_slug: str) -> HttpResponse:
             "supported": supported,
             "topics": stats.topics_that_matter(city, themes=themes, neighbourhoods=neighbourhoods),
             "calls": CallForParticipation.objects.open().filter(city=city).select_related("organization")[:5],
-            "can_publish": rules.can_publish(request.user),
-            "can_manage": rules.can_manage_city(request.user, city),
+            "may_publish": rules.may_publish(request.user),
+            "may_manage": rules.may_manage_city(request.user, city),
             "embed_snippet": (
                 f'<iframe src="{embed_url}?sort=supported" title="{_("Proposals in %(city)s") % {"city": city}}"'
                 ' width="100%" height="480" loading="lazy" style="border:0"></iframe>'
@@ -167,7 +166,7 @@ def space_geojson(request: HttpRequest, city_slug: str) -> HttpResponse:
 @login_required
 def proposal_create(request: HttpRequest, city_slug: str) -> HttpResponse:
     space = _space(city_slug)
-    if not rules.can_publish(request.user):
+    if not rules.may_publish(request.user):
         return render(request, "participation/verify_email.html", {"space": space}, status=403)
     form = ProposalForm(request.POST or None, request.FILES or None, city=space.city)
     if request.method == "POST" and form.is_valid():
@@ -213,7 +212,7 @@ def proposal_detail(request: HttpRequest, city_slug: str, pk: int) -> HttpRespon
     if user.is_authenticated:
         state["supported"] = Support.objects.filter(proposal=proposal, member=user).exists()
         state["following"] = ProposalFollow.objects.filter(proposal=proposal, member=user).exists()
-    can_comment = rules.can_comment(user, proposal)
+    may_comment = rules.may_comment(user, proposal)
     return render(
         request,
         "participation/proposal_detail.html",
@@ -227,12 +226,12 @@ def proposal_detail(request: HttpRequest, city_slug: str, pk: int) -> HttpRespon
             "revisions": revisions,
             "supported": bool(state["supported"]),
             "following": state["following"],
-            "can_support": rules.can_support(user, proposal),
-            "can_comment": can_comment,
-            "can_flag": rules.can_flag(user, proposal) and proposal.author_id != user.pk,
-            "can_answer": rules.can_answer(user, space.city),
-            "can_manage": rules.can_manage_city(user, space.city),
-            "comment_form": CommentForm() if can_comment else None,
+            "may_support": rules.may_support(user, proposal),
+            "may_comment": may_comment,
+            "may_flag": rules.may_flag(user, proposal) and proposal.author_id != user.pk,
+            "may_answer": rules.may_answer(user, space.city),
+            "may_manage": rules.may_manage_city(user, space.city),
+            "comment_form": CommentForm() if may_comment else None,
             "user_id": user.pk,
         },
     )
@@ -305,7 +304,7 @@ def _own_comment(request, space, pk, comment_pk) -> Comment:
     comment = get_object_or_404(Comment, pk=comment_pk, proposal=proposal)
     comment.proposal = proposal
     if comment.author_id != request.user.pk:
-        raise Http404
+        raise NotAllowed
     return comment
 
 
@@ -314,7 +313,7 @@ def comment_edit(request: HttpRequest, city_slug: str, pk: int, comment_pk: int)
     space = _space(city_slug)
     comment = _own_comment(request, space, pk, comment_pk)
     url = f"{comment.proposal.get_absolute_url()}#comment-{comment.pk}"
-    if not rules.can_edit_comment(request.user, comment):
+    if not rules.may_edit_comment(request.user, comment):
         messages.error(request, _("A comment can only be edited during the 15 minutes after it is posted."))
         return redirect(url)
     form = CommentForm(request.POST or None, initial={"text": comment.text})
@@ -375,8 +374,8 @@ def call_detail(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
     call = get_object_or_404(
         CallForParticipation.objects.select_related("organization", "city"), city=space.city, pk=pk
     )
-    if not call.is_published and not rules.can_manage_call(request.user, call):
-        raise Http404
+    if not call.is_published and not rules.may_manage_call(request.user, call):
+        raise NotAllowed
     is_open = CallForParticipation.objects.open().filter(pk=call.pk).exists()
     already = (
         request.user.is_authenticated and CallResponse.objects.filter(call=call, member=request.user).exists()
@@ -402,8 +401,8 @@ def call_detail(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
             "form": form,
             "is_open": is_open,
             "already": already,
-            "can_respond": rules.can_respond_to_call(request.user, call),
-            "can_manage": rules.can_manage_call(request.user, call),
+            "may_respond": rules.may_respond_to_call(request.user, call),
+            "may_manage": rules.may_manage_call(request.user, call),
         },
     )
 
@@ -414,8 +413,8 @@ def call_responses(request: HttpRequest, city_slug: str, pk: int) -> HttpRespons
     call = get_object_or_404(
         CallForParticipation.objects.select_related("organization", "city"), city=space.city, pk=pk
     )
-    if not rules.can_manage_call(request.user, call):
-        raise Http404
+    if not rules.may_manage_call(request.user, call):
+        raise NotAllowed
     counts = call.responses.aggregate(
         total=Count("id"), consented=Count("id", filter=Q(consent_to_share=True))
     )
@@ -456,8 +455,8 @@ def embed(request: HttpRequest, city_slug: str) -> HttpResponse:
 
 def _managed_space(request, city_slug: str) -> CitySpace:
     space = _space(city_slug)
-    if not rules.can_manage_city(request.user, space.city):
-        raise Http404
+    if not rules.may_manage_city(request.user, space.city):
+        raise NotAllowed
     return space
 
 
@@ -491,7 +490,7 @@ def dashboard(request: HttpRequest, city_slug: str) -> HttpResponse:
             "flagged_proposals": Proposal.objects.moderation_queue(city),
             "flagged_comments": Comment.objects.moderation_queue(city),
             "hidden": hidden,
-            "can_answer": rules.can_answer(request.user, city),
+            "may_answer": rules.may_answer(request.user, city),
             "moderation_form": ModerationForm(),
         },
     )
@@ -499,8 +498,8 @@ def dashboard(request: HttpRequest, city_slug: str) -> HttpResponse:
 
 def answer_form(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
     space = _space(city_slug)
-    if not rules.can_answer(request.user, space.city):
-        raise Http404
+    if not rules.may_answer(request.user, space.city):
+        raise NotAllowed
     proposal = get_object_or_404(
         Proposal.objects.select_related("city", "author", "theme", "answer__organization"),
         city=space.city,
@@ -620,12 +619,10 @@ def dashboard_calls(request: HttpRequest, city_slug: str) -> HttpResponse:
             or Organization.objects.public_bodies_of(city).first()
         )
         if organization is None:
-            raise PermissionDenied
+            raise NotAllowed
         try:
             services.call_create(city=city, organization=organization, by=request.user, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            if isinstance(exc, PermissionDenied):
-                raise Http404 from exc
+        except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Your call for participation is published."))
@@ -636,112 +633,22 @@ def dashboard_calls(request: HttpRequest, city_slug: str) -> HttpResponse:
     )
 
 
-def _proposal_rows(city) -> Iterator[tuple]:
-    """Plain tuples, not models: at 100,000 rows, building instances and translating each row's
-    status label took most of the export's time. Labels (status, theme, neighbourhood) are read
-    once, in the language the download streams in (this generator runs inside it)."""
-    statuses = {value: str(label) for value, label in ProposalStatus.choices}
-    themes = {t.pk: str(t) for t in Theme.objects.all()}
-    neighbourhoods = {n.pk: str(n) for n in Neighbourhood.objects.filter(city=city)}
-    rows = (
-        Proposal.objects.visible()
-        .of_city(city)
-        .order_by("id")
-        .values_list(
-            "id",
-            "created_at",
-            "title",
-            "theme_id",
-            "neighbourhood_id",
-            "status",
-            "supports_count",
-            "comments_count",
-            "latitude",
-            "longitude",
-        )
-    )
-    for pk, created, title, theme, neighbourhood, status, supports, comments, lat, lng in rows.iterator(
-        chunk_size=5000
-    ):
-        yield (
-            pk,
-            local_iso(created, city.timezone),
-            title,
-            themes.get(theme),
-            neighbourhoods.get(neighbourhood),
-            statuses.get(status, status),
-            supports,
-            comments,
-            lat,
-            lng,
-        )
+# --- CSV exports of public (non-hidden) content, for the city's officials and editors -------------
 
 
-def _answer_rows(city) -> Iterator[tuple]:
-    """Plain tuples (see ``_proposal_rows``)."""
-    statuses = {value: str(label) for value, label in ANSWER_STATUSES}
-    rows = (
-        Proposal.objects.visible()
-        .of_city(city)
-        .filter(answered_at__isnull=False)
-        .order_by("id")
-        .values_list(
-            "id",
-            "title",
-            "answer__status",
-            "answer__organization__name",
-            "answer__text",
-            "answer__cost_cents",
-            "answer__planned_date",
-            "answer__updated_at",
-        )
-    )
-    for pk, title, status, organization, text, cost, planned, updated in rows.iterator(chunk_size=5000):
-        yield (
-            pk,
-            title,
-            statuses.get(status, status),
-            organization,
-            text,
-            None if cost is None else f"{cost / 100:.2f}",
-            planned,
-            local_iso(updated, city.timezone),
-        )
+def export_proposals(request: HttpRequest, city_slug: str) -> HttpResponse:
+    city = _managed_space(request, city_slug).city
+    rows = Proposal.objects.visible().of_city(city).csv_rows(city)
+    return csv_response(f"{city.slug}-proposals.csv", PROPOSAL_CSV_HEADER, rows)
 
 
-def export(request: HttpRequest, city_slug: str, what: str) -> HttpResponse:
-    """CSV exports of public (non-hidden) content: proposals, supports per day, answers."""
-    space = _managed_space(request, city_slug)
-    city = space.city
-    if what == "proposals":
-        header = [
-            _("id"),
-            _("published"),
-            _("title"),
-            _("theme"),
-            _("neighbourhood"),
-            _("status"),
-            _("supports"),
-            _("comments"),
-            _("latitude"),
-            _("longitude"),
-        ]
-        rows = _proposal_rows(city)
-    elif what == "supports":
-        header = [_("day"), _("supports")]
-        rows = ((day.isoformat(), n) for day, n in stats.supports_per_day(city))
-    elif what == "answers":
-        header = [
-            _("proposal id"),
-            _("proposal"),
-            _("status"),
-            _("organisation"),
-            _("answer"),
-            _("estimated cost"),
-            _("planned date"),
-            _("updated"),
-        ]
-        rows = _answer_rows(city)
-    else:
-        raise Http404
-    return csv_response(f"{city.slug}-{what}.csv", header, rows)
+def export_supports(request: HttpRequest, city_slug: str) -> HttpResponse:
+    city = _managed_space(request, city_slug).city
+    rows = Support.objects.of_visible_proposals(city).csv_rows_per_day(city.timezone)
+    return csv_response(f"{city.slug}-supports.csv", SUPPORTS_CSV_HEADER, rows)
+
+
+def export_answers(request: HttpRequest, city_slug: str) -> HttpResponse:
+    city = _managed_space(request, city_slug).city
+    rows = Proposal.objects.visible().of_city(city).answer_csv_rows(city)
+    return csv_response(f"{city.slug}-answers.csv", ANSWER_CSV_HEADER, rows)

@@ -343,7 +343,7 @@ class SlotAdmin(CounterSafeAdminMixin, CityTimezoneMixin, OrganizationScopedAdmi
     def repeat_weekly(self, request, queryset):
         created = 0
         for slot in queryset.select_related("mission__city"):
-            created += len(services.slot_repeat_weekly(slot=slot, weeks=8))
+            created += len(services.slot_repeat_weekly(slot=slot, by=request.user, weeks=8))
         self.message_user(
             request,
             ngettext("%(n)d slot created.", "%(n)d slots created.", created) % {"n": created},

@@ -1,34 +1,33 @@
-"""iCalendar (.ics) files for slots, for the download link and the confirmation email."""
+"""Slots as iCalendar entries, for the download link and the confirmation email (the file itself is
+built by ``civic.core.ics``)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from civic.core.ics import CalendarEntry, absolute_url, calendar_bytes
 
-from django.conf import settings
-from icalendar import Calendar, Event
+
+def slot_entry(slot) -> CalendarEntry:
+    """``slot`` on the clock of its mission's city. Reads slot.mission, mission.organization and
+    mission.city (select_related them)."""
+    mission = slot.mission
+    path = mission.get_absolute_url()
+    return CalendarEntry(
+        kind="slot",
+        pk=slot.pk,
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        zone=mission.city.timezone,
+        summary=str(mission.title),
+        path=path,
+        description=f"{mission.organization.name}\n{absolute_url(path)}",
+        location=mission.address or None,
+        geo=(mission.latitude, mission.longitude) if mission.has_point else None,
+    )
 
 
 def slot_ics(slot) -> str:
-    """One VEVENT for ``slot``, its times with the TZID of the mission's city (and that zone's
-    VTIMEZONE). Reads slot.mission, mission.organization and mission.city (select_related them)."""
-    mission = slot.mission
-    zone = mission.city.timezone
-    url = settings.SITE_URL + mission.get_absolute_url()
-    event = Event.new(
-        uid=f"slot-{slot.pk}@civic",
-        start=slot.starts_at.astimezone(zone),
-        end=slot.ends_at.astimezone(zone),
-        summary=str(mission.title),
-        description=f"{mission.organization.name}\n{url}",
-        location=mission.address or None,
-        url=url,
-    )
-    calendar = Calendar.new(prodid="-//Civic//volunteering//EN", subcomponents=[event])
-    calendar.add_missing_timezones(
-        first_date=slot.starts_at.date() - timedelta(days=366),
-        last_date=slot.ends_at.date() + timedelta(days=366),
-    )
-    return calendar.to_ical().decode()
+    """One VEVENT for ``slot`` with the TZID of the mission's city (and that zone's VTIMEZONE)."""
+    return calendar_bytes([slot_entry(slot)]).decode()
 
 
 def ics_filename(slot) -> str:

@@ -21,9 +21,11 @@ from django.utils.translation import gettext as _
 
 from civic.core import outbox
 from civic.core.l10n import city_time, local_range
+from civic.core.permissions import NotAllowed
 from civic.core.ratelimit import rate_limit
 from civic.core.services import log_action
 from civic.notifications.services import notify, notify_many
+from volunteering import rules
 from volunteering.calendar import ics_filename, slot_ics
 from volunteering.models import (
     ACTIVE_STATUSES,
@@ -67,7 +69,9 @@ def _locked_slot(slot_id: int) -> Slot:
 
 
 @transaction.atomic
-def mission_publish(*, mission: Mission, by=None) -> Mission:
+def mission_publish(*, mission: Mission, by) -> Mission:
+    if not rules.may_manage_mission(by, mission):
+        raise NotAllowed
     mission.full_clean()
     mission.status = MissionStatus.PUBLISHED
     mission.published_at = mission.published_at or timezone.now()
@@ -77,7 +81,9 @@ def mission_publish(*, mission: Mission, by=None) -> Mission:
 
 
 @transaction.atomic
-def mission_close(*, mission: Mission, by=None) -> Mission:
+def mission_close(*, mission: Mission, by) -> Mission:
+    if not rules.may_manage_mission(by, mission):
+        raise NotAllowed
     mission.status = MissionStatus.CLOSED
     mission.save(update_fields=["status", "updated_at"])
     log_action("volunteering.mission.closed", target=mission, actor=by)
@@ -85,8 +91,10 @@ def mission_close(*, mission: Mission, by=None) -> Mission:
 
 
 @transaction.atomic
-def mission_duplicate(*, mission: Mission, by=None) -> Mission:
+def mission_duplicate(*, mission: Mission, by) -> Mission:
     """A draft copy of ``mission`` (texts in every language, flags, themes), without slots."""
+    if not rules.may_manage_mission(by, mission):
+        raise NotAllowed
     copy = Mission.objects.get(pk=mission.pk)
     copy.pk = copy.id = None
     copy._state.adding = True
@@ -108,8 +116,10 @@ def mission_duplicate(*, mission: Mission, by=None) -> Mission:
 
 @transaction.atomic
 def slot_create(
-    *, mission: Mission, starts_at: datetime, ends_at: datetime, capacity: int, series=None
+    *, mission: Mission, by, starts_at: datetime, ends_at: datetime, capacity: int, series=None
 ) -> Slot:
+    if not rules.may_manage_mission(by, mission):
+        raise NotAllowed
     slot = Slot(mission=mission, starts_at=starts_at, ends_at=ends_at, capacity=capacity, series=series)
     slot.full_clean()
     slot.save()
@@ -117,8 +127,10 @@ def slot_create(
 
 
 @transaction.atomic
-def slot_repeat_weekly(*, slot: Slot, weeks: int) -> list[Slot]:
+def slot_repeat_weekly(*, slot: Slot, by, weeks: int) -> list[Slot]:
     """Copy ``slot`` to the same local weekday and time for the next ``weeks`` weeks (DST-safe)."""
+    if not rules.may_manage_mission(by, slot.mission):
+        raise NotAllowed
     if not 1 <= weeks <= 52:
         raise ValidationError(_("Repeat between 1 and 52 weeks."))
     tz = slot.mission.city.timezone
@@ -137,6 +149,7 @@ def slot_repeat_weekly(*, slot: Slot, weeks: int) -> list[Slot]:
         created.append(
             slot_create(
                 mission=slot.mission,
+                by=by,
                 starts_at=new_start,
                 ends_at=new_end,
                 capacity=slot.capacity,
@@ -196,6 +209,8 @@ def participation_create(*, slot: Slot, member, share_contact: bool = False) -> 
     Raises ValidationError when the mission is not published, the slot has started, or the member
     already takes part. Locks the slot row: concurrent calls are serialised per slot.
     """
+    if not rules.may_join(member):
+        raise NotAllowed
     slot = _locked_slot(slot.pk)
     reason = why_not_joinable(slot)
     if reason:
@@ -242,11 +257,14 @@ def participation_create(*, slot: Slot, member, share_contact: bool = False) -> 
 
 
 @transaction.atomic
-def participation_cancel(*, participation: Participation, by=None) -> Participation | None:
-    """Cancel; a confirmed place goes to the first on the waiting list, who is told.
-    Returns the promoted participation, if any."""
+def participation_cancel(*, participation: Participation, by) -> Participation | None:
+    """Cancel (the volunteer, or the mission's managers); a confirmed place goes to the first on
+    the waiting list, who is told. Returns the promoted participation, if any."""
     slot = _locked_slot(participation.slot_id)
     current = Participation.objects.select_for_update().get(pk=participation.pk)
+    current.slot = slot
+    if not rules.may_cancel_participation(by, current):
+        raise NotAllowed
     if current.status not in ACTIVE_STATUSES:
         raise ValidationError(_("This participation is not active."), code="not_active")
     if slot.starts_at <= timezone.now():
@@ -268,9 +286,15 @@ def participation_cancel(*, participation: Participation, by=None) -> Participat
 
 
 @transaction.atomic
-def participation_mark_attendance(*, participation: Participation, attended: bool, by=None) -> Participation:
+def participation_mark_attendance(*, participation: Participation, attended: bool, by) -> Participation:
     """After the slot has started, record attendance: attended (hours = the slot's length) or absent."""
-    current = Participation.objects.select_for_update().select_related("slot").get(pk=participation.pk)
+    current = (
+        Participation.objects.select_for_update(of=("self",))
+        .select_related("slot__mission")
+        .get(pk=participation.pk)
+    )
+    if not rules.may_manage_participation(by, current):
+        raise NotAllowed
     if current.slot.starts_at > timezone.now():
         raise ValidationError(_("Attendance can only be recorded once the slot has started."), code="future")
     if current.status not in (
@@ -292,7 +316,7 @@ NOTIFY_BATCH = 500  # members per notification job: one INSERT and one email tas
 
 
 @transaction.atomic
-def slot_message(*, slot: Slot, text: str, by=None) -> int:
+def slot_message(*, slot: Slot, text: str, by) -> int:
     """Record a message to every confirmed and waiting volunteer of ``slot`` and hand its sending
     to a background job; returns how many volunteers it goes to.
 
@@ -301,6 +325,8 @@ def slot_message(*, slot: Slot, text: str, by=None) -> int:
     queries whatever the number of volunteers; the job notifies them in batches."""
     from volunteering.tasks import send_slot_message
 
+    if not rules.may_manage_mission(by, slot.mission):
+        raise NotAllowed
     text = (text or "").strip()
     if not text:
         raise ValidationError(_("Write a message."))
@@ -410,6 +436,8 @@ def recommendation_send(*, sender, mission: Mission, emails: str, message: str =
     """Email ``mission`` to up to five addresses on behalf of ``sender``. The addresses go to the
     email job and are kept only until it has run; at most RECOMMENDATIONS_PER_HOUR recipients per
     sender per hour (``civic.core.ratelimit``, counted with the recommendation)."""
+    if not rules.may_recommend(sender):
+        raise NotAllowed
     try:
         recipients = _parse_emails(emails)
     except ValidationError:

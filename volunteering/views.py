@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civic.core.forms import add_service_errors
+from civic.core.ics import ics_response
 from civic.core.pagecache import anonymous_page
+from civic.core.permissions import NotAllowed
 from civic.organizations.models import Organization
 from civic.places.geo import distance_km
 from civic.places.geojson import bad_request, feature_collection, geojson_response, parse_bbox
@@ -28,7 +30,7 @@ from volunteering.models import (
     ParticipationStatus,
     Slot,
 )
-from volunteering.rules import may_cancel, may_manage_mission, why_not_joinable
+from volunteering.rules import is_cancellable, may_manage_mission, why_not_joinable
 
 PAGE_SIZE = 20
 # The list shows the first 100 matching missions at most. A deeper page costs a walk over every nearer
@@ -157,7 +159,7 @@ def _visible_mission(request: HttpRequest, pk: int) -> Mission:
         Mission.objects.select_related("organization", "city").prefetch_related("themes"), pk=pk
     )
     if mission.status == MissionStatus.DRAFT and not may_manage_mission(request.user, mission):
-        raise Http404
+        raise NotAllowed
     return mission
 
 
@@ -218,7 +220,7 @@ def participation_create(request: HttpRequest, slot_pk: int) -> HttpResponse:
     )
     mission = slot.mission
     if mission.status == MissionStatus.DRAFT and not may_manage_mission(request.user, mission):
-        raise Http404
+        raise NotAllowed
     existing = Participation.objects.filter(
         slot=slot, member=request.user, status__in=ACTIVE_STATUSES
     ).first()
@@ -261,7 +263,7 @@ def participation_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     participation = get_object_or_404(
         Participation.objects.select_related("slot__mission"), pk=pk, member=request.user
     )
-    if not may_cancel(request.user, participation):
+    if not is_cancellable(participation):
         messages.error(request, _("This participation can no longer be cancelled."))
     else:
         try:
@@ -282,9 +284,7 @@ def slot_calendar(request: HttpRequest, slot_pk: int) -> HttpResponse:
         ),
         pk=slot_pk,
     )
-    response = HttpResponse(slot_ics(slot), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{ics_filename(slot)}"'
-    return response
+    return ics_response(slot_ics(slot).encode(), ics_filename(slot), as_attachment=True)
 
 
 @login_required

@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 
+from civic.core.permissions import NotAllowed
 from civic.core.services import log_action
 from civic.notifications.services import notify
 from civic.organizations.models import Invitation, InvitationStatus
@@ -82,19 +82,19 @@ def invitation_create(*, by, member, target, role: str) -> Invitation:
 def invitation_decide(*, invitation: Invitation, by, accept: bool) -> Invitation:
     """The invited member accepts (the app's service gives the role) or declines.
 
-    Only the invited member may decide (anyone else, the inviter included: ``PermissionDenied``).
+    Only the invited member may decide (anyone else, the inviter included: ``NotAllowed``, a 404).
     The invitation row is locked first, so two accepts at once (two tabs, a double click) give
     the role once: the second waits, then finds it decided and changes nothing.
     """
     if by is None or by.pk != invitation.member_id:
-        raise PermissionDenied
+        raise NotAllowed
     locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if locked.status != InvitationStatus.PENDING:
         return locked
     if accept:
         target = locked.target
         if target is None:  # the event or project was deleted meanwhile
-            raise PermissionDenied
+            raise NotAllowed
         invitation_role(locked.role).accept(target=target, member=by)
     locked.status = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
     locked.decided_at = timezone.now()

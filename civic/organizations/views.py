@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -23,10 +22,7 @@ def invitation_detail(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     if request.method == "POST" and invitation.is_pending:
         accept = request.POST.get("decision") == "accept"
-        try:
-            invitation_decide(invitation=invitation, by=request.user, accept=accept)
-        except PermissionDenied:
-            raise Http404 from None
+        invitation_decide(invitation=invitation, by=request.user, accept=accept)
         messages.success(request, _("Invitation accepted.") if accept else _("Invitation declined."))
         return redirect("organizations:invitation", token=token)
     return render(

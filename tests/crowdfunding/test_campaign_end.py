@@ -5,10 +5,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from civic.core.permissions import NotAllowed
 from civic.notifications.models import Notification
 from crowdfunding.models import CampaignStatus, Pledge, PledgeStatus, Stage
 from crowdfunding.services import (
-    NotAllowed,
     campaign_cancel,
     pledge_create,
     pledge_mark_received,

@@ -1,9 +1,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from civic.core.permissions import NotAllowed
 from crowdfunding.models import Campaign, Pledge, PledgeEvent, PledgeStatus, RewardTier
 from crowdfunding.services import (
-    NotAllowed,
     match_for,
     partner_add,
     pledge_create,

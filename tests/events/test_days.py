@@ -2,10 +2,11 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from civic.core.permissions import NotAllowed
 from civic.notifications.models import Notification
 from events import services, timeline
 from events.models import RSVP, CityEdition, Event, ScheduledStep
@@ -80,12 +81,12 @@ def test_registration_outside_its_window_is_refused(shaker, city):
 def test_only_shakers_and_editors_register_and_only_editors_review(charlie, shaker, edith, city):
     day = DayFactory()
     start = datetime.combine(day.date, datetime.min.time()).replace(hour=10)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.edition_register(day=day, organiser=charlie, city=city, starts_at=start, place_name="Parc")
     edition = services.edition_register(
         day=day, organiser=shaker, city=city, starts_at=start, place_name="Parc"
     )
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.edition_review(edition=edition, editor=shaker, approve=True)
 
 

@@ -2,10 +2,11 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from civic.core.models import AuditEntry
+from civic.core.permissions import NotAllowed
 from events import services
 from events.models import Event, EventSeries
 from tests.outbox import run_jobs
@@ -51,7 +52,7 @@ def test_end_before_start_is_refused_and_nothing_is_saved(shaker, city):
 
 
 def test_a_member_without_a_role_cannot_create_events(charlie, city):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.event_create(created_by=charlie, data=_data(city, _next_year(6, 10, 18)))
 
 

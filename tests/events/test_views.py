@@ -310,9 +310,9 @@ def test_unpublished_event_is_404_for_others(client, charlie, shaker):
     assert client.get(event.get_absolute_url()).status_code == 200
 
 
-def test_create_page_is_forbidden_without_a_role(client, charlie):
+def test_create_page_is_not_found_without_a_role(client, charlie):
     client.force_login(charlie)
-    assert client.get("/en/events/new/").status_code == 403
+    assert client.get("/en/events/new/").status_code == 404
 
 
 def test_attendees_csv_lists_names_without_emails(client, shaker, alice, bob):
@@ -511,3 +511,27 @@ def test_editor_approves_editions_with_the_admin_action(client, edith, shaker, c
 def test_admin_of_editions_is_for_editors_only(client, alice_in_a):
     client.force_login(alice_in_a)
     assert client.get("/admin/events/cityedition/").status_code in (403, 404)
+
+
+def test_organiser_tools_and_day_buttons_show_only_to_whoever_may_use_them(client, shaker, charlie, edith):
+    from django.utils import translation
+
+    from tests.events.factories import DayFactory
+
+    event = EventFactory(created_by=shaker)
+    day = DayFactory()
+    with translation.override("en"):
+        event_url, day_url = event.get_absolute_url(), reverse("events:day_detail", args=[day.slug])
+
+    client.force_login(charlie)
+    assert "For organisers" not in client.get(event_url).content.decode()
+    day_page = client.get(day_url).content.decode()
+    assert "Run an edition in my city" not in day_page and "Progress (editors)" not in day_page
+
+    client.force_login(shaker)
+    assert "For organisers" in client.get(event_url).content.decode()
+    day_page = client.get(day_url).content.decode()
+    assert "Run an edition in my city" in day_page and "Progress (editors)" not in day_page
+
+    client.force_login(edith)
+    assert "Progress (editors)" in client.get(day_url).content.decode()

@@ -1,10 +1,11 @@
 """The review workflow: who may move what, what each move stores, logs and tells the author."""
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from civic.core.models import AuditEntry
+from civic.core.permissions import NotAllowed
 from civic.notifications.models import Notification
 from initiatives import services
 from initiatives.models import Initiative, Status
@@ -76,7 +77,7 @@ def test_review_transition_matrix(action, status, role, allowed):
         assert initiative.status == EXPECTED[action]
         assert AuditEntry.objects.filter(object_id=str(initiative.pk), actor=by).exists()
     else:
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotAllowed):
             _do(action, initiative, by)
         initiative.refresh_from_db()
         assert initiative.status == status
@@ -148,7 +149,7 @@ def test_reports_follow_the_same_review(reporter_bob, edith):
 def test_only_editors_feature(spotter_alice, edith):
     initiative = InitiativeFactory(spotter=spotter_alice)
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.initiative_feature(initiative=initiative, by=spotter_alice, featured=True)
     services.initiative_feature(initiative=initiative, by=edith, featured=True)
 

@@ -7,8 +7,8 @@ get a 404.
 """
 
 import pytest
-from django.core.exceptions import PermissionDenied
 
+from civic.core.permissions import NotAllowed
 from civic.notifications.models import Notification
 from civic.organizations.models import Invitation, InvitationStatus
 from civic.organizations.services import invitation_create, invitation_decide
@@ -159,7 +159,7 @@ class TestTheInvitationPage:
         assert invitation.status == InvitationStatus.PENDING
 
     def test_the_inviter_cannot_accept_through_the_service_either(self, invitation, alice_in_a):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotAllowed):
             invitation_decide(invitation=invitation, by=alice_in_a, accept=True)
 
     def test_the_member_accepts_and_becomes_an_organiser(self, client, invitation, dora, event):

@@ -23,7 +23,7 @@ def space(city):
 def _export(client, what: str) -> tuple[list[list[str]], int, list[bytes]]:
     """The rows of the export, the queries it took and the pieces it was sent in."""
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("participation:export", args=["paris", what]))
+        response = client.get(reverse(f"participation:export_{what}", args=["paris"]))
         pieces = list(response.streaming_content)
     rows = list(csv.reader(io.StringIO(b"".join(pieces).decode("utf-8-sig"))))
     return rows, len(queries), pieces

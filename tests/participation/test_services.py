@@ -1,10 +1,11 @@
 import datetime
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
 
+from civic.core.permissions import NotAllowed
 from civic.notifications.models import Notification
 from participation import services
 from participation.models import (
@@ -67,7 +68,7 @@ def test_neighbourhood_of_another_city_is_refused(space, other_city, alice, them
 
 
 def test_unverified_member_cannot_publish(space, ursula, theme):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         create(space, ursula, theme)
 
 
@@ -186,9 +187,9 @@ def test_comment_can_be_edited_within_15_minutes_only(proposal, bob):
 
 def test_only_the_author_edits_or_deletes_a_comment(proposal, bob, charlie):
     comment = services.comment_create(proposal=proposal, author=bob, text="Mine")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.comment_edit(comment=comment, member=charlie, text="Theirs")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.comment_delete(comment=comment, member=charlie)
 
 
@@ -281,7 +282,7 @@ def test_answer_with_an_unknown_status_is_refused(proposal, olga):
 
 def test_official_of_another_city_or_an_editor_cannot_answer(proposal, oscar, edith):
     for person in (oscar, edith):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotAllowed):
             services.proposal_answer(proposal=proposal, official=person, status="accepted", text="Yes")
     assert not Answer.objects.exists()
 
@@ -334,7 +335,7 @@ def test_members_cannot_flag_their_own_content(proposal, alice):
 
 
 def test_official_of_another_city_cannot_moderate(proposal, oscar):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.content_hide(target=proposal, moderator=oscar, reason="No")
     proposal.refresh_from_db()
     assert not proposal.is_hidden
@@ -378,7 +379,7 @@ def test_call_response_keeps_consent_and_counts(space, org_a, alice_in_a, bob, c
 
 
 def test_organisation_cannot_publish_a_call_for_another_organisation(space, org_b, alice_in_a):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.call_create(city=space.city, organization=org_b, by=alice_in_a, title="x", description="y")
 
 

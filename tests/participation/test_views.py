@@ -109,7 +109,7 @@ def test_dashboard_settings_and_exports_are_404_except_for_this_citys_officials_
     assert client.get(url("dashboard", "paris")).status_code == expected
     assert client.get(url("dashboard_settings", "paris")).status_code == expected
     assert client.get(url("dashboard_calls", "paris")).status_code == expected
-    assert client.get(url("export", "paris", "proposals")).status_code == expected
+    assert client.get(url("export_proposals", "paris")).status_code == expected
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -139,7 +139,7 @@ def test_official_of_another_city_gets_404_on_everything_of_this_city(client, os
         url("dashboard_settings", "paris"),
         url("dashboard_calls", "paris"),
         url("answer", "paris", proposal.pk),
-        url("export", "paris", "answers"),
+        url("export_answers", "paris"),
     ):
         assert client.get(path).status_code == 404, path
     # A proposal of Paris reached through Lyon's URL does not exist either.
@@ -287,7 +287,7 @@ def test_exports_leave_hidden_content_out(client, space, theme, olga, bob):
     client.force_login(olga)
 
     def rows(what):
-        response = client.get(url("export", "paris", what))
+        response = client.get(url(f"export_{what}", "paris"))
         content = b"".join(response.streaming_content).decode("utf-8-sig")
         return list(csv.reader(io.StringIO(content)))
 
@@ -297,7 +297,7 @@ def test_exports_leave_hidden_content_out(client, space, theme, olga, bob):
     assert len(answers) == 2 and answers[1][1] == "Shown" and answers[1][5] == "123.45"
     supports = rows("supports")
     assert sum(int(r[1]) for r in supports[1:]) == 1
-    assert client.get(url("export", "paris", "passwords")).status_code == 404
+    assert client.get("/en/cities/paris/dashboard/export/passwords.csv").status_code == 404
 
 
 def test_exports_give_times_on_the_city_clock_with_its_offset(client, space, theme, olga, bob):
@@ -308,7 +308,7 @@ def test_exports_give_times_on_the_city_clock_with_its_offset(client, space, the
     client.force_login(olga)
 
     def rows(what):
-        response = client.get(url("export", "paris", what))
+        response = client.get(url(f"export_{what}", "paris"))
         return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
 
     published = rows("proposals")[1][1]
@@ -463,3 +463,20 @@ def test_rate_limit_message_shows_on_the_form(
     assert response.status_code == 200
     assert "1 proposals in the last hour" in response.content.decode()
     assert Proposal.objects.count() == 1
+
+
+# --- What each person is offered (the rules reach the templates under their may_* names) ---------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_person_is_offered_exactly_the_actions_the_rules_allow(as_role, role, proposal):
+    client = as_role(role)
+
+    space_page = client.get(url("space", "paris")).content.decode()
+    proposal_page = client.get(proposal.get_absolute_url()).content.decode()
+
+    verified = role in ("member", "author", "official", "other_official", "editor")
+    assert ("Publish a proposal" in space_page) == verified
+    assert ("City dashboard" in space_page) == (role in ("official", "editor"))
+    assert ("Answer this proposal" in proposal_page) == (role == "official")
+    assert ("Report this proposal" in proposal_page) == (verified and role != "author")

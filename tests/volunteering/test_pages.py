@@ -143,7 +143,9 @@ def test_nobody_cancels_someone_elses_participation(client, alice, bob, slot):
     assert participation.status == ParticipationStatus.CONFIRMED
 
 
-def test_my_engagements_show_upcoming_waiting_position_past_and_hours(client, alice, bob, charlie, org_a):
+def test_my_engagements_show_upcoming_waiting_position_past_and_hours(
+    client, alice, bob, charlie, edith, org_a
+):
     full = SlotFactory(mission=MissionFactory(organization=org_a, title_fr="Complet"), capacity=1)
     services.participation_create(slot=full, member=bob)
     services.participation_create(slot=full, member=charlie)
@@ -152,7 +154,7 @@ def test_my_engagements_show_upcoming_waiting_position_past_and_hours(client, al
     done = ParticipationFactory(slot=past, member=alice)
     start = timezone.now() - timedelta(days=2)
     Slot.objects.filter(pk=past.pk).update(starts_at=start, ends_at=start + timedelta(hours=3))
-    services.participation_mark_attendance(participation=done, attended=True)
+    services.participation_mark_attendance(participation=done, attended=True, by=edith)
     client.force_login(alice)
 
     response = client.get("/en/missions/mine/")
@@ -175,13 +177,13 @@ def test_my_engagements_query_count_does_not_grow(client, alice, org_a, n, djang
     assert len(response.context["upcoming"]) == n
 
 
-def test_attestation_lists_confirmed_hours_for_one_association_only(client, alice, org_a, org_b):
+def test_attestation_lists_confirmed_hours_for_one_association_only(client, alice, edith, org_a, org_b):
     start = timezone.now() - timedelta(days=3)
     for org, title in [(org_a, "Chez A"), (org_b, "Chez B")]:
         slot = SlotFactory(mission=MissionFactory(organization=org, title_fr=title))
         participation = ParticipationFactory(slot=slot, member=alice)
         Slot.objects.filter(pk=slot.pk).update(starts_at=start, ends_at=start + timedelta(hours=2))
-        services.participation_mark_attendance(participation=participation, attended=True)
+        services.participation_mark_attendance(participation=participation, attended=True, by=edith)
     client.force_login(alice)
 
     html = client.get(f"/en/missions/mine/attestation/{org_a.pk}/").content.decode()
@@ -243,8 +245,8 @@ def test_a_bad_email_address_is_refused(client, alice, slot):
     assert response.status_code == 400 and not Recommendation.objects.exists()
 
 
-def test_weekly_slots_say_they_repeat(client, slot):
-    services.slot_repeat_weekly(slot=slot, weeks=2)
+def test_weekly_slots_say_they_repeat(client, slot, edith):
+    services.slot_repeat_weekly(slot=slot, by=edith, weeks=2)
 
     html = client.get(f"/en/missions/{slot.mission.pk}/").content.decode()
 

@@ -145,15 +145,15 @@ def test_nobody_can_join_a_past_slot(alice):
         services.participation_create(slot=slot, member=alice)
 
 
-def test_attendance_sets_the_hours_once_the_slot_has_started(alice, bob):
+def test_attendance_sets_the_hours_once_the_slot_has_started(alice, bob, edith):
     start = timezone.now() - timedelta(hours=5)
     slot = SlotFactory()
     Slot.objects.filter(pk=slot.pk).update(starts_at=start, ends_at=start + timedelta(hours=2, minutes=30))
     came = ParticipationFactory(slot=slot, member=alice)
     missed = ParticipationFactory(slot=slot, member=bob)
 
-    services.participation_mark_attendance(participation=came, attended=True)
-    services.participation_mark_attendance(participation=missed, attended=False)
+    services.participation_mark_attendance(participation=came, attended=True, by=edith)
+    services.participation_mark_attendance(participation=missed, attended=False, by=edith)
 
     came.refresh_from_db()
     missed.refresh_from_db()
@@ -161,11 +161,11 @@ def test_attendance_sets_the_hours_once_the_slot_has_started(alice, bob):
     assert (missed.status, str(missed.hours)) == ("absent", "0.00")
 
 
-def test_attendance_cannot_be_recorded_before_the_slot(alice):
+def test_attendance_cannot_be_recorded_before_the_slot(alice, edith):
     participation = ParticipationFactory(member=alice)
 
     with pytest.raises(ValidationError):
-        services.participation_mark_attendance(participation=participation, attended=True)
+        services.participation_mark_attendance(participation=participation, attended=True, by=edith)
 
     participation.refresh_from_db()
     assert participation.status == ParticipationStatus.CONFIRMED and participation.hours is None
@@ -180,7 +180,7 @@ def test_attendance_cannot_be_recorded_before_the_slot(alice):
         ({"starts_at": "past"}, "starts_at"),
     ],
 )
-def test_bad_slots_are_refused_with_a_message_and_nothing_saved(change, field):
+def test_bad_slots_are_refused_with_a_message_and_nothing_saved(change, field, edith):
     mission = MissionFactory()
     starts_at = timezone.now() + timedelta(days=2)
     data = {"starts_at": starts_at, "ends_at": starts_at + timedelta(hours=2), "capacity": 4}
@@ -193,7 +193,7 @@ def test_bad_slots_are_refused_with_a_message_and_nothing_saved(change, field):
         data.update(change)
 
     with pytest.raises(ValidationError) as error:
-        services.slot_create(mission=mission, **data)
+        services.slot_create(mission=mission, by=edith, **data)
 
     assert field in error.value.message_dict
     assert not Slot.objects.exists()
@@ -206,39 +206,39 @@ def test_database_refuses_a_slot_ending_before_it_starts_or_without_places():
         Slot.objects.create(mission=mission, starts_at=now, ends_at=now - timedelta(hours=1), capacity=2)
 
 
-def test_a_mission_without_a_point_cannot_be_published():
+def test_a_mission_without_a_point_cannot_be_published(edith):
     mission = MissionFactory(status=MissionStatus.DRAFT, point=None)
 
     with pytest.raises(ValidationError) as error:
-        services.mission_publish(mission=mission)
+        services.mission_publish(mission=mission, by=edith)
 
     assert "point" in error.value.message_dict
     mission.refresh_from_db()
     assert mission.status == MissionStatus.DRAFT
 
 
-def test_weekly_repeat_keeps_the_local_time_across_daylight_saving_and_runs_once():
+def test_weekly_repeat_keeps_the_local_time_across_daylight_saving_and_runs_once(edith):
     # 09:00 in Paris, a week before the switch to winter time.
     mission = MissionFactory()
     tz = mission.city.timezone
     year = timezone.now().year + 1
     start = timezone.datetime(year, 10, 20, 9, 0, tzinfo=tz)
     slot = services.slot_create(
-        mission=mission, starts_at=start, ends_at=start + timedelta(hours=2), capacity=3
+        mission=mission, by=edith, starts_at=start, ends_at=start + timedelta(hours=2), capacity=3
     )
 
-    created = services.slot_repeat_weekly(slot=slot, weeks=3)
-    again = services.slot_repeat_weekly(slot=slot, weeks=3)
+    created = services.slot_repeat_weekly(slot=slot, by=edith, weeks=3)
+    again = services.slot_repeat_weekly(slot=slot, by=edith, weeks=3)
 
     assert len(created) == 3 and again == []
     assert {s.starts_at.astimezone(tz).hour for s in created} == {9}
     assert len({s.series for s in Slot.objects.all()}) == 1
 
 
-def test_duplicating_a_mission_makes_a_draft_copy_with_its_themes(theme):
+def test_duplicating_a_mission_makes_a_draft_copy_with_its_themes(theme, edith):
     mission = MissionFactory(themes=[theme])
 
-    copy = services.mission_duplicate(mission=mission)
+    copy = services.mission_duplicate(mission=mission, by=edith)
 
     assert copy.pk != mission.pk and copy.status == MissionStatus.DRAFT
     assert list(copy.themes.all()) == [theme]
