@@ -49,6 +49,7 @@ from crowdfunding.forms import (
 )
 from crowdfunding.meeting_events import meeting_event_urls
 from crowdfunding.models import (
+    MANUAL_STAGE_MOVES,
     Campaign,
     CampaignStatus,
     Feedback,
@@ -186,7 +187,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and ProjectFollow.objects.filter(project=project, member=user).exists(),
         "feedback_form": FeedbackForm(),
         "campaign": campaign,
-        "stage_moves": sorted(services.MANUAL_STAGE_MOVES.get(project.stage, set())) if is_manager else [],
+        "stage_moves": sorted(MANUAL_STAGE_MOVES.get(project.stage, set())) if is_manager else [],
         "Stage": Stage,
     }
     if campaign is not None:

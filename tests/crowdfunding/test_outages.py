@@ -247,7 +247,7 @@ def test_news_to_300_followers_costs_the_request_a_bounded_number_of_queries(
         )
 
     assert response.status_code == 302
-    monkeypatch.setattr(services, "NOTIFY_BATCH", 120)
+    monkeypatch.setattr(services.closing, "NOTIFY_BATCH", 120)
     run_job(pending_jobs("crowdfunding.tasks.send_project_update").get())
     assert pending_jobs("crowdfunding.tasks.notify_project_update_batch").count() == 3
     run_jobs()
