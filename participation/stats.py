@@ -111,75 +111,64 @@ def _with_bars(rows: list[dict], key: str, out: str = "percent") -> list[dict]:
     return rows
 
 
+def _monthly(queryset, field: str, total) -> dict:
+    """{first day of month: total} of ``queryset`` grouped by the month of ``field``."""
+    return dict(
+        queryset.annotate(month=TruncMonth(field))
+        .values_list("month")
+        .annotate(n=total)
+        .values_list("month", "n")
+    )
+
+
+def _per(city, key: str, **filters) -> list[dict]:
+    """Proposals and supports of the city's proposals grouped by ``key``, most proposals first."""
+    return list(
+        Proposal.objects.filter(city=city, **filters)
+        .values(key)
+        .annotate(proposals=Count("id"), supports=Sum("supports_count"))
+        .order_by("-proposals")
+    )
+
+
+def _compute_charts(city) -> dict:
+    today = timezone.localdate()
+    start = (today.replace(day=1) - datetime.timedelta(days=335)).replace(day=1)
+    proposals = _monthly(
+        Proposal.objects.filter(city=city, created_at__date__gte=start), "created_at", Count("id")
+    )
+    supports = _monthly(SupportDay.objects.filter(city=city, day__gte=start), "day", Sum("count"))
+    months = []
+    cursor = start
+    while cursor <= today:
+        months.append(cursor)
+        cursor = (cursor + datetime.timedelta(days=32)).replace(day=1)
+
+    def month_count(data, month):
+        return sum(n for m, n in data.items() if (m.date() if hasattr(m, "date") else m) == month)
+
+    return {
+        "months": [
+            {"month": m, "proposals": month_count(proposals, m), "supports": month_count(supports, m)}
+            for m in months
+        ],
+        "by_theme": _per(city, "theme_id"),
+        "by_hood": _per(city, "neighbourhood_id", neighbourhood__isnull=False),
+    }
+
+
+def _labelled(rows: list[dict], key: str, names: dict) -> list[dict]:
+    return [
+        {"label": names.get(r[key], "—"), "proposals": r["proposals"], "supports": r["supports"] or 0}
+        for r in rows
+    ]
+
+
 def charts(city, *, themes, neighbourhoods) -> dict:
     """Activity by month (12 months), by theme and by neighbourhood (4 queries or none cached)."""
-
-    def compute():
-        today = timezone.localdate()
-        start = (today.replace(day=1) - datetime.timedelta(days=335)).replace(day=1)
-        proposals = dict(
-            Proposal.objects.filter(city=city, created_at__date__gte=start)
-            .annotate(month=TruncMonth("created_at"))
-            .values_list("month")
-            .annotate(n=Count("id"))
-            .values_list("month", "n")
-        )
-        supports = dict(
-            SupportDay.objects.filter(city=city, day__gte=start)
-            .annotate(month=TruncMonth("day"))
-            .values_list("month")
-            .annotate(n=Sum("count"))
-            .values_list("month", "n")
-        )
-        by_theme = list(
-            Proposal.objects.filter(city=city)
-            .values("theme_id")
-            .annotate(proposals=Count("id"), supports=Sum("supports_count"))
-            .order_by("-proposals")
-        )
-        by_hood = list(
-            Proposal.objects.filter(city=city, neighbourhood__isnull=False)
-            .values("neighbourhood_id")
-            .annotate(proposals=Count("id"), supports=Sum("supports_count"))
-            .order_by("-proposals")
-        )
-        months = []
-        cursor = start
-        while cursor <= today:
-            months.append(cursor)
-            cursor = (cursor + datetime.timedelta(days=32)).replace(day=1)
-
-        def month_count(data, month):
-            return sum(n for m, n in data.items() if (m.date() if hasattr(m, "date") else m) == month)
-
-        return {
-            "months": [
-                {"month": m, "proposals": month_count(proposals, m), "supports": month_count(supports, m)}
-                for m in months
-            ],
-            "by_theme": by_theme,
-            "by_hood": by_hood,
-        }
-
-    data = _cached(f"participation:charts:{city.pk}", compute)
-    theme_names = {t.pk: t for t in themes}
-    hood_names = {h.pk: h for h in neighbourhoods}
-    by_theme = [
-        {
-            "label": theme_names.get(r["theme_id"], "—"),
-            "proposals": r["proposals"],
-            "supports": r["supports"] or 0,
-        }
-        for r in data["by_theme"]
-    ]
-    by_hood = [
-        {
-            "label": hood_names.get(r["neighbourhood_id"], "—"),
-            "proposals": r["proposals"],
-            "supports": r["supports"] or 0,
-        }
-        for r in data["by_hood"]
-    ]
+    data = _cached(f"participation:charts:{city.pk}", lambda: _compute_charts(city))
+    by_theme = _labelled(data["by_theme"], "theme_id", {t.pk: t for t in themes})
+    by_hood = _labelled(data["by_hood"], "neighbourhood_id", {h.pk: h for h in neighbourhoods})
     return {
         "months": _with_bars(
             _with_bars([dict(r) for r in data["months"]], "proposals"), "supports", "percent_s"

@@ -55,33 +55,14 @@ def campaign_close(*, campaign_id: int, now: datetime | None = None, cancelled_b
     if cancelled_by is None and now < campaign.deadline:
         return False
     raised = campaign.pledged_cents + campaign.matched_cents + campaign.partner_fixed_cents
-    if cancelled_by is not None:
-        outcome = CampaignStatus.CANCELLED
-    elif raised >= campaign.goal_cents or (campaign.mode == FundingMode.KEEP_WHAT_YOU_RAISE and raised > 0):
-        outcome = CampaignStatus.FUNDED
-    else:
-        outcome = CampaignStatus.NOT_FUNDED
-    source = "holder" if cancelled_by is not None else "task"
-    side_effects = []
+    outcome = _outcome(campaign, raised, cancelled=cancelled_by is not None)
     pledges = list(
         Pledge.objects.select_for_update(of=("self",))
         .filter(campaign=campaign, status__in=RESERVING_STATUSES)
         .select_related("backer", "reward")
         .order_by("id")
     )
-    for pledge in pledges:
-        gw = get_gateway(pledge.gateway)
-        if pledge.status == PledgeStatus.PENDING:
-            _apply_transition(pledge, PledgeStatus.FAILED, actor=cancelled_by, source=source)
-        elif outcome == CampaignStatus.FUNDED:
-            to = gw.collect_status(pledge)
-            if to:
-                _apply_transition(pledge, to, actor=cancelled_by, source=source)
-            side_effects.append((gw, pledge, "collect"))
-        else:
-            to = gw.release_status(pledge)
-            _apply_transition(pledge, to, actor=cancelled_by, source=source)
-            side_effects.append((gw, pledge, "refund" if to == PledgeStatus.REFUNDED else "release"))
+    side_effects = _settle_pledges(pledges, outcome, actor=cancelled_by)
     campaign.refresh_from_db()
     campaign.status = outcome
     campaign.closed_at = now
@@ -101,7 +82,41 @@ def campaign_close(*, campaign_id: int, now: datetime | None = None, cancelled_b
         actor=cancelled_by,
         data={"raised_cents": raised, "goal_cents": campaign.goal_cents, "pledges": len(pledges)},
     )
-    from crowdfunding.tasks import pledge_settle_with_provider
+    _enqueue_after_closing(campaign, pledges, side_effects)
+    return True
+
+
+def _outcome(campaign: Campaign, raised: int, *, cancelled: bool) -> str:
+    if cancelled:
+        return CampaignStatus.CANCELLED
+    if raised >= campaign.goal_cents or (campaign.mode == FundingMode.KEEP_WHAT_YOU_RAISE and raised > 0):
+        return CampaignStatus.FUNDED
+    return CampaignStatus.NOT_FUNDED
+
+
+def _settle_pledges(pledges: list[Pledge], outcome: str, *, actor) -> list[tuple]:
+    """Move each reserving pledge (locked by the caller) to where the outcome takes it; returns the
+    provider calls to make once the closing is committed: (gateway, pledge, action)."""
+    source = "holder" if actor is not None else "task"
+    side_effects = []
+    for pledge in pledges:
+        gw = get_gateway(pledge.gateway)
+        if pledge.status == PledgeStatus.PENDING:
+            _apply_transition(pledge, PledgeStatus.FAILED, actor=actor, source=source)
+        elif outcome == CampaignStatus.FUNDED:
+            to = gw.collect_status(pledge)
+            if to:
+                _apply_transition(pledge, to, actor=actor, source=source)
+            side_effects.append((gw, pledge, "collect"))
+        else:
+            to = gw.release_status(pledge)
+            _apply_transition(pledge, to, actor=actor, source=source)
+            side_effects.append((gw, pledge, "refund" if to == PledgeStatus.REFUNDED else "release"))
+    return side_effects
+
+
+def _enqueue_after_closing(campaign: Campaign, pledges: list[Pledge], side_effects: list[tuple]) -> None:
+    from crowdfunding.tasks import notify_campaign_end, notify_campaign_receipts, pledge_settle_with_provider
 
     for gw, pledge, action in side_effects:
         if gw.needs_after_commit:
@@ -110,13 +125,10 @@ def campaign_close(*, campaign_id: int, now: datetime | None = None, cancelled_b
     # Everyone involved is told by jobs recorded with the closing, so cancelling a campaign with
     # hundreds of backers answers at once: one for the holders, partners and time contributors,
     # one per NOTIFY_BATCH receipts.
-    from crowdfunding.tasks import notify_campaign_end, notify_campaign_receipts
-
     outbox.enqueue(notify_campaign_end, campaign.pk)
     receipt_ids = [p.pk for p in pledges if p.status != PledgeStatus.FAILED]
     for start in range(0, len(receipt_ids), NOTIFY_BATCH):
         outbox.enqueue(notify_campaign_receipts, campaign.pk, receipt_ids[start : start + NOTIFY_BATCH])
-    return True
 
 
 def pledge_settle(*, pledge_id: int, action: str) -> bool:
