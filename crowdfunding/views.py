@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from civic.core.forms import add_service_errors
+from civic.core.forms import add_service_errors, submitted
 from civic.core.models import Theme
 from civic.core.pagecache import anonymous_page
 from civic.core.paginator import CappedPaginator
@@ -309,14 +309,11 @@ def feedback_create(request: HttpRequest, pk: int) -> HttpResponse:
     _require_verified(request)
     project = get_object_or_404(Project.objects.public(), pk=pk)
     form = FeedbackForm(request.POST)
-    if form.is_valid():
-        try:
-            services.feedback_create(project=project, author=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Thank you for your feedback."))
-            return redirect(f"{project.get_absolute_url()}#feedback")
+    if submitted(
+        request, form, lambda data: services.feedback_create(project=project, author=request.user, **data)
+    ):
+        messages.success(request, _("Thank you for your feedback."))
+        return redirect(f"{project.get_absolute_url()}#feedback")
     return render(request, "crowdfunding/feedback_form.html", {"form": form, "project": project})
 
 
@@ -356,14 +353,11 @@ def meeting_decide(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRespon
 def update_create(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project_for_manager(request, pk)
     form = UpdateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.project_post_update(project=project, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Your news is being sent to backers and followers."))
-            return redirect(project)
+    if submitted(
+        request, form, lambda data: services.project_post_update(project=project, by=request.user, **data)
+    ):
+        messages.success(request, _("Your news is being sent to backers and followers."))
+        return redirect(project)
     return render(request, "crowdfunding/update_form.html", {"form": form, "project": project})
 
 
@@ -398,21 +392,19 @@ def campaign_create(request: HttpRequest, pk: int) -> HttpResponse:
 def reward_create(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign_for_manager(request, pk)
     form = RewardForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.reward_add(
-                campaign=campaign,
-                by=request.user,
-                title=data["title"],
-                min_amount_cents=data["min_amount"],
-                quantity=data["quantity"],
-                description=data["description"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return redirect(campaign)
+
+    def add(data):
+        services.reward_add(
+            campaign=campaign,
+            by=request.user,
+            title=data["title"],
+            min_amount_cents=data["min_amount"],
+            quantity=data["quantity"],
+            description=data["description"],
+        )
+
+    if submitted(request, form, add):
+        return redirect(campaign)
     return render(
         request,
         "crowdfunding/reward_form.html",
@@ -424,20 +416,18 @@ def reward_create(request: HttpRequest, pk: int) -> HttpResponse:
 def time_need_create(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign_for_manager(request, pk)
     form = TimeNeedForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.time_need_add(
-                campaign=campaign,
-                by=request.user,
-                role=data["role"],
-                people_wanted=data["people_wanted"],
-                day=data["date"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return redirect(campaign)
+
+    def add(data):
+        services.time_need_add(
+            campaign=campaign,
+            by=request.user,
+            role=data["role"],
+            people_wanted=data["people_wanted"],
+            day=data["date"],
+        )
+
+    if submitted(request, form, add):
+        return redirect(campaign)
     return render(
         request,
         "crowdfunding/timeneed_form.html",
@@ -531,14 +521,13 @@ def time_offer_create(request: HttpRequest, pk: int) -> HttpResponse:
     need = get_object_or_404(TimeNeed.objects.select_related("campaign", "campaign__project"), pk=pk)
     _require_verified(request)
     form = TimeOfferForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.time_offer_create(need=need, member=request.user, message=form.cleaned_data["message"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Thank you! The holder counts on you."))
-            return redirect(need.campaign)
+    if submitted(
+        request,
+        form,
+        lambda data: services.time_offer_create(need=need, member=request.user, message=data["message"]),
+    ):
+        messages.success(request, _("Thank you! The holder counts on you."))
+        return redirect(need.campaign)
     return render(
         request,
         "crowdfunding/timeoffer_form.html",

@@ -51,6 +51,20 @@ class ImageField(forms.FileField):
         return upload
 
 
+def submitted(request, form: forms.BaseForm, action) -> bool:
+    """The one shape of a form view: a POST whose ``form`` is valid and whose service call
+    ``action(form.cleaned_data)`` raised no ``ValidationError`` (one that did is shown on the form,
+    next to its fields). ``if submitted(request, form, lambda data: services.x(**data)): redirect``."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        action(form.cleaned_data)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return False
+    return True
+
+
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     """Show a service's ``ValidationError`` on ``form``: each field's messages next to that field,
     the rest (or a message without a field) on top of the form. Views call a service once the
