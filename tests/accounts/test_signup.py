@@ -11,12 +11,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.core import mail
-from django.db import connection
 from django.test import Client, RequestFactory
 from django.utils import timezone, translation
 
 from civic.accounts.models import User
 from tests.factories import PASSWORD, MemberFactory
+from tests.race import race
 
 pytestmark = pytest.mark.django_db
 
@@ -169,29 +169,20 @@ def test_fifty_people_signing_up_in_a_row_each_get_their_account_and_can_log_in(
 @pytest.mark.django_db(transaction=True)
 def test_twenty_people_signing_up_at_the_same_moment_each_get_their_account_and_can_log_in():
     emails = [f"crowd{n}@example.org" for n in range(20)]
-    barrier = threading.Barrier(len(emails))
-    errors = []
+    stored = threading.Barrier(len(emails))
 
-    def person(n: int, email: str) -> None:
-        browser = _browser(n)
+    def person(browser: Client, email: str) -> None:
         try:
-            barrier.wait()
             _sign_up(browser, email)
-            barrier.wait()  # every sign-up is stored before anyone reads their mail
-            _confirm_and_log_in(browser, email)
-        except Exception as exc:  # reported below; a thread must not die silently
-            barrier.abort()
-            errors.append(exc)
-        finally:
-            connection.close()
+            stored.wait()  # every sign-up is stored before anyone reads their mail
+        except Exception:
+            stored.abort()  # the others stop waiting and fail too, rather than hang
+            raise
+        _confirm_and_log_in(browser, email)
 
-    threads = [threading.Thread(target=person, args=(n, e)) for n, e in enumerate(emails)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcome = race(person, [(_browser(n), email) for n, email in enumerate(emails)])
 
-    assert not errors, errors
+    assert outcome.errors == []
     assert User.objects.filter(email__in=emails).count() == 20
     assert EmailAddress.objects.filter(email__in=emails, verified=True).count() == 20
 

@@ -2,13 +2,12 @@
 with a row really inserted or deleted, in the same transaction. Raced with real threads against
 PostgreSQL, through each app's own service."""
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 from django.apps import apps
-from django.db import connection, models
+from django.db import models
 
 from civic.accounts import services as account_services
 from civic.accounts.models import Follow
@@ -23,6 +22,7 @@ from tests.crowdfunding.factories import ProjectFactory
 from tests.factories import MemberFactory
 from tests.initiatives.factories import InitiativeFactory
 from tests.participation.factories import ProposalFactory
+from tests.race import race
 
 
 @dataclass
@@ -61,31 +61,6 @@ KINDS = {
 }
 
 
-def run_in_threads(target, args_list) -> list:
-    """Start every call at the same instant (a barrier), each thread on its own connection;
-    return the results in order, after failing on any exception."""
-    barrier = threading.Barrier(len(args_list))
-    results: list = [None] * len(args_list)
-    errors = []
-
-    def worker(i, *args):
-        try:
-            barrier.wait()
-            results[i] = target(*args)
-        except Exception as exc:  # reported below; a thread must not die silently
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, *args)) for i, args in enumerate(args_list)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
-    return results
-
-
 def _rows(kind: Kind, target) -> int:
     return kind.model.objects.filter(**{kind.model.target_field: target}).count()
 
@@ -103,7 +78,10 @@ def test_twenty_members_and_one_member_ten_times_following_at_once_leave_the_cou
     crowd = [MemberFactory() for _ in range(20)]
     eager = MemberFactory()
 
-    results = run_in_threads(kind.follow, [(target, m) for m in crowd] + [(target, eager)] * 10)
+    outcome = race(kind.follow, [(target, m) for m in crowd] + [(target, eager)] * 10)
+
+    assert outcome.errors == []
+    results = outcome.results
 
     assert results[:20] == [True] * 20
     assert sorted(results[20:]) == [False] * 9 + [True]  # one of the ten clicks followed
@@ -120,7 +98,10 @@ def test_one_member_unfollowing_ten_times_at_once_removes_one_follow(name):
     kind.follow(target, bob)
     kind.follow(target, charlie)
 
-    results = run_in_threads(kind.unfollow, [(target, bob)] * 10)
+    outcome = race(kind.unfollow, [(target, bob)] * 10)
+
+    assert outcome.errors == []
+    results = outcome.results
 
     assert sorted(results) == [False] * 9 + [True]
     assert _rows(kind, target) == 1

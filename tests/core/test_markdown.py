@@ -1,8 +1,7 @@
 """Markdown converters are reused between texts (built once per thread): nothing of one text leaks into the next."""
 
-import threading
-
 from civic.core.markdown import plain_text, render_markdown
+from tests.race import race
 
 
 def test_an_abbreviation_or_footnote_of_one_text_does_not_reach_the_next():
@@ -21,15 +20,9 @@ def test_the_same_text_renders_the_same_every_time():
 
 
 def test_threads_render_their_own_texts():
-    results = {}
+    outcome = race(
+        lambda n: [plain_text(f"**Text {n}** number {i}") for i in range(50)], [(n,) for n in range(4)]
+    )
 
-    def render(n: int) -> None:
-        results[n] = [plain_text(f"**Text {n}** number {i}") for i in range(50)]
-
-    threads = [threading.Thread(target=render, args=(n,)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert results == {n: [f"Text {n} number {i}" for i in range(50)] for n in range(4)}
+    assert outcome.errors == []
+    assert outcome.results == [[f"Text {n} number {i}" for i in range(50)] for n in range(4)]

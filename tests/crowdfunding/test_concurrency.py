@@ -1,16 +1,15 @@
 """Races with real threads on PostgreSQL: totals stay exact and rewards are never oversold."""
 
 import random
-import threading
 
 import pytest
-from django.db import connection
 from django.db.models import Sum
 
 from crowdfunding.models import Campaign, Partner, Pledge, PledgeMatch, RewardTier
 from crowdfunding.services import partner_add, pledge_create, reward_add
 from tests.crowdfunding.factories import ProjectFactory, open_campaign
 from tests.factories import CityFactory, MemberFactory, MembershipFactory, OrganizationFactory
+from tests.race import race
 
 THREADS = 200
 # The embedded PostgreSQL allows 100 connections: at most this many threads hold one at a time
@@ -47,33 +46,20 @@ def test_200_concurrent_pledges_keep_totals_exact_with_match_funding_and_never_o
     backers = [MemberFactory(email=f"backer{i}@example.org") for i in range(THREADS)]
     rng = random.Random(7)
     amounts = [rng.randint(1, 50) * 100 for _ in range(THREADS)]
-    gate = threading.BoundedSemaphore(MAX_CONNECTIONS)
-    start = threading.Barrier(THREADS)
-    errors, sold_out = [], []
 
     def pledge(i):
-        start.wait()
-        with gate:
-            try:
-                with_reward = i % 2 == 0 and amounts[i] >= 1000
-                pledge_create(
-                    campaign=campaign,
-                    backer=backers[i],
-                    amount_cents=amounts[i],
-                    reward=tier if with_reward else None,
-                )
-            except Exception as exc:
-                (sold_out if _is_sold_out(exc) else errors).append(exc)
-            finally:
-                connection.close()
+        with_reward = i % 2 == 0 and amounts[i] >= 1000
+        pledge_create(
+            campaign=campaign,
+            backer=backers[i],
+            amount_cents=amounts[i],
+            reward=tier if with_reward else None,
+        )
 
-    threads = [threading.Thread(target=pledge, args=(i,)) for i in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcome = race(pledge, [(i,) for i in range(THREADS)], tolerated=_is_sold_out, at_once=MAX_CONNECTIONS)
+    sold_out = outcome.refused
 
-    assert errors == []
+    assert outcome.errors == []
     campaign = Campaign.objects.get(pk=campaign.pk)
     counted = Pledge.objects.filter(campaign=campaign).counted()
     assert campaign.pledged_cents == counted.aggregate(s=Sum("amount_cents"))["s"]
@@ -104,27 +90,14 @@ def test_concurrent_time_offers_never_exceed_the_people_wanted_and_double_clicks
     members = [MemberFactory(email=f"helper{i}@example.org") for i in range(15)]
     # Every member clicks twice at the same time.
     attempts = [m for m in members for _ in range(2)]
-    start = threading.Barrier(len(attempts))
-    unexpected = []
 
-    def offer(member):
-        start.wait()
-        try:
-            time_offer_create(need=need, member=member)
-        except Exception as exc:
-            codes = {getattr(exc, "code", None)}
-            if not codes & {"full", "duplicate"}:
-                unexpected.append(exc)
-        finally:
-            connection.close()
+    outcome = race(
+        lambda member: time_offer_create(need=need, member=member),
+        [(m,) for m in attempts],
+        tolerated=lambda exc: getattr(exc, "code", None) in {"full", "duplicate"},
+    )
 
-    threads = [threading.Thread(target=offer, args=(m,)) for m in attempts]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
-    assert unexpected == []
+    assert outcome.errors == []
     need = TimeNeed.objects.get(pk=need.pk)
     offers = TimeOffer.objects.filter(need=need)
     assert need.offers_count == offers.count() == 5

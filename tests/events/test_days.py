@@ -12,6 +12,7 @@ from events import services, timeline
 from events.models import RSVP, CityEdition, Event, ScheduledStep
 from tests.events.factories import DayFactory, FeaturedFactory, edition_for
 from tests.factories import CityFactory, MemberFactory, ThemeFactory
+from tests.race import race
 
 pytestmark = pytest.mark.django_db
 
@@ -357,30 +358,15 @@ def test_event_reminder_and_how_was_it_are_sent_once(alice, django_capture_on_co
 
 @pytest.mark.django_db(transaction=True)
 def test_two_schedulers_at_once_claim_each_step_once(shaker, edith, city):
-    import threading
-
-    from django.db import connection
-
     day = DayFactory(date=timezone.localdate() + timedelta(days=1))
     edition_for(day, organiser=shaker, city=city, editor=edith)
     now = datetime.combine(
         day.date - timedelta(days=1), datetime.min.time(), tzinfo=ZoneInfo("Europe/Paris")
     ).replace(hour=11)
-    barrier = threading.Barrier(3)
 
-    def run():
-        try:
-            barrier.wait()
-            timeline.schedule_due_steps(now=now)
-        finally:
-            connection.close()
+    outcome = race(lambda: timeline.schedule_due_steps(now=now), [()] * 3)
 
-    threads = [threading.Thread(target=run) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
+    assert outcome.errors == []
     steps = list(ScheduledStep.objects.values_list("step", flat=True))
     assert len(steps) == len(set(steps))
     assert _count("events.organiser_kit") == 1

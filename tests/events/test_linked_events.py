@@ -1,15 +1,14 @@
 """``linked_event_create``: the public service through which another app turns one of its things into an event."""
 
-import threading
 from datetime import datetime, timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from events import services
 from events.models import Event
 from tests.factories import MemberFactory
+from tests.race import race
 
 
 def _data(city, title="Meeting about the garden"):
@@ -40,27 +39,14 @@ def test_asking_again_for_the_same_source_returns_the_same_event(city, charlie):
 @pytest.mark.django_db(transaction=True)
 def test_parallel_requests_for_the_same_source_make_one_event(city):
     organiser = MemberFactory(email="organiser@example.org")
-    barrier = threading.Barrier(5)
-    made, errors = [], []
 
-    def create():
-        try:
-            barrier.wait()
-            event = services.linked_event_create(
-                source_key="test.thing:7", created_by=organiser, data=_data(city)
-            )
-            made.append(event.pk)
-        except Exception as exc:  # reported below; a thread must not die silently
-            errors.append(exc)
-        finally:
-            connection.close()
+    outcome = race(
+        lambda: services.linked_event_create(
+            source_key="test.thing:7", created_by=organiser, data=_data(city)
+        ),
+        [()] * 5,
+    )
 
-    threads = [threading.Thread(target=create) for _ in range(5)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
-    assert not errors, errors
+    assert outcome.errors == []
     assert Event.objects.count() == 1
-    assert set(made) == {Event.objects.get().pk}
+    assert {event.pk for event in outcome.results} == {Event.objects.get().pk}

@@ -4,7 +4,6 @@ answers empty, Celery's broker is unreachable, and the outboxes (``OutboxJob``, 
 
 from __future__ import annotations
 
-import threading
 import time
 from collections import Counter
 
@@ -12,7 +11,6 @@ import pytest
 from axes.models import AccessAttempt
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
-from django.db import connection
 from django.test import Client
 
 from civic.accounts.models import User
@@ -26,6 +24,7 @@ from events.models import RSVP
 from initiatives.models import ContactMessage
 from participation.models import Comment, Proposal
 from tests.factories import PASSWORD, MemberFactory
+from tests.race import race
 from volunteering.models import Participation, Recommendation
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -214,25 +213,9 @@ def _post_in_parallel(member, url: str, data: dict, n: int = 20, follow: bool = 
         c = Client()
         c.force_login(member)
         clients.append(c)
-    barrier = threading.Barrier(n)
-    responses, errors = [], []
-
-    def post(c: Client) -> None:
-        try:
-            barrier.wait()
-            responses.append(c.post(url, data, follow=follow))
-        except Exception as error:  # reported below; a thread must not die silently
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=post, args=(c,)) for c in clients]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
-    return responses
+    outcome = race(lambda c: c.post(url, data, follow=follow), [(c,) for c in clients])
+    assert outcome.errors == []
+    return outcome.results
 
 
 LIMITS = {

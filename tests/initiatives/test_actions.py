@@ -1,10 +1,7 @@
 """What visitors do on a published initiative: follow, replicate, contact its team; and what the
 detail and contributor pages show."""
 
-import threading
-
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from civic.notifications.models import Notification
@@ -19,6 +16,7 @@ from tests.initiatives.factories import (
     SpotterFactory,
     TipFactory,
 )
+from tests.race import race
 
 pytestmark = pytest.mark.django_db
 
@@ -54,23 +52,13 @@ def test_two_simultaneous_replications_by_the_same_member_count_once():
     initiative = InitiativeFactory()
     member = MemberFactory()
     city = CityFactory(slug="lyon")
-    barrier = threading.Barrier(4)
-    results = []
 
-    def go():
-        try:
-            barrier.wait()
-            results.append(services.replication_create(initiative=initiative, member=member, city=city))
-        finally:
-            connection.close()
+    outcome = race(
+        lambda: services.replication_create(initiative=initiative, member=member, city=city), [()] * 4
+    )
 
-    threads = [threading.Thread(target=go) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
-    assert sum(r is not None for r in results) == 1
+    assert outcome.errors == []
+    assert sum(r is not None for r in outcome.results) == 1
     assert ReplicationIntent.objects.count() == 1
     assert Initiative.objects.get(pk=initiative.pk).replication_count == 1
 
@@ -79,21 +67,10 @@ def test_two_simultaneous_replications_by_the_same_member_count_once():
 def test_simultaneous_follows_count_once():
     initiative = InitiativeFactory()
     member = MemberFactory()
-    barrier = threading.Barrier(3)
 
-    def go():
-        try:
-            barrier.wait()
-            services.follow_create(initiative=initiative, member=member)
-        finally:
-            connection.close()
+    outcome = race(lambda: services.follow_create(initiative=initiative, member=member), [()] * 3)
 
-    threads = [threading.Thread(target=go) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
+    assert outcome.errors == []
     assert Initiative.objects.get(pk=initiative.pk).follower_count == 1
 
 

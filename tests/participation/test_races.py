@@ -1,9 +1,6 @@
 """Races with real threads against PostgreSQL: each thread has its own connection."""
 
-import threading
-
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from civic.notifications.models import Notification
@@ -12,34 +9,15 @@ from participation.admin import ProposalAdmin
 from participation.models import Proposal, Support
 from tests.admin_forms import change_form_data, during_admin_request
 from tests.factories import MemberFactory
+from tests.race import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def run_in_threads(target, args_list):
-    barrier = threading.Barrier(len(args_list))
-    errors = []
-
-    def worker(*args):
-        try:
-            barrier.wait()
-            target(*args)
-        except Exception as exc:  # reported below; a thread must not die silently
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=args) for args in args_list]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
-
-
 def test_supporting_twice_in_parallel_counts_once(proposal, bob):
-    run_in_threads(lambda: services.proposal_support(proposal=proposal, member=bob), [()] * 6)
+    outcome = race(lambda: services.proposal_support(proposal=proposal, member=bob), [()] * 6)
 
+    assert outcome.errors == []
     assert Support.objects.filter(proposal=proposal, member=bob).count() == 1
     assert Proposal.objects.get(pk=proposal.pk).supports_count == 1
 
@@ -47,8 +25,9 @@ def test_supporting_twice_in_parallel_counts_once(proposal, bob):
 def test_parallel_supports_crossing_the_threshold_notify_the_official_once(proposal, olga):
     members = [MemberFactory() for _ in range(6)]  # threshold is 3
 
-    run_in_threads(lambda m: services.proposal_support(proposal=proposal, member=m), [(m,) for m in members])
+    outcome = race(lambda m: services.proposal_support(proposal=proposal, member=m), [(m,) for m in members])
 
+    assert outcome.errors == []
     proposal.refresh_from_db()
     assert proposal.supports_count == 6 == proposal.supports.count()
     assert proposal.threshold_reached_at is not None
@@ -58,7 +37,7 @@ def test_parallel_supports_crossing_the_threshold_notify_the_official_once(propo
 def test_parallel_support_and_withdrawal_keep_the_counter_exact(proposal, bob, charlie):
     services.proposal_support(proposal=proposal, member=bob)
 
-    run_in_threads(
+    outcome = race(
         lambda action, m: action(proposal=proposal, member=m),
         [
             (services.support_withdraw, bob),
@@ -67,6 +46,7 @@ def test_parallel_support_and_withdrawal_keep_the_counter_exact(proposal, bob, c
         ],
     )
 
+    assert outcome.errors == []
     proposal.refresh_from_db()
     assert proposal.supports_count == proposal.supports.count() == 1
 

@@ -1,14 +1,14 @@
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 from django.utils import timezone, translation
 
 from civic.notifications.models import Notification
 from tests.factories import MemberFactory
+from tests.race import race
 from tests.volunteering.factories import MissionFactory, ParticipationFactory, SlotFactory
 from volunteering import services
 from volunteering.models import MissionStatus, Participation, ParticipationStatus, Slot
@@ -268,25 +268,12 @@ def test_fifty_people_racing_for_the_last_three_places_give_three_confirmed_and_
     for _ in range(2):
         ParticipationFactory(slot=slot)
     racers = [MemberFactory() for _ in range(50)]
-    barrier = threading.Barrier(len(racers))
-    errors = []
 
-    def join(member):
-        try:
-            barrier.wait()
-            services.participation_create(slot=slot, member=member)
-        except Exception as exc:  # collected, then asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
+    outcome = race(
+        lambda member: services.participation_create(slot=slot, member=member), [(m,) for m in racers]
+    )
 
-    threads = [threading.Thread(target=join, args=(m,)) for m in racers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
-    assert errors == []
+    assert outcome.errors == []
     racing = Participation.objects.filter(member__in=racers)
     assert racing.filter(status=ParticipationStatus.CONFIRMED).count() == 3
     assert racing.filter(status=ParticipationStatus.WAITING).count() == 47
