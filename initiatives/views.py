@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from civic.core.forms import add_service_errors
+from civic.core.forms import submitted
 from civic.core.pagecache import anonymous_page
 from civic.core.paginator import CappedPaginator
 from civic.core.permissions import NotAllowed
@@ -384,16 +384,13 @@ def replicate(request: HttpRequest, pk: int) -> HttpResponse:
 def contact(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = _published_or_404(request, pk)
     form = ContactForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_team(initiative=initiative, sender=request.user, body=form.cleaned_data["body"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request, _("Your message was sent to the team. Your email address stays private.")
-            )
-            return redirect(initiative)
+    if submitted(
+        request,
+        form,
+        lambda data: services.contact_team(initiative=initiative, sender=request.user, body=data["body"]),
+    ):
+        messages.success(request, _("Your message was sent to the team. Your email address stays private."))
+        return redirect(initiative)
     return render(request, "initiatives/contact_form.html", {"form": form, "initiative": initiative})
 
 

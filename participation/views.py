@@ -16,7 +16,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST
 
 from civic.core.csv import csv_response
-from civic.core.forms import add_service_errors
+from civic.core.forms import add_service_errors, submitted
 from civic.core.models import Theme
 from civic.core.pagecache import anonymous_page
 from civic.core.paginator import CappedPaginator
@@ -317,14 +317,13 @@ def comment_edit(request: HttpRequest, city_slug: str, pk: int, comment_pk: int)
         messages.error(request, _("A comment can only be edited during the 15 minutes after it is posted."))
         return redirect(url)
     form = CommentForm(request.POST or None, initial={"text": comment.text})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.comment_edit(comment=comment, member=request.user, text=form.cleaned_data["text"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Your comment is updated."))
-            return redirect(url)
+    if submitted(
+        request,
+        form,
+        lambda data: services.comment_edit(comment=comment, member=request.user, text=data["text"]),
+    ):
+        messages.success(request, _("Your comment is updated."))
+        return redirect(url)
     return render(
         request, "participation/comment_form.html", {"space": space, "comment": comment, "form": form}
     )
