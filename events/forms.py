@@ -60,23 +60,11 @@ class EventForm(forms.ModelForm):
 
     class Meta:
         model = Event
+        # The fields the service accepts (``services.EVENT_FIELDS``), the themes after the languages.
         fields = [
-            "kind",
-            "title",
-            "description",
-            "city",
-            "place_name",
-            "point",
-            "is_online",
-            "online_url",
-            "starts_at",
-            "ends_at",
-            "capacity",
-            "organization",
-            "languages",
-            "themes",
-            "link_url",
-            "link_title",
+            f
+            for name in services.EVENT_FIELDS
+            for f in ((name, "themes") if name == "languages" else (name,))
         ]
 
     def __init__(self, *args, user=None, editing: bool = False, **kwargs):
