@@ -29,14 +29,14 @@ TWICE_TESTS = {
     "civic.core.tasks.run_outbox_job": "tests/core/test_outbox.py::test_a_job_delivered_twice_runs_once",
     "civic.core.tasks.sweep_outbox": "tests/core/test_outbox.py::test_running_the_sweep_twice_runs_each_job_once",
     "civic.core.tasks.send_weekly_digests": (
-        "tests/core/test_digest_twice.py::test_running_the_weekly_digest_twice_sends_each_member_one_digest"
+        "tests/core/test_discovery.py::test_weekly_digest_is_sent_once_a_week_in_the_members_language"
     ),
     "civic.core.tasks.send_digest_batch": (
-        "tests/core/test_digest_twice.py::test_running_the_weekly_digest_twice_sends_each_member_one_digest"
+        "tests/core/test_discovery.py::test_weekly_digest_is_sent_once_a_week_in_the_members_language"
     ),
     # Volunteering
     "volunteering.tasks.send_slot_reminders": (
-        "tests/volunteering/test_tasks_twice.py::test_running_the_reminder_task_twice_sends_each_reminder_once"
+        "tests/volunteering/test_participation.py::test_reminders_go_out_once_the_day_before"
     ),
     "volunteering.tasks.send_slot_message": (
         "tests/volunteering/test_slot_message.py::test_running_the_job_twice_notifies_nobody_twice"
@@ -45,7 +45,7 @@ TWICE_TESTS = {
         "tests/volunteering/test_slot_message.py::test_running_the_job_twice_notifies_nobody_twice"
     ),
     "volunteering.tasks.fill_from_waiting_list": (
-        "tests/volunteering/test_tasks_twice.py::test_running_the_waiting_list_task_twice_promotes_once"
+        "tests/volunteering/test_participation.py::test_running_the_waiting_list_task_twice_promotes_once"
     ),
     "volunteering.tasks.send_recommendation": (
         "tests/volunteering/test_recommendation_task.py::test_running_the_task_twice_emails_each_address_once"
@@ -55,26 +55,26 @@ TWICE_TESTS = {
         "tests/crowdfunding/test_campaign_end.py::test_running_the_end_task_twice_changes_nothing_the_second_time"
     ),
     "crowdfunding.tasks.close_campaign": (
-        "tests/crowdfunding/test_tasks_twice.py::test_closing_a_campaign_twice_changes_nothing_the_second_time"
+        "tests/crowdfunding/test_campaign_end.py::test_closing_a_campaign_twice_changes_nothing_the_second_time"
     ),
     "crowdfunding.tasks.pledge_settle_with_provider": (
         "tests/crowdfunding/test_outages.py::test_the_release_job_run_twice_asks_the_provider_once"
     ),
     "crowdfunding.tasks.send_project_update": (
-        "tests/crowdfunding/test_tasks_twice.py::test_sending_a_project_update_twice_notifies_each_member_once"
+        "tests/crowdfunding/test_outages.py::test_news_is_sent_by_jobs_once_to_each_follower_in_their_language"
     ),
     "crowdfunding.tasks.notify_project_update_batch": (
-        "tests/crowdfunding/test_tasks_twice.py::test_sending_a_project_update_twice_notifies_each_member_once"
+        "tests/crowdfunding/test_outages.py::test_news_is_sent_by_jobs_once_to_each_follower_in_their_language"
     ),
     "crowdfunding.tasks.notify_campaign_end": (
-        "tests/crowdfunding/test_tasks_twice.py::test_the_end_and_receipt_messages_run_twice_reach_each_person_once"
+        "tests/crowdfunding/test_outages.py::test_cancelling_a_campaign_tells_backers_by_jobs_once_each"
     ),
     "crowdfunding.tasks.notify_campaign_receipts": (
-        "tests/crowdfunding/test_tasks_twice.py::test_the_end_and_receipt_messages_run_twice_reach_each_person_once"
+        "tests/crowdfunding/test_outages.py::test_cancelling_a_campaign_tells_backers_by_jobs_once_each"
     ),
     # Participation
     "participation.tasks.notify_threshold_reached": (
-        "tests/participation/test_services.py::test_the_threshold_task_run_twice_tells_each_official_once"
+        "tests/participation/test_services.py::test_crossing_the_threshold_notifies_each_official_exactly_once"
     ),
     "participation.tasks.notify_new_comment": (
         "tests/participation/test_services.py::test_the_comment_and_answer_tasks_run_twice_notify_each_follower_once"
@@ -90,7 +90,7 @@ TWICE_TESTS = {
         "tests/events/test_messages.py::test_running_the_job_twice_notifies_nobody_twice"
     ),
     "events.tasks.send_event_reminders": (
-        "tests/events/test_messages.py::test_running_the_reminder_task_twice_sends_each_reminder_once"
+        "tests/events/test_days.py::test_running_the_reminder_task_twice_sends_each_reminder_once"
     ),
 }
 

@@ -355,6 +355,28 @@ def test_event_reminder_and_how_was_it_are_sent_once(alice, django_capture_on_co
     assert alice.notifications.filter(kind="events.how_was_it").count() == 1
 
 
+def test_running_the_reminder_task_twice_sends_each_reminder_once(
+    alice, bob, django_capture_on_commit_callbacks
+):
+    from events.tasks import send_event_reminders
+    from tests.events.factories import EventFactory
+
+    soon = timezone.now() + timedelta(hours=20)
+    event = EventFactory(starts_at=soon, ends_at=soon + timedelta(hours=2))
+    for member in (alice, bob):
+        services.rsvp_create(event=event, member=member)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_event_reminders() == 1
+    reminders = Notification.objects.filter(kind="events.reminder")
+    first = sorted(reminders.values_list("recipient_id", "email_status"))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_event_reminders() == 0
+
+    assert sorted(reminders.values_list("recipient_id", "email_status")) == first
+    assert sorted(r for r, _status in first) == sorted([alice.pk, bob.pk])
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_schedulers_at_once_claim_each_step_once(shaker, edith, city):
     import threading
