@@ -84,8 +84,10 @@ TWICE_TESTS = {
     ),
     # Events
     "events.tasks.run_timeline": "tests/events/test_days.py::test_running_the_scheduler_twice_sends_each_message_once",
-    "events.tasks.run_step": "tests/events/test_days.py::test_a_step_whose_worker_died_is_run_again_without_duplicates",
-    "events.tasks.notify_batch": "tests/events/test_messages.py::test_running_the_job_twice_notifies_nobody_twice",
+    "events.tasks.run_step": "tests/events/test_days.py::test_running_a_step_twice_sends_its_messages_once",
+    "events.tasks.notify_batch": (
+        "tests/events/test_days.py::test_running_a_notify_batch_twice_notifies_each_member_once"
+    ),
     "events.tasks.send_attendees_message": (
         "tests/events/test_messages.py::test_running_the_job_twice_notifies_nobody_twice"
     ),
