@@ -42,7 +42,7 @@ TWICE_TESTS = {
         "tests/volunteering/test_slot_message.py::test_running_the_job_twice_notifies_nobody_twice"
     ),
     "volunteering.tasks.notify_slot_message_batch": (
-        "tests/volunteering/test_slot_message.py::test_running_the_job_twice_notifies_nobody_twice"
+        "tests/volunteering/test_slot_message.py::test_running_a_batch_twice_notifies_nobody_twice"
     ),
     "volunteering.tasks.fill_from_waiting_list": (
         "tests/volunteering/test_participation.py::test_running_the_waiting_list_task_twice_promotes_once"
@@ -64,7 +64,7 @@ TWICE_TESTS = {
         "tests/crowdfunding/test_outages.py::test_news_is_sent_by_jobs_once_to_each_follower_in_their_language"
     ),
     "crowdfunding.tasks.notify_project_update_batch": (
-        "tests/crowdfunding/test_outages.py::test_news_is_sent_by_jobs_once_to_each_follower_in_their_language"
+        "tests/crowdfunding/test_outages.py::test_a_news_batch_run_twice_notifies_nobody_twice"
     ),
     "crowdfunding.tasks.notify_campaign_end": (
         "tests/crowdfunding/test_outages.py::test_cancelling_a_campaign_tells_backers_by_jobs_once_each"
