@@ -32,7 +32,7 @@ TWICE_TESTS = {
         "tests/core/test_discovery.py::test_weekly_digest_is_sent_once_a_week_in_the_members_language"
     ),
     "civic.core.tasks.send_digest_batch": (
-        "tests/core/test_discovery.py::test_weekly_digest_is_sent_once_a_week_in_the_members_language"
+        "tests/core/test_discovery.py::test_running_a_digest_batch_twice_sends_each_member_one_digest"
     ),
     # Volunteering
     "volunteering.tasks.send_slot_reminders": (
