@@ -109,7 +109,9 @@ def test_every_task_of_the_project_names_a_test_that_runs_it_twice():
 
 
 def test_every_task_named_here_still_exists():
-    assert not sorted(TWICE_TESTS.keys() - _project_tasks())
+    gone = sorted(TWICE_TESTS.keys() - _project_tasks())
+
+    assert not gone, f"TWICE_TESTS names tasks that no longer exist: {gone}"
 
 
 def test_every_run_twice_test_named_here_exists():
