@@ -262,6 +262,26 @@ def test_a_mail_server_that_is_down_does_not_break_sign_up_and_the_email_is_sent
 
 
 @pytest.mark.django_db
+def test_running_the_account_email_job_twice_sends_it_once(django_capture_on_commit_callbacks):
+    """The task itself only sends what it is given (allauth's rendered message has no id of ours):
+    its outbox job is what makes a redelivery send nothing more."""
+    from django.core.mail import EmailMultiAlternatives
+
+    from civic.accounts.tasks import message_to_dict, send_account_email
+    from civic.core import outbox
+    from civic.core.tasks import run_outbox_job
+
+    message = EmailMultiAlternatives(subject="Confirm", body="Click", to=["zoe@example.org"])
+    with django_capture_on_commit_callbacks(execute=True):
+        job = outbox.enqueue(send_account_email, message_to_dict(message))
+    assert [m.to for m in mail.outbox] == [["zoe@example.org"]]
+
+    assert run_outbox_job(job.pk) == "nothing to do"  # the same job delivered again
+
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
 def test_the_login_lockout_reads_the_same_client_address_as_allauth_behind_a_trusted_proxy(rf, settings):
     from civic.accounts.adapters import client_ip
 

@@ -320,6 +320,24 @@ def test_weekly_digest_is_sent_once_a_week_in_the_members_language(
     assert spanish.notifications.count() == 1
 
 
+def test_running_a_digest_batch_twice_sends_each_member_one_digest(
+    django_capture_on_commit_callbacks, providers, city
+):
+    from civic.core.tasks import send_digest_batch
+
+    members = [MemberFactory(email=f"d{i}@example.org", weekly_digest=True) for i in range(2)]
+    _org("Huerto nuevo", 1, city=city)
+    ids = [m.pk for m in members]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_digest_batch(ids) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_digest_batch(ids) == 0  # the batch delivered again
+
+    assert sorted(m.to[0] for m in mail.outbox) == ["d0@example.org", "d1@example.org"]
+    assert sum(m.notifications.count() for m in members) == 2
+
+
 def test_digest_unsubscribe_link_works_without_logging_in(client, providers, city):
     member = MemberFactory(email="u@example.org", weekly_digest=True)
     from civic.core.views import digest_unsubscribe_token

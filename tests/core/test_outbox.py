@@ -100,6 +100,24 @@ def test_a_job_delivered_twice_runs_once(django_capture_on_commit_callbacks):
 
 
 @pytest.mark.django_db
+def test_running_the_sweep_twice_runs_each_job_once(
+    broker_down, django_capture_on_commit_callbacks, monkeypatch
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            outbox.enqueue(record_run, 6)  # the broker is down at commit: not dispatched
+            outbox.enqueue(record_run, 7)
+    monkeypatch.undo()  # the broker is back
+    broker.reset()
+
+    assert sweep_outbox() == 2
+    assert sweep_outbox() == 0
+
+    assert sorted(RUNS) == [(6, ""), (7, "")]
+    assert not OutboxJob.objects.exists()
+
+
+@pytest.mark.django_db
 def test_a_job_held_by_a_live_worker_is_not_run_again(broker_down):
     job = outbox.enqueue(record_run, 9)
     assert outbox.claim(job.pk) is not None  # a worker took it and is still running it

@@ -18,7 +18,7 @@ from crowdfunding.services import (
     time_need_add,
     time_offer_create,
 )
-from crowdfunding.tasks import close_due_campaigns
+from crowdfunding.tasks import close_campaign, close_due_campaigns
 from tests.crowdfunding.factories import ProjectFactory, expire, open_campaign
 from tests.outbox import run_jobs
 
@@ -77,6 +77,22 @@ def test_running_the_end_task_twice_changes_nothing_the_second_time(
         assert close_due_campaigns() == 0
 
     assert _snapshot(campaign) == first
+    assert len(mail.outbox) == emails
+
+
+def test_closing_a_campaign_twice_changes_nothing_the_second_time(campaign, bob, charlie):
+    pledge_create(campaign=campaign, backer=bob, amount_cents=60_000)
+    pledge_create(campaign=campaign, backer=charlie, amount_cents=10_000)
+    expire(campaign)
+    assert close_campaign(campaign.pk) is True
+    run_jobs()
+    first, emails = _snapshot(campaign), len(mail.outbox)
+
+    assert close_campaign(campaign.pk) is False
+    run_jobs()
+
+    assert _snapshot(campaign) == first
+    assert first[0] == CampaignStatus.NOT_FUNDED
     assert len(mail.outbox) == emails
 
 

@@ -27,6 +27,7 @@ from crowdfunding.services import (
 from crowdfunding.tasks import (
     notify_campaign_end,
     notify_campaign_receipts,
+    notify_project_update_batch,
     pledge_settle_with_provider,
     send_project_update,
 )
@@ -230,6 +231,23 @@ def test_news_is_sent_by_jobs_once_to_each_follower_in_their_language(project, a
     run_jobs()
     assert Notification.objects.filter(kind="crowdfunding.project_update").count() == 2
     assert len(mail.outbox) == 2
+
+
+def test_a_news_batch_run_twice_notifies_nobody_twice(project, alice):
+    vera = MemberFactory(email="vera@example.org", language="en")
+    pablo = MemberFactory(email="pablo@example.org", language="es")
+    for member in (vera, pablo):
+        ProjectFollow.objects.create(project=project, member=member)
+    update = project_post_update(project=project, by=alice, title="Benches built", body="Thank you!")
+    run_jobs()
+    news = Notification.objects.filter(kind="crowdfunding.project_update")
+    first = sorted(news.values_list("recipient_id", "email_status")), len(mail.outbox)
+
+    assert notify_project_update_batch(update.pk, [vera.pk, pablo.pk]) == 0  # redelivered
+    run_jobs()
+
+    assert (sorted(news.values_list("recipient_id", "email_status")), len(mail.outbox)) == first
+    assert first[1] == 2
 
 
 def test_news_to_300_followers_costs_the_request_a_bounded_number_of_queries(

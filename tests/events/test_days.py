@@ -263,6 +263,34 @@ def test_a_step_whose_worker_died_is_run_again_without_duplicates(
     assert ScheduledStep.objects.get(step="participants_j1").done_at is not None
 
 
+def test_running_a_step_twice_sends_its_messages_once(
+    shaker, edith, city, django_capture_on_commit_callbacks
+):
+    from events.tasks import run_step
+
+    day = DayFactory(date=timezone.localdate() + timedelta(days=1))
+    edition = edition_for(day, organiser=shaker, city=city, editor=edith)
+    for member in (MemberFactory(), MemberFactory()):
+        services.rsvp_create(event=edition.event, member=member)
+    now = datetime.combine(
+        day.date - timedelta(days=1), datetime.min.time(), tzinfo=ZoneInfo("Europe/Paris")
+    ).replace(hour=11)
+    _run(now, django_capture_on_commit_callbacks)
+    step = ScheduledStep.objects.get(step="participants_j1")
+    first = sorted(Notification.objects.values_list("kind", "recipient_id"))
+    # A redelivered message whose first run had not yet recorded the step as done, then once more.
+    ScheduledStep.objects.filter(pk=step.pk).update(done_at=None)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run_step(step.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_step(step.pk)
+
+    assert sorted(Notification.objects.values_list("kind", "recipient_id")) == first
+    assert _count("events.participants_j1") == 2
+    assert ScheduledStep.objects.get(pk=step.pk).done_at is not None
+
+
 def test_j1_reminders_are_enqueued_in_batches(
     shaker, edith, city, django_capture_on_commit_callbacks, monkeypatch
 ):
@@ -354,6 +382,59 @@ def test_event_reminder_and_how_was_it_are_sent_once(alice, django_capture_on_co
         timeline.event_reminders(now=later)
         timeline.event_reminders(now=later)
     assert alice.notifications.filter(kind="events.how_was_it").count() == 1
+
+
+def test_running_the_reminder_task_twice_sends_each_reminder_once(
+    alice, bob, django_capture_on_commit_callbacks
+):
+    from events.tasks import send_event_reminders
+    from tests.events.factories import EventFactory
+
+    soon = timezone.now() + timedelta(hours=20)
+    event = EventFactory(starts_at=soon, ends_at=soon + timedelta(hours=2))
+    for member in (alice, bob):
+        services.rsvp_create(event=event, member=member)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_event_reminders() == 1
+    reminders = Notification.objects.filter(kind="events.reminder")
+    first = sorted(reminders.values_list("recipient_id", "email_status"))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_event_reminders() == 0
+
+    assert sorted(reminders.values_list("recipient_id", "email_status")) == first
+    assert sorted(r for r, _status in first) == sorted([alice.pk, bob.pk])
+
+
+def test_running_a_notify_batch_twice_notifies_each_member_once(
+    alice, bob, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from events.tasks import notify_batch
+    from tests.events.factories import EventFactory
+
+    event = EventFactory()
+    context = {"event_title": event.title, "event_id": event.pk, "local_start": "", "place": ""}
+    args = (
+        [alice.pk, bob.pk],
+        "events.reminder",
+        context,
+        event.get_absolute_url(),
+        f"events.reminder:{event.pk}",
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notify_batch(*args) == 2
+    first = sorted(Notification.objects.values_list("recipient_id", "email_status")), len(mail.outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notify_batch(*args) == 0
+
+    assert (
+        sorted(Notification.objects.values_list("recipient_id", "email_status")),
+        len(mail.outbox),
+    ) == first
+    assert first[1] == 2
 
 
 @pytest.mark.django_db(transaction=True)

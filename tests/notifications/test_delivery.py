@@ -59,6 +59,21 @@ def test_a_batch_delivered_again_sends_nothing_more(alice, bob, charlie):
     assert sorted(m.to[0] for m in mail.outbox) == [alice.email, bob.email, charlie.email]
 
 
+@pytest.mark.django_db
+def test_running_the_sweep_twice_sends_each_pending_email_once(
+    alice, bob, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):  # the broker lost the first dispatch
+        notify_many([alice, bob], "accounts.followed", {"follower_name": "Olga"})
+    assert mail.outbox == []
+
+    assert sweep_pending_notifications(older_than_seconds=0) == 2
+    assert sweep_pending_notifications(older_than_seconds=0) == 0
+
+    assert sorted(m.to[0] for m in mail.outbox) == [alice.email, bob.email]
+    assert set(Notification.objects.values_list("email_status", "email_attempts")) == {(Status.SENT, 1)}
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_notification_being_sent_by_a_live_worker_is_not_sent_by_another_task_or_the_sweep(
     alice, smtp_sink

@@ -125,6 +125,23 @@ def test_filling_from_the_waiting_list_after_a_capacity_increase_is_idempotent(a
     assert Participation.objects.get(member=charlie).status == ParticipationStatus.WAITING
 
 
+def test_running_the_waiting_list_task_twice_promotes_once(alice, bob, charlie):
+    from volunteering.tasks import fill_from_waiting_list
+
+    slot = SlotFactory(capacity=1)
+    for member in (alice, bob, charlie):
+        services.participation_create(slot=slot, member=member)
+    Slot.objects.filter(pk=slot.pk).update(capacity=2)
+
+    assert fill_from_waiting_list(slot.pk) == 1
+    first = sorted(Participation.objects.values_list("member", "status")), len(mail.outbox)
+    assert fill_from_waiting_list(slot.pk) == 0
+
+    assert (sorted(Participation.objects.values_list("member", "status")), len(mail.outbox)) == first
+    slot.refresh_from_db()
+    assert slot.confirmed_count == 2
+
+
 def test_nobody_can_join_a_closed_mission(alice):
     slot = SlotFactory(mission=MissionFactory(status=MissionStatus.CLOSED))
 

@@ -108,6 +108,23 @@ def test_running_the_job_twice_notifies_nobody_twice(client, alice_in_a, slot, v
     assert len(mail.outbox) == 3
 
 
+def test_running_a_batch_twice_notifies_nobody_twice(client, alice_in_a, slot, volunteers):
+    from volunteering.tasks import notify_slot_message_batch
+
+    client.force_login(alice_in_a)
+    send(client, [slot])
+    run_jobs()
+    entry = AuditEntry.objects.get(action="volunteering.slot.messaged")
+    sent = Notification.objects.filter(kind="volunteering.message")
+    first = sorted(sent.values_list("recipient_id", "email_status")), len(mail.outbox)
+
+    assert notify_slot_message_batch(entry.pk, [v.pk for v in volunteers]) == 0  # redelivered
+    run_jobs()
+
+    assert (sorted(sent.values_list("recipient_id", "email_status")), len(mail.outbox)) == first
+    assert first[1] == 3
+
+
 def test_300_volunteers_cost_the_action_a_bounded_number_of_queries(
     client, alice_in_a, org_a, django_assert_max_num_queries, monkeypatch
 ):
