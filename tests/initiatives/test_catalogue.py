@@ -205,10 +205,14 @@ def test_status_index_is_used_for_newest(catalogue):
 
     sql, params = Initiative.objects.published().order_by("-published_at", "-pk").query.sql_with_params()
     with connection.cursor() as cursor:
+        # On a table of a few rows any index on status plus a sort costs the same to the planner
+        # (it once picked the "featured" one): forbid the sort, so only an index in this order fits.
         cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "initiatives_ini_newest" in plan
+    assert "Sort" not in plan
     assert Status.PUBLISHED in params or "published" in str(params)
 
 
