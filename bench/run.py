@@ -77,6 +77,11 @@ def main() -> int:
         help="record even if the load average is above 1, marked not recordable",
     )
     parser.add_argument("--no-readme", action="store_true", help="do not rewrite the README table")
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="anonymous page cache off (PAGE_CACHE_SECONDS=0): what rendering a page costs, as after a write",
+    )
     args = parser.parse_args()
 
     load_before = os.getloadavg()
@@ -107,7 +112,7 @@ def main() -> int:
         pages = [p for p in pages if p.name.startswith("floor") or any(w in p.name for w in args.only)]
     sessions = {login: session_cookie(login) for login in {p.login for p in pages if p.login}}
 
-    server = start_gunicorn(settings.DATABASE_URL, settings.REDIS_URL)
+    server = start_gunicorn(settings.DATABASE_URL, settings.REDIS_URL, cold=args.cold)
     try:
         rows = [measure(page, args, sessions.get(page.login, "")) for page in pages]
     finally:
@@ -125,7 +130,12 @@ def main() -> int:
         "load_after": [round(x, 2) for x in load_after],
         "recordable": max(load_before[0], load_after[0]) <= MAX_LOAD,
         "forced": args.force,
-        "settings": {"requests": args.requests, "downloads": args.downloads, "duration_s": args.duration},
+        "settings": {
+            "requests": args.requests,
+            "downloads": args.downloads,
+            "duration_s": args.duration,
+            "page_cache": not args.cold,
+        },
         "machine": machine(ctx),
         "pages": rows,
     }
@@ -152,7 +162,9 @@ def record(run: dict) -> Path:
     folder = RESULTS / "runs"
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.fromisoformat(run["measured_at"]).strftime("%Y%m%dT%H%M%SZ")
-    suffix = "" if run["recordable"] else "-not-recordable"
+    suffix = ("-cold" if not run["settings"]["page_cache"] else "") + (
+        "" if run["recordable"] else "-not-recordable"
+    )
     path = folder / f"{stamp}-{run['commit']['sha'][:10]}{suffix}.json"
     text = json.dumps(run, indent=1, ensure_ascii=False) + "\n"
     path.write_text(text)
@@ -261,7 +273,7 @@ def official_of_biggest_city():
     return official
 
 
-def start_gunicorn(database_url: str, redis_url: str) -> subprocess.Popen:
+def start_gunicorn(database_url: str, redis_url: str, *, cold: bool = False) -> subprocess.Popen:
     env = {
         **os.environ,
         "DJANGO_DEBUG": "false",
@@ -272,6 +284,9 @@ def start_gunicorn(database_url: str, redis_url: str) -> subprocess.Popen:
         "REDIS_URL": redis_url,
         "LOG_LEVEL": "WARNING",
         "BENCH_ENDPOINTS": "true",  # routes /bench/floor/, off on every other server
+        # As deployed, anonymous pages come from the page cache after the first request; --cold measures
+        # what each render costs (the first visitor after a write).
+        "PAGE_CACHE_SECONDS": "0" if cold else os.environ.get("PAGE_CACHE_SECONDS", "60"),
     }
     python = sys.executable
     subprocess.run([python, "manage.py", "i18n_compile"], cwd=ROOT, env=env, check=True)
