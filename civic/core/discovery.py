@@ -201,6 +201,11 @@ def menu_kinds() -> list[Kind]:
     return sorted((k for k in kinds() if k.menu_label and k.index_url), key=lambda k: (k.menu_order, k.key))
 
 
+def kind_keys(**_url_kwargs) -> list[str]:
+    """The keys of the installed kinds (also the page cache's tags of pages showing every kind)."""
+    return [k.key for k in kinds()]
+
+
 def open_data_kind(slug: str) -> str | None:
     """The key of the kind whose public feed is ``/data/<slug>.geojson``, or None."""
     return next((k.key for k in kinds() if k.open_data and k.open_data == slug), None)

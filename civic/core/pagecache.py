@@ -189,10 +189,18 @@ def _headers(response: HttpResponse, key: str, *, shared: bool, personal: bool, 
         patch_vary_headers(response, ("Cookie",))
 
 
-def anonymous_page(*tags: str, shared: bool = False, seconds: int | None = None, max_age: int = 0):
+def _tags(tags, kwargs: dict) -> list[str]:
+    return [
+        resolved for tag in tags for resolved in (tag(**kwargs) if callable(tag) else [tag.format(**kwargs)])
+    ]
+
+
+def anonymous_page(*tags, shared: bool = False, seconds: int | None = None, max_age: int = 0):
     """Serve the view's page from the cache to visitors who are not logged in.
 
-    ``tags`` may name URL arguments: ``@anonymous_page("mission:{pk}")``. With ``shared=True``
+    ``tags`` may name URL arguments: ``@anonymous_page("mission:{pk}")``, or be a callable of the URL
+    arguments returning tags, read per request (the kernel's pages depend on whichever kinds are
+    installed: ``discovery.kind_keys``). With ``shared=True``
     the response does not depend on the visitor at all (open-data feeds): members get the cached
     copy too, and the response has no ``Vary: Cookie``. ``max_age`` lets HTTP caches keep a page
     without asking (pages without a CSRF token only). A request whose ``If-None-Match`` names
@@ -207,7 +215,7 @@ def anonymous_page(*tags: str, shared: bool = False, seconds: int | None = None,
                 if not shared and request.user.is_authenticated and not response.has_header("Cache-Control"):
                     patch_cache_control(response, private=True, no_cache=True)
                 return response
-            key = page_key(request, (tag.format(**kwargs) for tag in tags))
+            key = page_key(request, _tags(tags, kwargs))
             etag = quote_etag(key.removeprefix("page:"))
             if etag in parse_etags(request.headers.get("If-None-Match", "")):
                 response = HttpResponseNotModified()

@@ -41,7 +41,7 @@ def _discover(request: HttpRequest, limit: int):
     return form, None, []
 
 
-@anonymous_page("mission", "event", "project", "proposal", "initiative")
+@anonymous_page(discovery.kind_keys)
 def home(request: HttpRequest) -> HttpResponse:
     """What can I do near …? One mixed list and map; featured things while there is no position."""
     form, query, kinds = _discover(request, limit=30)
@@ -150,7 +150,7 @@ def my_civic(request: HttpRequest) -> HttpResponse:
     )
 
 
-@anonymous_page("mission", "event", "initiative", shared=True, max_age=OPEN_DATA_MAX_AGE)
+@anonymous_page(lambda kind: [discovery.open_data_kind(kind) or kind], shared=True, max_age=OPEN_DATA_MAX_AGE)
 def open_data(request: HttpRequest, kind: str) -> HttpResponse:
     """Public GeoJSON of one kind (``Kind.open_data``: missions, events, initiatives…) for a city
     (``?city=slug``) or a box (``?bbox=``).
