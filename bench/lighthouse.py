@@ -1,9 +1,14 @@
 """Lighthouse on a phone: home, a mission, a proposal and the city dashboard, in each language.
 
-Usage (``make run`` serving the demo content in another terminal)::
+Usage::
 
     make lighthouse                       # npm installs bench/lighthouse/ once, then runs this script
-    .venv/bin/python bench/lighthouse.py --base http://127.0.0.1:8000 --languages en
+    .venv/bin/python bench/lighthouse.py --languages en
+    .venv/bin/python bench/lighthouse.py --base http://127.0.0.1:8000   # against a server already running
+
+By default the script serves ``make run``'s database (the demo content, seeded if missing) with gunicorn
+as in production (``bench/server.py``: DEBUG off, whitenoise's compressed static files), because phones
+meet that server, not ``runserver``; ``--base`` measures another server instead.
 
 For each page: Lighthouse's default phone emulation (Moto G-class screen, 4x CPU slowdown, slow 4G),
 Debian's ``chromium`` headless; the accessibility and SEO scores, CLS and LCP. The dashboard is opened
@@ -23,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,13 +40,34 @@ CHROME_FLAGS = (
 )
 
 
-def _django():
+PORT = int(os.environ.get("LIGHTHOUSE_PORT", "8198"))
+# The server this script starts and the sessions it makes share the key (the official's session).
+SECRET_KEY = "lighthouse-" + "k" * 50
+
+
+def _django(own_server: bool):
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civic.settings")
     os.environ.setdefault("CIVIC_INSTANCE", "dev")
+    if own_server:
+        os.environ["DJANGO_SECRET_KEY"] = SECRET_KEY
     import django
 
     django.setup()
+
+
+def _serve():
+    """gunicorn on the demo database, seeded first when it has no mission yet."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from bench.server import start_gunicorn
+    from volunteering.models import Mission
+
+    call_command("migrate", "--noinput", verbosity=0)
+    if not Mission.objects.exists():
+        call_command("seed_demo")
+    return start_gunicorn(settings.DATABASE_URL, settings.REDIS_URL, port=PORT, secret_key=SECRET_KEY)
 
 
 def pages(languages: list[str]) -> tuple[list[tuple[str, str, bool]], str]:
@@ -87,6 +114,15 @@ def pages(languages: list[str]) -> tuple[list[tuple[str, str, bool]], str]:
     return found, cookie
 
 
+def _warm(url: str, cookie: str | None) -> None:
+    """A served page is warm (templates compiled, catalogues read, cached copy made): request it first,
+    as the visitors before this one did."""
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    for _ in range(3):
+        with urllib.request.urlopen(request, timeout=60) as response:
+            response.read()
+
+
 def lighthouse(url: str, cookie: str | None) -> dict:
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     with tempfile.TemporaryDirectory() as tmp:
@@ -124,24 +160,33 @@ def lighthouse(url: str, cookie: str | None) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--base", default="http://127.0.0.1:8000")
+    parser.add_argument("--base", help="a server already running (default: start gunicorn on the demo data)")
     parser.add_argument("--languages", default="fr,en,es")
     args = parser.parse_args()
     if not LIGHTHOUSE.exists():
         sys.exit("Lighthouse is not installed: `make lighthouse` installs it (npm ci in bench/lighthouse/).")
-    _django()
+    _django(own_server=not args.base)
+    server = None if args.base else _serve()
+    base = (args.base or f"http://127.0.0.1:{PORT}").rstrip("/")
     found, cookie = pages(args.languages.split(","))
     rows = []
-    for name, path, as_official in found:
-        result = lighthouse(args.base.rstrip("/") + path, cookie if as_official else None)
-        rows.append({"page": name, **result})
-        sys.stderr.write(f"{name}: {result}\n")
+    try:
+        for name, path, as_official in found:
+            _warm(base + path, cookie if as_official else None)
+            result = lighthouse(base + path, cookie if as_official else None)
+            rows.append({"page": name, **result})
+            sys.stderr.write(f"{name}: {result}\n")
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(
         json.dumps(
             {
                 "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                 "load": os.getloadavg(),
+                "server": args.base or "gunicorn 2 workers × 2 threads, DEBUG off (bench/server.py)",
                 "pages": rows,
             },
             indent=2,

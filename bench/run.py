@@ -274,52 +274,15 @@ def official_of_biggest_city():
 
 
 def start_gunicorn(database_url: str, redis_url: str, *, cold: bool = False) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": SECRET_KEY,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "LOG_LEVEL": "WARNING",
+    from bench.server import start_gunicorn as start
+
+    extra = {
         "BENCH_ENDPOINTS": "true",  # routes /bench/floor/, off on every other server
         # As deployed, anonymous pages come from the page cache after the first request; --cold measures
         # what each render costs (the first visitor after a write).
         "PAGE_CACHE_SECONDS": "0" if cold else os.environ.get("PAGE_CACHE_SECONDS", "60"),
     }
-    python = sys.executable
-    subprocess.run([python, "manage.py", "i18n_compile"], cwd=ROOT, env=env, check=True)
-    subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    server = subprocess.Popen(
-        [
-            python,
-            "-m",
-            "gunicorn",
-            "civic.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            "2",
-            "--threads",
-            "2",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.3)
-    server.kill()
-    sys.exit("gunicorn did not start")
+    return start(database_url, redis_url, port=PORT, secret_key=SECRET_KEY, extra_env=extra)
 
 
 def measure(page, args, cookie: str) -> dict:

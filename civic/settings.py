@@ -4,6 +4,8 @@
 servers of :mod:`civic.embedded` (development and tests only; production sets both).
 """
 
+import base64
+import hashlib
 import importlib.util
 import sys
 import warnings
@@ -105,7 +107,11 @@ MIDDLEWARE = [
     "civic.core.replica.ReplicaMiddleware",  # before sessions: session reads may use the replica
     "django.middleware.security.SecurityMiddleware",
     "civic.core.middleware.PermissionsPolicyMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files: precompressed, never through GZip below
+    # Pages, feeds and CSV exports gzipped for clients that ask (phones on slow networks: a page is a
+    # fifth of its size); Django's own BREACH padding covers pages with a CSRF token. Cached anonymous
+    # pages are stored compressed already (civic.core.pagecache).
+    "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -141,6 +147,7 @@ TEMPLATES = [
                 "civic.core.context_processors.language_urls",
                 "civic.core.context_processors.kinds",
             ],
+            "builtins": ["civic.core.templatetags.assets"],  # {% app_css %} in every app's pages
         },
     }
 ]
@@ -464,13 +471,23 @@ GEOCODER_TIMEOUT = env.float("GEOCODER_TIMEOUT", default=3.0)  # seconds a searc
 # these instances (host names), and the CSP frame-src lists exactly them.
 PEERTUBE_HOSTS = env.list("PEERTUBE_HOSTS", default=["framatube.org"])
 _tile_origin = "/".join(MAP_TILE_URL.split("/")[:3]).replace("{s}.", "*.") if MAP_TILE_URL else None
+# The apps' stylesheets are written into their pages ({% app_css %}): the CSP names their texts.
+INLINE_CSS = [
+    f"css/{app}.css" for app in ("crowdfunding", "events", "initiatives", "participation", "volunteering")
+]
+_inline_css_hashes = [
+    "'sha256-"
+    + base64.b64encode(hashlib.sha256((BASE_DIR / "static" / path).read_bytes()).digest()).decode()
+    + "'"
+    for path in INLINE_CSS
+]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],  # no inline script anywhere
-        # No inline style anywhere: Leaflet moves tiles and markers through the CSSOM
+        # No inline style but the apps' own sheets, named by hash: Leaflet moves tiles and markers through the CSSOM
         # (element.style.left = ...), which a CSP does not restrict; bars are SVG rects.
-        "style-src": ["'self'"],
+        "style-src": ["'self'", *_inline_css_hashes],
         "img-src": ["'self'", "data:", "blob:"]
         + ([_tile_origin] if _tile_origin else [])
         + ([_media_origin] if _media_origin else []),

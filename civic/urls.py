@@ -3,6 +3,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import TemplateView
 from django.views.static import serve
 
 from civic.core import health
@@ -24,6 +25,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", health.metrics, name="metrics"),
+    # Crawlers: public pages yes; admin, accounts, personal pages and endless search URLs no.
+    path("robots.txt", TemplateView.as_view(template_name="core/robots.txt", content_type="text/plain")),
 ]
 if settings.BENCH_ENDPOINTS:
     urlpatterns += [path("bench/floor/", core_views.bench_floor, name="bench_floor")]

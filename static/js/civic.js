@@ -1,6 +1,7 @@
 /* Civic: small progressive enhancements. No inline scripts anywhere (the CSP forbids them).
  *
- * Maps: <div class="map" data-geojson-url="…" data-lat="…" data-lng="…" data-zoom="…"
+ * Maps: {% include "core/leaflet_css.html" %} in the page's head, then
+ *       <div class="map" data-geojson-url="…" data-lat="…" data-lng="…" data-zoom="…"
  *            data-tile-url="…"></div>{% include "core/map_credit.html" %}
  * loads Leaflet markers from a GeoJSON feed. Each feature's properties may carry
  * "title" and "url" (a link in the popup). Tiles that fail to load leave the markers usable.
@@ -67,9 +68,55 @@
     }).catch(function () { basemaps[url] = null; /* markers and the list still work */ });
   }
 
+  // Leaflet's stylesheet arrives as a print stylesheet (core/leaflet_css.html: it must not delay the
+  // page's first paint); switch it on, and build maps once it is there.
+  function mapCssReady(then) {
+    var css = document.querySelector("link[data-map-css]");
+    if (!css) return true;
+    css.media = "all";
+    if (css.sheet) return true;
+    css.addEventListener("load", then, { once: true });
+    css.addEventListener("error", then, { once: true }); // unstyled panes beat no map at all
+    return false;
+  }
+
+  // With hashed static names (production) Leaflet cannot guess where its marker images are from
+  // its stylesheet and asks for them next to the page (404): name the folder.
+  function setIconPath() {
+    var meta = document.querySelector('meta[name="civic-leaflet-images"]');
+    if (meta && L.Icon && L.Icon.Default && !L.Icon.Default.imagePath) {
+      L.Icon.Default.imagePath = meta.content.slice(0, meta.content.lastIndexOf("/") + 1);
+    }
+  }
+
+  // Leaflet's script (core/leaflet_css.html names it) is fetched once the page has loaded: 43 kB that a
+  // phone on a slow network would otherwise download before it shows the page's title. Forms with a
+  // point picker load it themselves (form media), so window.L may already be there.
+  var leafletWaiting = null;
+  function withLeaflet(then) {
+    if (window.L) return true;
+    var meta = document.querySelector('meta[name="civic-leaflet-js"]');
+    if (!meta) return false;
+    if (!leafletWaiting) {
+      leafletWaiting = [];
+      var start = function () {
+        var script = document.createElement("script");
+        script.src = meta.content;
+        script.onload = function () { leafletWaiting.forEach(function (f) { f(); }); };
+        document.head.appendChild(script);
+      };
+      if (document.readyState === "complete") start();
+      else window.addEventListener("load", start, { once: true });
+    }
+    leafletWaiting.push(then);
+    return false;
+  }
+
   function initMap(el) {
-    if (!window.L || el.dataset.ready) return;
+    if (el.dataset.ready || !withLeaflet(function () { initMap(el); })) return;
+    if (!mapCssReady(function () { initMap(el); })) return;
     el.dataset.ready = "1";
+    setIconPath();
     var lat = parseFloat(el.dataset.lat || "20"), lng = parseFloat(el.dataset.lng || "0");
     var map = L.map(el, { scrollWheelZoom: false, attributionControl: false, maxZoom: el.dataset.tileUrl ? 19 : BASEMAP_MAX_ZOOM })
       .setView([lat, lng], parseInt(el.dataset.zoom || "2", 10));

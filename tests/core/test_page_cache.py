@@ -6,6 +6,7 @@ production. ``X-Page-Cache`` says whether the page came from the cache.
 
 from __future__ import annotations
 
+import gzip
 import re
 
 import pytest
@@ -254,3 +255,39 @@ def test_a_rolled_back_write_leaves_the_cached_page_in_place(mission):
     page = _get(Client(), url)
     assert page["X-Page-Cache"] == "hit"
     assert "Jamais enregistré" not in page.content.decode()
+
+
+def test_a_phone_that_accepts_gzip_gets_the_cached_page_compressed(proposal):
+    url = f"/en/cities/{proposal.city.slug}/"
+    plain = _get(Client(), url)  # renders and stores the page
+
+    zipped = _get(Client(), url, accept_encoding="gzip, deflate, br")
+
+    assert zipped["X-Page-Cache"] == "hit"
+    assert zipped["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in zipped["Vary"]
+    assert gzip.decompress(zipped.content) == plain.content
+    assert len(zipped.content) * 3 < len(plain.content)
+    # Its validator still saves the download when the page has not changed.
+    assert zipped["ETag"].startswith("W/")
+    again = Client().get(url, headers={"if-none-match": zipped["ETag"], "accept-encoding": "gzip"})
+    assert again.status_code == 304
+
+
+def test_a_member_page_is_gzipped_too(mission, bob):
+    client = Client()
+    client.force_login(bob)
+
+    page = client.get(f"/en/missions/{mission.pk}/", headers={"accept-encoding": "gzip"})
+
+    assert page["Content-Encoding"] == "gzip"
+    assert "Shared garden" in gzip.decompress(page.content).decode()
+
+
+def test_robots_txt_keeps_crawlers_out_of_personal_pages():
+    response = Client().get("/robots.txt")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Disallow: /admin/" in response.content.decode()
+    assert "Disallow: /*/me/" in response.content.decode()
