@@ -1,3 +1,7 @@
+import base64
+import hashlib
+import re
+
 import pytest
 
 from civic.core.markdown import render_markdown
@@ -72,15 +76,25 @@ def _csp(response) -> dict[str, str]:
     )
 
 
-def test_pages_frame_only_the_video_players_initiatives_embed_and_allow_no_inline_style(client):
-    directives = _csp(client.get("/en/"))
+def test_pages_frame_only_the_video_players_initiatives_embed_and_allow_only_the_apps_own_sheets_inline(
+    client,
+):
+    response = client.get("/en/missions/")
+    directives = _csp(response)
 
     assert directives["frame-src"].split() == [
         "https://www.youtube-nocookie.com",
         "https://player.vimeo.com",
         "https://framatube.org",
     ]
-    assert directives["style-src"] == "'self'"
+    # 'self' and one hash per app sheet: no 'unsafe-inline', and the page's inline sheet is one of them.
+    sources = directives["style-src"].split()
+    assert sources[0] == "'self'"
+    assert len(sources) == 6
+    assert all(source.startswith("'sha256-") for source in sources[1:])
+    inline = re.search(r"<style>(.*?)</style>", response.content.decode(), re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(inline.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in sources
 
 
 def test_no_template_carries_an_inline_style():
