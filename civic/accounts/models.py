@@ -172,9 +172,5 @@ class AccountEmail(models.Model):
     context = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        verbose_name = _("account email")
-        verbose_name_plural = _("account emails")
-
     def __str__(self) -> str:
         return f"{self.template_prefix} → {self.email}"
