@@ -317,6 +317,26 @@ def test_running_the_account_email_task_twice_sends_it_once(client, settings):
     assert not AccountEmail.objects.exists()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_running_the_account_email_task_at_once_send_it_once(client, settings):
+    from civic.accounts.models import AccountEmail
+    from civic.accounts.tasks import send_account_email
+
+    _mail_server_down(settings)
+    client.post(
+        "/en/accounts/signup/",
+        {"email": "yann@example.org", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    row = AccountEmail.objects.get()
+    _mail_server_back(settings)
+
+    outcome = race(send_account_email, [(row.pk,), (row.pk,)])
+
+    assert outcome.errors == []
+    assert sorted(outcome.results) == ["already sent", "sent"]
+    assert [m.to for m in mail.outbox] == [["yann@example.org"]]
+
+
 @pytest.mark.django_db
 def test_a_password_reset_sent_later_by_a_worker_lets_the_member_choose_a_new_password(
     client, alice, settings
