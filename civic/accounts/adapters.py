@@ -11,13 +11,14 @@ logger = logging.getLogger(__name__)
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Confirmation and password-reset emails go out during the request as allauth sends them;
-        if the mail server is down or refuses, the rendered message becomes an outbox job that a
-        worker retries, so the sign-up (or reset) still succeeds and the email is not lost."""
+        if the mail server is down or refuses, the email is recorded (what to send, not the rendered
+        message nor its key) for a worker that renders and sends it later, so the sign-up (or reset)
+        still succeeds and the email is not lost."""
         from allauth.core import context as allauth_context
+        from django.conf import settings
         from django.contrib.sites.shortcuts import get_current_site
 
-        from civic.accounts.tasks import message_to_dict, send_account_email
-        from civic.core import outbox
+        from civic.accounts.services import account_email_defer
 
         request = allauth_context.request
         message = self.render_mail(
@@ -29,7 +30,12 @@ class AccountAdapter(DefaultAccountAdapter):
             message.send()
         except (smtplib.SMTPException, OSError) as error:
             logger.warning("mail server unavailable (%s); account email to be retried by a worker", error)
-            outbox.enqueue(send_account_email, message_to_dict(message))
+            account_email_defer(
+                template_prefix=template_prefix,
+                email=email,
+                context=context,
+                site_url=request.build_absolute_uri("/").rstrip("/") if request else settings.SITE_URL,
+            )
 
     def save_user(self, request, user, form, commit=True):
         # A new member's language is the one they signed up in.

@@ -151,3 +151,26 @@ class Follow(FollowBase):
 
     def __str__(self) -> str:
         return f"{self.follower_id} → {self.followed_id}"
+
+
+class AccountEmail(models.Model):
+    """An account email (confirmation, password reset…) that the mail server refused during the
+    request, waiting for ``civic.accounts.tasks.send_account_email``.
+
+    It holds what is needed to render the email again and never the message itself: no link with a
+    key, no key (a fresh one is made when it is sent). The row is deleted once the email is sent,
+    so a second run of the task finds nothing to send."""
+
+    template_prefix = models.CharField(max_length=100)
+    email = models.EmailField()
+    # The member the email is about; none for an email to an address without an account.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE)
+    language = models.CharField(max_length=10)
+    # Where the request came to ("https://civic.example"): links are built on it, as allauth's are.
+    site_url = models.CharField(max_length=200)
+    # allauth's other context values that are plain, non-secret strings (signup_url…).
+    context = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.template_prefix} → {self.email}"

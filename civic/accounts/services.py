@@ -1,19 +1,22 @@
-"""Writes on members: profile, follows, data export, account erasure."""
+"""Writes on members: profile, follows, data export, account erasure, account emails to retry."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 
 from django.apps import apps
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from civic.accounts.models import Follow, User
+from civic.accounts.models import AccountEmail, Follow, User
 from civic.core import follows
 from civic.core.images import clean_image
 from civic.core.services import log_action
 from civic.notifications.services import notify
+
+logger = logging.getLogger(__name__)
 
 # Feature apps add their own sections to a member's export and their own erasure steps here: each
 # app's ``services.py`` defines ``member_export(member) -> dict`` and ``member_erase(member)``, and its
@@ -38,6 +41,31 @@ def register_export(section: str, exporter) -> None:
 def register_erasure(eraser) -> None:
     """``eraser(user)`` removes the app's personal data of ``user`` (run inside the erasure transaction)."""
     _ERASERS.append(eraser)
+
+
+@transaction.atomic
+def account_email_defer(*, template_prefix: str, email: str, context: dict, site_url: str):
+    """Record an account email the mail server refused, for ``send_account_email`` to render and
+    send later in the current language (the requester's). Keeps no rendered text and no key: only
+    the member's id and allauth's plain, non-secret values. Returns the row, or None for an email
+    with a one-time code, which cannot be made again outside the requester's session."""
+    from civic.accounts.tasks import send_account_email, stored_context
+    from civic.core import outbox
+
+    kept = stored_context(template_prefix, context)
+    if kept is None:
+        logger.warning("account email %s with a one-time code not retried", template_prefix)
+        return None
+    row = AccountEmail.objects.create(
+        template_prefix=template_prefix,
+        email=email,
+        user_id=getattr(context.get("user"), "pk", None),
+        language=translation.get_language() or "fr",
+        site_url=site_url,
+        context=kept,
+    )
+    outbox.enqueue(send_account_email, row.pk)
+    return row
 
 
 @transaction.atomic
@@ -151,6 +179,7 @@ def member_erase(*, member: User) -> None:
     apps.get_model("account", "EmailAddress").objects.filter(user=member).delete()
     apps.get_model("socialaccount", "SocialAccount").objects.filter(user=member).delete()
     member.notifications.all().delete()
+    AccountEmail.objects.filter(user=member).delete()
     from django.contrib.sessions.models import Session
 
     # Sessions are not indexed by user; erasing is rare, so a scan of live sessions is acceptable.

@@ -210,6 +210,13 @@ def notify_many(
         )
     if not rows:
         return 0
+    return _insert_batch(rows, kind=kind, email=email, dedupe_key=dedupe_key)
+
+
+def _insert_batch(rows: list[Notification], *, kind: str, email: bool, dedupe_key: str) -> int:
+    """``notify_many()``'s write: one INSERT for the batch (rows whose ``dedupe_key`` was already
+    used for their member are skipped) and one email task, after commit, for the rows it created.
+    Returns how many were created."""
     recipients = [row.recipient_id for row in rows]
     with transaction.atomic():
         if dedupe_key:

@@ -102,6 +102,30 @@ def _apply_transition(pledge: Pledge, to: str, *, actor=None, source: str, data:
     return True
 
 
+def _claim_reward(campaign: Campaign, reward: RewardTier, amount_cents: int) -> RewardTier:
+    """Lock the reward tier (after its campaign) and count one more claim on it, once it is checked
+    to belong to the campaign, to be within the amount and not to be sold out."""
+    reward = RewardTier.objects.select_for_update().filter(pk=reward.pk, campaign_id=campaign.pk).first()
+    if reward is None:
+        raise ValidationError(
+            {"reward": ValidationError(_("This reward belongs to another campaign."), code="bad_reward")}
+        )
+    if amount_cents < reward.min_amount_cents:
+        raise ValidationError(
+            {
+                "reward": ValidationError(
+                    _("This reward needs a pledge of at least %(amount)s.")
+                    % {"amount": format_money(reward.min_amount_cents)},
+                    code="below_reward",
+                )
+            }
+        )
+    if reward.quantity is not None and reward.claimed >= reward.quantity:
+        raise ValidationError({"reward": ValidationError(_("This reward is sold out."), code="sold_out")})
+    RewardTier.objects.filter(pk=reward.pk).update(claimed=F("claimed") + 1)
+    return reward
+
+
 @transaction.atomic
 def pledge_create(
     *,
@@ -129,24 +153,7 @@ def pledge_create(
             _("This campaign takes pledges in %(currency)s.") % {"currency": campaign.currency}
         )
     if reward is not None:
-        reward = RewardTier.objects.select_for_update().filter(pk=reward.pk, campaign_id=campaign.pk).first()
-        if reward is None:
-            raise ValidationError(
-                {"reward": ValidationError(_("This reward belongs to another campaign."), code="bad_reward")}
-            )
-        if amount_cents < reward.min_amount_cents:
-            raise ValidationError(
-                {
-                    "reward": ValidationError(
-                        _("This reward needs a pledge of at least %(amount)s.")
-                        % {"amount": format_money(reward.min_amount_cents)},
-                        code="below_reward",
-                    )
-                }
-            )
-        if reward.quantity is not None and reward.claimed >= reward.quantity:
-            raise ValidationError({"reward": ValidationError(_("This reward is sold out."), code="sold_out")})
-        RewardTier.objects.filter(pk=reward.pk).update(claimed=F("claimed") + 1)
+        reward = _claim_reward(campaign, reward, amount_cents)
     pledge = Pledge(
         campaign=campaign,
         backer=backer,

@@ -230,6 +230,15 @@ def test_two_people_signing_up_with_facebook_each_get_their_account_and_verify_t
     assert sorted(m.to[0] for m in mail.outbox) == ["fatou@example.org", "gaspard@example.org"]
 
 
+def _mail_server_down(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens
+
+
+def _mail_server_back(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
 @pytest.mark.django_db
 def test_a_mail_server_that_is_down_does_not_break_sign_up_and_the_email_is_sent_later(
     client, settings, django_capture_on_commit_callbacks
@@ -237,8 +246,7 @@ def test_a_mail_server_that_is_down_does_not_break_sign_up_and_the_email_is_sent
     from civic.core.models import OutboxJob
     from civic.core.tasks import sweep_outbox
 
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens
+    _mail_server_down(settings)
     response = client.post(
         "/en/accounts/signup/",
         {
@@ -249,36 +257,117 @@ def test_a_mail_server_that_is_down_does_not_break_sign_up_and_the_email_is_sent
     )
     assert response.status_code == 302
     assert User.objects.filter(email="smtp-down@example.org").exists()
-    job = OutboxJob.objects.get(task="civic.accounts.tasks.send_account_email")
-    assert job.args[0]["to"] == ["smtp-down@example.org"]
+    assert OutboxJob.objects.filter(task="civic.accounts.tasks.send_account_email").count() == 1
 
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # the server is back
+    _mail_server_back(settings)
     OutboxJob.objects.update(run_after=timezone.now())
     with django_capture_on_commit_callbacks(execute=True):
         sweep_outbox()
     assert [m.to for m in mail.outbox] == [["smtp-down@example.org"]]
-    assert "/en/accounts/confirm-email/" in mail.outbox[0].body
     assert not OutboxJob.objects.exists()
+
+    # The link made by the worker confirms the address: the member logs in.
+    client.post(_link(mail.outbox[0].body))
+    client.logout()
+    response = client.post(
+        "/en/accounts/login/", {"login": "smtp-down@example.org", "password": "Un-mot-de-passe-2026"}
+    )
+    assert response["Location"] == "/en/"
 
 
 @pytest.mark.django_db
-def test_running_the_account_email_job_twice_sends_it_once(django_capture_on_commit_callbacks):
-    """The task itself only sends what it is given (allauth's rendered message has no id of ours):
-    its outbox job is what makes a redelivery send nothing more."""
-    from django.core.mail import EmailMultiAlternatives
+def test_a_waiting_account_email_stores_neither_the_message_nor_its_key(client, settings):
+    """The job holds an id (Celery tasks take ids), and nothing stored holds the confirmation link:
+    a database dump or a broker message must not let anyone confirm someone else's address."""
+    from civic.accounts.models import AccountEmail
+    from civic.core.models import OutboxJob
 
-    from civic.accounts.tasks import message_to_dict, send_account_email
-    from civic.core import outbox
-    from civic.core.tasks import run_outbox_job
+    _mail_server_down(settings)
+    client.post(
+        "/en/accounts/signup/",
+        {"email": "secret@example.org", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    job = OutboxJob.objects.get(task="civic.accounts.tasks.send_account_email")
+    row = AccountEmail.objects.get()
+    assert job.args == [row.pk] and job.kwargs == {}
+    assert row.email == "secret@example.org" and row.language == "en"
+    stored = str(job.args) + str(job.kwargs) + str(row.context) + row.template_prefix
+    assert "confirm-email" not in stored
+    assert "Confirm" not in stored  # no rendered subject or body either
 
-    message = EmailMultiAlternatives(subject="Confirm", body="Click", to=["zoe@example.org"])
-    with django_capture_on_commit_callbacks(execute=True):
-        job = outbox.enqueue(send_account_email, message_to_dict(message))
+
+@pytest.mark.django_db
+def test_running_the_account_email_task_twice_sends_it_once(client, settings):
+    from civic.accounts.models import AccountEmail
+    from civic.accounts.tasks import send_account_email
+
+    _mail_server_down(settings)
+    client.post(
+        "/fr/accounts/signup/",
+        {"email": "zoe@example.org", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    row = AccountEmail.objects.get()
+    _mail_server_back(settings)
+
+    assert send_account_email(row.pk) == "sent"
+    assert send_account_email(row.pk) == "already sent"
+
     assert [m.to for m in mail.outbox] == [["zoe@example.org"]]
+    assert "/fr/accounts/confirm-email/" in mail.outbox[0].body  # in the language she signed up in
+    assert not AccountEmail.objects.exists()
 
-    assert run_outbox_job(job.pk) == "nothing to do"  # the same job delivered again
 
-    assert len(mail.outbox) == 1
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_running_the_account_email_task_at_once_send_it_once(client, settings):
+    from civic.accounts.models import AccountEmail
+    from civic.accounts.tasks import send_account_email
+
+    _mail_server_down(settings)
+    client.post(
+        "/en/accounts/signup/",
+        {"email": "yann@example.org", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    row = AccountEmail.objects.get()
+    _mail_server_back(settings)
+
+    outcome = race(send_account_email, [(row.pk,), (row.pk,)])
+
+    assert outcome.errors == []
+    assert sorted(outcome.results) == ["already sent", "sent"]
+    assert [m.to for m in mail.outbox] == [["yann@example.org"]]
+
+
+@pytest.mark.django_db
+def test_a_password_reset_sent_later_by_a_worker_lets_the_member_choose_a_new_password(
+    client, alice, settings
+):
+    from civic.accounts.models import AccountEmail
+    from civic.accounts.tasks import send_account_email
+
+    _mail_server_down(settings)
+    client.post("/en/accounts/password/reset/", {"email": alice.email})
+    row = AccountEmail.objects.get()
+    assert row.user == alice and "password_reset_url" not in row.context
+    _mail_server_back(settings)
+    send_account_email(row.pk)
+
+    form_url = client.get(_link(mail.outbox[0].body))["Location"]
+    client.post(form_url, {"password1": "an-Other-pass-77", "password2": "an-Other-pass-77"})
+    client.logout()
+    response = client.post("/en/accounts/login/", {"login": alice.email, "password": "an-Other-pass-77"})
+    assert response["Location"] == "/en/"
+
+
+@pytest.mark.django_db
+def test_erasing_a_member_drops_their_waiting_account_emails(client, alice, settings):
+    from civic.accounts.models import AccountEmail
+    from civic.accounts.services import member_erase
+
+    _mail_server_down(settings)
+    client.post("/en/accounts/password/reset/", {"email": alice.email})
+    assert AccountEmail.objects.filter(user=alice).exists()
+    member_erase(member=alice)
+    assert not AccountEmail.objects.exists()
 
 
 @pytest.mark.django_db

@@ -23,7 +23,7 @@ TWICE_TESTS = {
     ),
     # Accounts
     "civic.accounts.tasks.send_account_email": (
-        "tests/accounts/test_signup.py::test_running_the_account_email_job_twice_sends_it_once"
+        "tests/accounts/test_signup.py::test_running_the_account_email_task_twice_sends_it_once"
     ),
     # Kernel
     "civic.core.tasks.run_outbox_job": "tests/core/test_outbox.py::test_a_job_delivered_twice_runs_once",

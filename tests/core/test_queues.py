@@ -29,10 +29,10 @@ def redis_client():
 
 @pytest.mark.django_db
 def test_outbox_jobs_take_their_tasks_queue_from_the_routes():
-    reset = outbox.enqueue(send_account_email, {"subject": "Reset"})
+    reset = outbox.enqueue(send_account_email, 1)
     batch = outbox.enqueue(notify_batch, [1, 2], "kind", {}, "/", "key")
     sweep = outbox.enqueue("civic.core.tasks.sweep_outbox")
-    forced = outbox.enqueue(send_account_email, {"subject": "Reset"}, queue="bulk")
+    forced = outbox.enqueue(send_account_email, 1, queue="bulk")
     assert list(
         OutboxJob.objects.filter(pk__in=[reset.pk, batch.pk, sweep.pk, forced.pk])
         .order_by("pk")
@@ -46,7 +46,7 @@ def test_a_password_reset_email_does_not_queue_behind_a_big_send(redis_client):
     try:
         for _ in range(20):
             app.tasks["events.tasks.notify_batch"].apply_async(args=[[1], "k", {}, "/", "d"])
-        outbox.dispatch([outbox.enqueue(send_account_email, {"subject": "Reset"}).pk])
+        outbox.dispatch([outbox.enqueue(send_account_email, 1).pk])
     finally:
         app.conf.task_always_eager = True
     assert redis_client.llen("bulk") == 20
