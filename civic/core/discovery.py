@@ -15,6 +15,9 @@ Optional methods (absent means "nothing of this kind"): ``featured(*, limit)``, 
 ``activity(member_ids, *, limit)``, ``digest(member, *, since)``, ``features(*, city_id, bbox, limit)``.
 Providers return plain data (``DiscoveryItem``, ``ActivityItem``), only public content (published,
 not hidden, not anonymous), and each call costs a fixed number of queries whatever ``limit`` is.
+A provider builds its cards with ``KIND.item(row, summary=…, when=…, action_label=…)``, which reads
+what every kind shows alike (distance, relevance, photo, city and clock), its follow feed with
+``ActivityItem.by(member, verb, item, at)``, and narrows its open-data rows with ``feature_rows()``.
 """
 
 from __future__ import annotations
