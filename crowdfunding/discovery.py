@@ -9,8 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
-from civic.core.discovery import DiscoveryItem, DiscoveryQuery, Kind, first_photo, picture
-from civic.core.markdown import plain_text
+from civic.core.discovery import DiscoveryItem, DiscoveryQuery, Kind, first_photo
 from civic.core.search import best_first, corrected_query
 from crowdfunding.models import CampaignStatus, Project, ProjectPhoto
 
@@ -63,25 +62,14 @@ class ProjectProvider:
             )
         )
 
-    def _item(self, project, *, rank: float = 0.0) -> DiscoveryItem:
+    def _item(self, project) -> DiscoveryItem:
         campaign = project.current_campaign
-        url = reverse("crowdfunding:project_detail", args=[project.pk])
-        return DiscoveryItem(
-            kind=KIND.key,
-            pk=project.pk,
-            title=project.title,
-            url=url,
-            summary=plain_text(project.summary),
-            latitude=project.latitude,
-            longitude=project.longitude,
-            distance_m=getattr(project, "distance_m", None),
+        return KIND.item(
+            project,
+            summary=project.summary,
             when=campaign.deadline,
-            tz=str(project.city.timezone),
-            city_name=project.city.name,
-            theme_ids=tuple(t.pk for t in project.themes.all()),
             action_label=gettext("Pledge"),
             action_url=reverse("crowdfunding:pledge_create", args=[campaign.pk]),
-            rank=rank,
             extra={
                 "raised_cents": campaign.raised_cents,
                 "goal_cents": campaign.goal_cents,
@@ -89,9 +77,6 @@ class ProjectProvider:
                 "backers": campaign.backers_count,
                 "open_time_needs": project.open_needs,
             },
-            **picture(
-                project.cover_image, project.cover_thumb, project.cover_alt, themes=project.themes.all()
-            ),
         )
 
     def near(self, query: DiscoveryQuery) -> list[DiscoveryItem]:
@@ -109,7 +94,7 @@ class ProjectProvider:
         qs = best_first(self._base(query), matching, pool=self._filtered(query))
         if query.has_point:  # equal relevance is then broken by distance
             qs = qs.with_distance(query.lat, query.lng)
-        return [self._item(p, rank=float(p.rank)) for p in qs[: query.limit]]
+        return [self._item(p) for p in qs[: query.limit]]
 
     def featured(self, *, limit: int) -> list[DiscoveryItem]:
         """Campaigns being funded whose deadline comes first (they need backers soonest)."""

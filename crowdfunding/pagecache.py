@@ -5,7 +5,7 @@ pledge or a time offer changes the project's page at once; the funding list show
 ``PAGE_CACHE_SECONDS`` old.
 """
 
-from civic.core.pagecache import watch
+from civic.core.pagecache import watch_item
 
 
 def watch_pages() -> None:
@@ -23,11 +23,8 @@ def watch_pages() -> None:
         TimeOffer,
     )
 
-    watch(Project, lambda p: [f"project:{p.pk}", "project"])
-    watch(ProjectPhoto, lambda p: [f"project:{p.project_id}", "project"])
-    watch(Campaign, lambda c: [f"project:{c.project_id}", "project"])
-    for model in (ProjectUpdate, Feedback, MeetingProposal):
-        watch(model, lambda obj: [f"project:{obj.project_id}"])
-    for model in (RewardTier, TimeNeed, Partner, Pledge):
-        watch(model, lambda obj: [f"project:{obj.campaign.project_id}"])
-    watch(TimeOffer, lambda o: [f"project:{o.need.campaign.project_id}"])
+    watch_item("project", Project, lists=True)
+    watch_item("project", ProjectPhoto, Campaign, via="project_id", lists=True)
+    watch_item("project", ProjectUpdate, Feedback, MeetingProposal, via="project_id")
+    watch_item("project", RewardTier, TimeNeed, Partner, Pledge, via="campaign.project_id")
+    watch_item("project", TimeOffer, via="need.campaign.project_id")

@@ -7,11 +7,7 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events and NCZ Days")
 
     def ready(self) -> None:
-        from events.pagecache import watch_pages
-
-        watch_pages()
-        from civic.accounts.services import register_member_data
-        from civic.core.discovery import register
+        from civic.core.apps import plug_in
         from civic.core.related import register_section
         from civic.organizations.services import register_invitation_role
         from events import (
@@ -20,11 +16,10 @@ class EventsConfig(AppConfig):
         )
         from events.discovery import EventProvider
 
-        register(EventProvider())
+        plug_in(self, EventProvider())
         register_section(services.reports_about)
         register_invitation_role(
             "events.event.organisers",
             label=_("an organiser of the event"),
             accept=lambda *, target, member: services.organiser_add(event=target, member=member),
         )
-        register_member_data("events", services)

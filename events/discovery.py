@@ -14,11 +14,11 @@ from civic.core.discovery import (
     DiscoveryItem,
     DiscoveryQuery,
     Kind,
+    feature_rows,
     first_photo,
+    hand_cover,
     newest_first,
-    picture,
 )
-from civic.core.markdown import plain_text
 from civic.core.search import best_first, corrected_query
 from events.models import RSVP, Event, ReportPhoto
 
@@ -35,31 +35,14 @@ KIND = Kind(
 )
 
 
-def _item(event: Event, rank: float = 0.0, reason: str = "") -> DiscoveryItem:
-    return DiscoveryItem(
-        kind=KIND.key,
-        pk=event.pk,
-        title=event.title,
-        url=event.get_absolute_url(),
-        summary=plain_text(event.description),
-        latitude=event.latitude,
-        longitude=event.longitude,
-        distance_m=getattr(event, "distance_m", None),
+def _item(event: Event, reason: str = "") -> DiscoveryItem:
+    return KIND.item(
+        event,
+        summary=event.description,
         when=event.starts_at,
-        tz=str(event.city.timezone),
-        city_name=event.city.name,
-        theme_ids=tuple(t.pk for t in event.themes.all()),
         action_label=_("RSVP"),
-        action_url=event.get_absolute_url(),
-        rank=float(getattr(event, "rank", 0.0) or 0.0),
         reason=reason,
         extra={"kind": event.kind, "seats_left": event.seats_left},
-        **picture(
-            getattr(event, "cover_image", None),
-            getattr(event, "cover_thumb", None),
-            getattr(event, "cover_alt", ""),
-            themes=event.themes.all(),
-        ),
     )
 
 
@@ -105,7 +88,7 @@ class EventProvider:
         qs = best_first(self._base(query), matching)
         if query.has_point:  # equal relevance is then broken by distance
             qs = qs.with_distance(query.lat, query.lng)
-        return [_item(e, e.rank) for e in qs[: query.limit]]
+        return [_item(e) for e in qs[: query.limit]]
 
     def featured(self, *, limit: int) -> list[DiscoveryItem]:
         """The soonest NCZ Day editions and events."""
@@ -143,22 +126,9 @@ class EventProvider:
             .annotate(**_cover("event_id", "event__series_id"))
             .order_by(newest_first("created_at"))[:limit]
         )
-        for r in rsvps:  # the cover was selected with the RSVP: hand it to its event
-            r.event.cover_image, r.event.cover_thumb, r.event.cover_alt = (
-                r.cover_image,
-                r.cover_thumb,
-                r.cover_alt,
-            )
-        return [
-            ActivityItem(
-                actor_id=r.member_id,
-                actor_name=r.member.public_name,
-                verb=_("is going to"),
-                item=_item(r.event),
-                at=r.created_at,
-            )
-            for r in rsvps
-        ]
+        for r in rsvps:
+            hand_cover(r, to=r.event)
+        return [ActivityItem.by(r.member, _("is going to"), _item(r.event), r.created_at) for r in rsvps]
 
     def digest(self, member, *, since: datetime) -> list[DiscoveryItem]:
         theme_ids = tuple(member.interests.values_list("pk", flat=True))
@@ -171,13 +141,7 @@ class EventProvider:
         self, *, city_id=None, bbox=None, limit: int = 1000, before: int | None = None
     ) -> list[DiscoveryItem]:
         """Located upcoming public events, newest first, for the open-data GeoJSON feeds."""
-        qs = self._public().filter(latitude__isnull=False).order_by("-pk")
-        if before is not None:
-            qs = qs.filter(pk__lt=before)
-        if city_id:
-            qs = qs.filter(city_id=city_id)
-        if bbox:
-            qs = qs.in_bbox(*bbox)
+        qs = feature_rows(self._public(), city_id=city_id, bbox=bbox, before=before).order_by("-pk")
         return [
             _item(e)
             for e in qs.select_related("city").prefetch_related("themes").annotate(**_cover())[:limit]

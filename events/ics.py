@@ -14,17 +14,12 @@ def entry_for(event: Event, *, show_link: bool = False) -> CalendarEntry:
     description = event.description or ""
     if event.is_online and show_link and event.online_url:
         description = f"{description}\n\n{event.online_url}".strip()
-    return CalendarEntry(
-        kind="event",
-        pk=event.pk,
-        starts_at=event.starts_at,
-        ends_at=event.ends_at,
-        zone=event.city.timezone,
+    return CalendarEntry.of(
+        "event",
+        event,
         summary=event.title,
-        path=event.get_absolute_url(),
         description=description,
         location="online" if event.is_online else event.place_and_city,
-        geo=(event.latitude, event.longitude) if event.has_point else None,
         cancelled=event.is_cancelled,
     )
 

@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy as _
 from civic.core.l10n import local_iso
 from civic.core.photos import PhotoBase
 from civic.core.search import SearchQuerySet, searchable_vector
-from civic.places.geo import GeoPointModel, GeoQuerySet, earth_index
+from civic.places.geo import GeoPointModel, GeoQuerySet, geo_indexes
 
 SPOKEN_LANGUAGES = [
     ("fr", _("French")),
@@ -240,8 +240,7 @@ class Event(LinkedObjectMixin, GeoPointModel):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         indexes = [
-            earth_index("events_event_geo"),
-            models.Index(fields=["latitude", "longitude"], name="events_event_ll"),
+            *geo_indexes(),
             models.Index(fields=["is_published", "starts_at"], name="events_event_pub_start"),
             models.Index(fields=["city", "starts_at"], name="events_event_city_start"),
             # The month calendar reads a few weeks of published events: an index-only scan.

@@ -6,7 +6,7 @@ the event's page at once; lists and the NCZ Day totals show seats and participan
 ``PAGE_CACHE_SECONDS`` old.
 """
 
-from civic.core.pagecache import watch
+from civic.core.pagecache import watch, watch_item
 
 
 def watch_pages() -> None:
@@ -22,11 +22,11 @@ def watch_pages() -> None:
         ReportPhoto,
     )
 
-    watch(Event, lambda e: [f"event:{e.pk}", "event"])
+    watch_item("event", Event, lists=True)
     watch(EventSeries, lambda s: ["event"])
-    watch(RSVP, lambda r: [f"event:{r.event_id}"])
+    watch_item("event", RSVP, via="event_id")
     # Reports are shown on the pages of the initiatives and projects they are linked to too.
-    watch(EventReport, lambda r: [f"event:{r.event_id}", "event"])
+    watch_item("event", EventReport, via="event_id", lists=True)
     watch(ReportPhoto, lambda p: ["event"])
     watch(CityEdition, lambda e: [f"event:{e.event_id}", "days"])
     for model in (MobilisationDay, FeaturedInitiative, KitFile):

@@ -7,13 +7,7 @@ class InitiativesConfig(AppConfig):
     verbose_name = _("Initiatives")
 
     def ready(self) -> None:
-        from initiatives.pagecache import watch_pages
-
-        watch_pages()
-        from civic.accounts.services import register_member_data
-        from civic.core.discovery import register
-        from initiatives import services
+        from civic.core.apps import plug_in
         from initiatives.discovery import InitiativeProvider
 
-        register(InitiativeProvider())
-        register_member_data("initiatives", services)
+        plug_in(self, InitiativeProvider())

@@ -14,11 +14,11 @@ from civic.core.discovery import (
     DiscoveryItem,
     DiscoveryQuery,
     Kind,
+    feature_rows,
     first_photo,
+    hand_cover,
     newest_first,
-    picture,
 )
-from civic.core.markdown import plain_text
 from civic.core.models import Theme
 from civic.core.search import best_first, corrected_query
 from initiatives.models import Initiative, InitiativePhoto, ReplicationIntent, Status
@@ -39,31 +39,14 @@ KIND = Kind(
 
 
 def _item(initiative: Initiative, reason: str = "") -> DiscoveryItem:
-    url = initiative.get_absolute_url()
-    return DiscoveryItem(
-        kind=KIND.key,
-        pk=initiative.pk,
-        title=initiative.title,
-        url=url,
-        summary=plain_text(initiative.summary),
-        latitude=initiative.latitude,
-        longitude=initiative.longitude,
-        distance_m=getattr(initiative, "distance_m", None),
+    return KIND.item(
+        initiative,
+        summary=initiative.summary,
         when=initiative.published_at,
         date_only=True,
-        city_name=initiative.city.name,
-        theme_ids=tuple(t.pk for t in initiative.themes.all()),
         action_label=gettext("Read"),
-        action_url=url,
-        rank=float(getattr(initiative, "rank", 0.0) or 0.0),
         reason=reason,
         extra={"replication_count": initiative.replication_count, "featured": initiative.featured},
-        **picture(
-            getattr(initiative, "cover_image", None),
-            getattr(initiative, "cover_thumb", None),
-            getattr(initiative, "cover_alt", ""),
-            themes=initiative.themes.all(),
-        ),
     )
 
 
@@ -148,26 +131,12 @@ class InitiativeProvider:
             .annotate(**_cover("initiative_id"))
             .order_by(newest_first("created_at"))[:limit]
         )
-        for w in wishes:  # the cover was selected with the wish: hand it to its initiative
-            w.initiative.cover_image, w.initiative.cover_thumb = w.cover_image, w.cover_thumb
-            w.initiative.cover_alt = w.cover_alt
-        items = [
-            ActivityItem(
-                actor_id=i.spotter_id,
-                actor_name=i.spotter.public_name,
-                verb=gettext("spotted"),
-                item=_item(i),
-                at=i.published_at,
-            )
-            for i in spotted
-        ]
+        for w in wishes:
+            hand_cover(w, to=w.initiative)
+        items = [ActivityItem.by(i.spotter, gettext("spotted"), _item(i), i.published_at) for i in spotted]
         items += [
-            ActivityItem(
-                actor_id=w.member_id,
-                actor_name=w.member.public_name,
-                verb=gettext("wants to start in their city"),
-                item=_item(w.initiative),
-                at=w.created_at,
+            ActivityItem.by(
+                w.member, gettext("wants to start in their city"), _item(w.initiative), w.created_at
             )
             for w in wishes
         ]
@@ -188,11 +157,5 @@ class InitiativeProvider:
         self, *, city_id=None, bbox=None, limit: int = 1000, before: int | None = None
     ) -> list[DiscoveryItem]:
         """Located published initiatives, newest first, for the open-data GeoJSON feeds."""
-        qs = Initiative.objects.published().filter(latitude__isnull=False)
-        if before is not None:
-            qs = qs.filter(pk__lt=before)
-        if city_id:
-            qs = qs.filter(city_id=city_id)
-        if bbox:
-            qs = qs.in_bbox(*bbox)
+        qs = feature_rows(Initiative.objects.published(), city_id=city_id, bbox=bbox, before=before)
         return [_item(i) for i in _with_relations(qs).order_by("-pk")[:limit]]

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from civic.core.follows import FollowBase
 from civic.core.photos import PhotoBase
 from civic.core.search import SearchQuerySet, searchable_vector
-from civic.places.geo import GeoPointModel, GeoQuerySet, earth_index
+from civic.places.geo import GeoPointModel, GeoQuerySet, geo_indexes
 
 
 class Status(models.TextChoices):
@@ -147,8 +147,7 @@ class Initiative(GeoPointModel, Reviewed):
         verbose_name = _("initiative")
         verbose_name_plural = _("initiatives")
         indexes = [
-            earth_index("initiatives_ini_geo"),
-            models.Index(fields=["latitude", "longitude"], name="initiatives_ini_ll"),
+            *geo_indexes("initiatives_ini"),
             models.Index(fields=["status", "-published_at", "-id"], name="initiatives_ini_newest"),
             models.Index(
                 fields=["status", "-replication_count", "-published_at"], name="initiatives_ini_replicated"

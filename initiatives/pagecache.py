@@ -5,7 +5,7 @@ initiatives. A follow, a replication or a reviewed contribution changes the init
 once; lists show counts up to ``PAGE_CACHE_SECONDS`` old.
 """
 
-from civic.core.pagecache import watch
+from civic.core.pagecache import watch_item
 
 
 def watch_pages() -> None:
@@ -19,7 +19,7 @@ def watch_pages() -> None:
         VideoReport,
     )
 
-    watch(Initiative, lambda i: [f"initiative:{i.pk}", "initiative"])
-    watch(InitiativePhoto, lambda p: [f"initiative:{p.initiative_id}", "initiative"])
-    for model in (Portrait, PracticalTip, VideoReport, ReplicationIntent, InitiativeFollow):
-        watch(model, lambda obj: [f"initiative:{obj.initiative_id}"])
+    watch_item("initiative", Initiative, lists=True)
+    watch_item("initiative", InitiativePhoto, via="initiative_id", lists=True)
+    contents = (Portrait, PracticalTip, VideoReport, ReplicationIntent, InitiativeFollow)
+    watch_item("initiative", *contents, via="initiative_id")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.db.models import OuterRef
 from django.db.models.functions import Left
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
@@ -15,11 +14,11 @@ from civic.core.discovery import (
     DiscoveryItem,
     DiscoveryQuery,
     Kind,
+    feature_rows,
     first_photo,
+    hand_cover,
     newest_first,
-    picture,
 )
-from civic.core.markdown import plain_text
 from civic.core.search import best_first, corrected_query
 from participation.models import Proposal, ProposalPhoto, ProposalStatus, Support
 
@@ -54,31 +53,16 @@ def _cover(ref: str) -> dict:
 
 
 def _item(p: Proposal, reason: str = "") -> DiscoveryItem:
-    url = reverse("participation:proposal", args=[p.city.slug, p.pk])
-    return DiscoveryItem(
-        kind=KIND.key,
-        pk=p.pk,
-        title=p.title,
-        url=url,
-        summary=plain_text(p.summary),
-        latitude=p.latitude,
-        longitude=p.longitude,
-        distance_m=getattr(p, "distance_m", None),
+    return KIND.item(
+        p,
+        summary=p.summary,
         when=p.created_at,
         date_only=True,
-        city_name=p.city.name,
-        theme_ids=(p.theme_id,),
         action_label=_("Support"),
-        action_url=f"{url}#support-title",
-        rank=float(getattr(p, "rank", 0.0) or 0.0) + float(getattr(p, "similarity", 0.0) or 0.0),
+        action_url="#support-title",
+        themes=[p.theme],
         reason=reason,
         extra={"supports": p.supports_count, "status": p.status},
-        **picture(
-            getattr(p, "cover_image", None),
-            getattr(p, "cover_thumb", None),
-            getattr(p, "cover_alt", ""),
-            themes=[p.theme] if p.theme_id else (),
-        ),
     )
 
 
@@ -144,21 +128,10 @@ class ProposalProvider:
         )
         items = []
         for s in supports:
-            proposal = s.proposal
-            proposal.summary = ""
-            proposal.cover_image, proposal.cover_thumb, proposal.cover_alt = (
-                s.cover_image,
-                s.cover_thumb,
-                s.cover_alt,
-            )
+            s.proposal.summary = ""
+            hand_cover(s, to=s.proposal)
             items.append(
-                ActivityItem(
-                    actor_id=s.member_id,
-                    actor_name=s.member.public_name,
-                    verb=pgettext("activity", "supports"),
-                    item=_item(proposal),
-                    at=s.created_at,
-                )
+                ActivityItem.by(s.member, pgettext("activity", "supports"), _item(s.proposal), s.created_at)
             )
         return items
 
@@ -171,9 +144,5 @@ class ProposalProvider:
 
     def features(self, *, city_id=None, bbox=None, limit: int = 1000) -> list[DiscoveryItem]:
         """Located public proposals for the open-data GeoJSON feeds."""
-        qs = _base().filter(latitude__isnull=False)
-        if city_id:
-            qs = qs.filter(city_id=city_id)
-        if bbox:
-            qs = qs.in_bbox(*bbox)
+        qs = feature_rows(_base(), city_id=city_id, bbox=bbox)
         return [_item(p) for p in qs.order_by("-supports_count", "-id")[:limit]]

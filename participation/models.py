@@ -20,7 +20,7 @@ from civic.core.follows import FollowBase
 from civic.core.l10n import local_iso
 from civic.core.photos import PhotoBase
 from civic.core.search import SearchQuerySet, searchable_vector
-from civic.places.geo import GeoPointModel, GeoQuerySet, earth_index
+from civic.places.geo import GeoPointModel, GeoQuerySet, geo_indexes
 
 PROPOSAL_TEXT_MAX = 10_000
 COMMENT_TEXT_MAX = 3_000
@@ -307,8 +307,7 @@ class Proposal(ModeratedMixin, GeoPointModel):
     class Meta(GeoPointModel.Meta):
         ordering = ["-created_at", "-id"]
         indexes = [
-            earth_index("participation_proposal_geo"),
-            models.Index(fields=["latitude", "longitude"], name="participation_proposal_ll"),
+            *geo_indexes(),
             models.Index(
                 fields=["city", "-supports_count", "-created_at", "-id"],
                 condition=Q(is_hidden=False),

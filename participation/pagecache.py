@@ -6,7 +6,7 @@ or a comment changes the proposal's page at once; lists show supports and commen
 ``PAGE_CACHE_SECONDS`` old.
 """
 
-from civic.core.pagecache import watch
+from civic.core.pagecache import watch, watch_item
 
 
 def watch_pages() -> None:
@@ -21,10 +21,9 @@ def watch_pages() -> None:
         Support,
     )
 
-    watch(Proposal, lambda p: [f"proposal:{p.pk}", "proposal"])
-    watch(Support, lambda s: [f"proposal:{s.proposal_id}"])
-    watch(Comment, lambda c: [f"proposal:{c.proposal_id}"])
-    watch(Answer, lambda a: [f"proposal:{a.proposal_id}", "proposal"])
-    watch(AnswerRevision, lambda r: [f"proposal:{r.answer.proposal_id}"])
+    watch_item("proposal", Proposal, lists=True)
+    watch_item("proposal", Support, Comment, via="proposal_id")
+    watch_item("proposal", Answer, via="proposal_id", lists=True)
+    watch_item("proposal", AnswerRevision, via="answer.proposal_id")
     for model in (CitySpace, Neighbourhood, CallForParticipation):
         watch(model, lambda obj: ["space"])

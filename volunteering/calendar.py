@@ -10,18 +10,13 @@ def slot_entry(slot) -> CalendarEntry:
     """``slot`` on the clock of its mission's city. Reads slot.mission, mission.organization and
     mission.city (select_related them)."""
     mission = slot.mission
-    path = mission.get_absolute_url()
-    return CalendarEntry(
-        kind="slot",
-        pk=slot.pk,
-        starts_at=slot.starts_at,
-        ends_at=slot.ends_at,
-        zone=mission.city.timezone,
+    return CalendarEntry.of(
+        "slot",
+        slot,
+        place=mission,
         summary=str(mission.title),
-        path=path,
-        description=f"{mission.organization.name}\n{absolute_url(path)}",
+        description=f"{mission.organization.name}\n{absolute_url(mission.get_absolute_url())}",
         location=mission.address or None,
-        geo=(mission.latitude, mission.longitude) if mission.has_point else None,
     )
 
 

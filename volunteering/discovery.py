@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from django.db.models import F
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery, Kind, newest_first, picture
-from civic.core.markdown import plain_text
+from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery, Kind, feature_rows, newest_first
 from civic.core.search import best_first, corrected_query
 from volunteering.models import ACTIVE_STATUSES, Mission, Participation, ParticipationStatus
 
@@ -48,27 +46,15 @@ def _base(query: DiscoveryQuery, availability=()):
     return qs
 
 
-def _item(mission: Mission, rank: float = 0.0, reason: str = "") -> DiscoveryItem:
-    url = reverse("volunteering:mission_detail", args=[mission.pk])
-    return DiscoveryItem(
-        kind=KIND.key,
-        pk=mission.pk,
-        title=mission.title,
-        url=url,
-        summary=plain_text(mission.description),
-        latitude=mission.latitude,
-        longitude=mission.longitude,
-        distance_m=getattr(mission, "distance_m", None),
+def _item(mission: Mission, reason: str = "") -> DiscoveryItem:
+    return KIND.item(  # missions have no photo: their card shows their first theme's drawing
+        mission,
+        summary=mission.description,
         when=mission.next_slot_at,
-        tz=str(mission.city.timezone),
-        city_name=mission.city.name,
-        theme_ids=tuple(t.pk for t in mission.themes.all()),
         action_label=_("Join"),
-        action_url=url + (f"#slot-{mission.next_slot_id}" if mission.next_slot_id else ""),
-        rank=float(rank),
+        action_url=f"#slot-{mission.next_slot_id}" if mission.next_slot_id else "",
         reason=reason,
         extra={"places_left": mission.places_left, "organization_id": mission.organization_id},
-        **picture(None, themes=mission.themes.all()),  # missions have no photo: their theme's drawing
     )
 
 
@@ -96,7 +82,7 @@ class MissionProvider:
         qs = best_first(_base(query), matching)
         if query.lat is not None and query.lng is not None:
             qs = qs.with_distance(query.lat, query.lng)
-        return [_item(m, m.rank) for m in qs[: query.limit]]
+        return [_item(m) for m in qs[: query.limit]]
 
     def featured(self, *, limit: int) -> list[DiscoveryItem]:
         """The newest published missions that still have an upcoming slot."""
@@ -146,12 +132,8 @@ class MissionProvider:
             .prefetch_related("city", "themes")
         }
         return [
-            ActivityItem(
-                actor_id=p.member_id,
-                actor_name=p.member.public_name,
-                verb=pgettext("activity", "joined"),
-                item=_item(missions[p.mission_id]),
-                at=p.created_at,
+            ActivityItem.by(
+                p.member, pgettext("activity", "joined"), _item(missions[p.mission_id]), p.created_at
             )
             for p in joined
             if p.mission_id in missions
@@ -168,9 +150,5 @@ class MissionProvider:
         self, *, city_id=None, bbox=None, limit: int = 1000, before: int | None = None
     ) -> list[DiscoveryItem]:
         """Located published missions with an upcoming slot, for the open-data GeoJSON feeds."""
-        qs = _base(DiscoveryQuery(city_id=city_id)).filter(latitude__isnull=False)
-        if before is not None:
-            qs = qs.filter(pk__lt=before)
-        if bbox:
-            qs = qs.in_bbox(*bbox)
+        qs = feature_rows(_base(DiscoveryQuery()), city_id=city_id, bbox=bbox, before=before)
         return [_item(m) for m in qs.order_by("-pk")[:limit]]

@@ -23,7 +23,7 @@ from civic.core.search import SearchQuerySet, searchable_vector
 from civic.places.geo import (
     GeoPointModel,
     GeoQuerySet,
-    earth_index,
+    geo_indexes,
 )
 
 MAX_RADIUS_KM = 200
@@ -207,8 +207,7 @@ class Mission(GeoPointModel):
         verbose_name = _("mission")
         verbose_name_plural = _("missions")
         indexes = [
-            earth_index("volunteering_mission_geo"),
-            models.Index(fields=["latitude", "longitude"], name="volunteering_mission_ll"),
+            *geo_indexes(),
             models.Index(fields=["status", "organization"], name="volunteering_mission_status"),
             GinIndex(fields=["search_vector"], name="volunteering_mission_fts"),
             GinIndex(fields=["title_fr"], opclasses=["gin_trgm_ops"], name="volunteering_mission_trgm_fr"),

@@ -5,12 +5,12 @@ the home page). A join or cancellation changes the mission's page at once; lists
 left up to ``PAGE_CACHE_SECONDS`` old.
 """
 
-from civic.core.pagecache import watch
+from civic.core.pagecache import watch_item
 
 
 def watch_pages() -> None:
     from volunteering.models import Mission, Participation, Slot
 
-    watch(Mission, lambda m: [f"mission:{m.pk}", "mission"])
-    watch(Slot, lambda s: [f"mission:{s.mission_id}", "mission"])
-    watch(Participation, lambda p: [f"mission:{p.slot.mission_id}"])
+    watch_item("mission", Mission, lists=True)
+    watch_item("mission", Slot, via="mission_id", lists=True)
+    watch_item("mission", Participation, via="slot.mission_id")

@@ -15,6 +15,9 @@ Optional methods (absent means "nothing of this kind"): ``featured(*, limit)``, 
 ``activity(member_ids, *, limit)``, ``digest(member, *, since)``, ``features(*, city_id, bbox, limit)``.
 Providers return plain data (``DiscoveryItem``, ``ActivityItem``), only public content (published,
 not hidden, not anonymous), and each call costs a fixed number of queries whatever ``limit`` is.
+A provider builds its cards with ``KIND.item(row, summary=…, when=…, action_label=…)``, which reads
+what every kind shows alike (distance, relevance, photo, city and clock), its follow feed with
+``ActivityItem.by(member, verb, item, at)``, and narrows its open-data rows with ``feature_rows()``.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from django.core.files.storage import default_storage
 from django.db.models import F, OrderBy, QuerySet, Subquery
 from django.utils.translation import gettext
 
+from civic.core.markdown import plain_text
 from civic.core.search import shared_corrections
 
 logger = logging.getLogger(__name__)
@@ -49,6 +53,60 @@ class Kind:
     menu_order: int = 0  # place in the main menu, which lists the catalogue before the ways to act
     intro: Any = ""  # one sentence under the kind's home row and on its "Ways to act" card
     open_data: str = ""  # slug of the public GeoJSON feed (/data/<slug>.geojson); empty: no feed
+
+    def item(
+        self,
+        obj,
+        *,
+        summary: str,
+        when: datetime | None,
+        action_label: str,
+        action_url: str = "",
+        date_only: bool = False,
+        themes=None,
+        reason: str = "",
+        extra: dict | None = None,
+    ) -> DiscoveryItem:
+        """The card of ``obj``, an item of this kind: a located model (``GeoPointModel``) with a
+        ``title``, a ``get_absolute_url()`` and its ``city`` loaded (``select_related``).
+
+        What every kind shows the same way is read here: the distance (``near()``/``with_distance()``
+        annotate ``distance_m``), the search relevance (``best_first()`` annotates ``rank``), the photo
+        (``first_photo()`` annotations, else the first theme's drawing), the city and its time zone.
+        ``summary`` is Markdown, shown as plain text. ``action_url`` defaults to the item's page; one
+        that starts with ``#`` is an anchor of that page. ``themes`` are the item's loaded themes
+        (default ``obj.themes.all()``: prefetch them). A ``date_only`` item (a publication day) carries
+        no time zone. No query when the city and the themes are loaded."""
+        url = obj.get_absolute_url()
+        themes = list(obj.themes.all() if themes is None else themes)
+        if not action_url or action_url.startswith("#"):
+            action_url = url + action_url
+        return DiscoveryItem(
+            kind=self.key,
+            pk=obj.pk,
+            title=obj.title,
+            url=url,
+            summary=plain_text(summary),
+            latitude=obj.latitude,
+            longitude=obj.longitude,
+            distance_m=getattr(obj, "distance_m", None),
+            when=when,
+            tz="" if date_only else str(obj.city.timezone),
+            date_only=date_only,
+            city_name=obj.city.name,
+            theme_ids=tuple(t.pk for t in themes),
+            action_label=action_label,
+            action_url=action_url,
+            rank=float(getattr(obj, "rank", 0.0) or 0.0),
+            reason=reason,
+            extra=extra or {},
+            **picture(
+                getattr(obj, "cover_image", None),
+                getattr(obj, "cover_thumb", None),
+                getattr(obj, "cover_alt", ""),
+                themes=themes,
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -97,6 +155,11 @@ class ActivityItem:
     item: DiscoveryItem
     at: datetime
 
+    @classmethod
+    def by(cls, actor, verb: str, item: DiscoveryItem, at: datetime) -> ActivityItem:
+        """``actor`` (a loaded member: ``select_related`` it) did ``verb`` to ``item`` at ``at``."""
+        return cls(actor_id=actor.pk, actor_name=actor.public_name, verb=verb, item=item, at=at)
+
 
 @dataclass(frozen=True)
 class DiscoveryQuery:
@@ -141,6 +204,13 @@ def first_photo(
         "cover_thumb": Subquery(photos.values(thumbnail)[:1]),
         "cover_alt": Subquery(photos.values(alt)[:1]),
     }
+
+
+def hand_cover(row, to) -> None:
+    """Give ``to`` the ``first_photo()`` annotations selected with ``row``: an activity query selects
+    the cover of the item with the action (an RSVP, a support), in the same SQL, and the item's card
+    reads it from the item (its event, its proposal)."""
+    to.cover_image, to.cover_thumb, to.cover_alt = row.cover_image, row.cover_thumb, row.cover_alt
 
 
 def picture(image: str | None, thumbnail: str | None = None, alt: str | None = "", themes=()) -> dict:
@@ -319,6 +389,20 @@ def digest_for(member, since: datetime) -> dict[str, list[DiscoveryItem]]:
         if items:
             grouped[kind] = items
     return grouped
+
+
+def feature_rows(qs: QuerySet, *, city_id=None, bbox=None, before: int | None = None) -> QuerySet:
+    """``qs`` (a ``GeoQuerySet``) narrowed as a provider's ``features()`` is asked: located rows only,
+    of ``city_id``, inside ``bbox`` (south, west, north, east), with a ``pk`` below ``before`` (the
+    keyset of the next page); each filter only when given. The provider orders and slices."""
+    qs = qs.filter(latitude__isnull=False)
+    if before is not None:
+        qs = qs.filter(pk__lt=before)
+    if city_id:
+        qs = qs.filter(city_id=city_id)
+    if bbox:
+        qs = qs.in_bbox(*bbox)
+    return qs
 
 
 def features_all(

@@ -46,6 +46,25 @@ class CalendarEntry:
     geo: tuple[float, float] | None = None
     cancelled: bool = False
 
+    @classmethod
+    def of(cls, kind: str, timed, *, place=None, summary: str, **fields) -> CalendarEntry:
+        """The entry of ``timed`` (a row with ``pk``, ``starts_at`` and ``ends_at``: an event, a slot)
+        held at ``place`` (``timed`` itself by default; a located row with its ``city`` loaded, whose
+        page is the entry's link): on the clock of the place's city, with the place's point as GEO
+        when it has one. ``fields``: ``description``, ``location``, ``cancelled``."""
+        place = timed if place is None else place
+        return cls(
+            kind=kind,
+            pk=timed.pk,
+            starts_at=timed.starts_at,
+            ends_at=timed.ends_at,
+            zone=place.city.timezone,
+            summary=summary,
+            path=place.get_absolute_url(),
+            geo=(place.latitude, place.longitude) if place.has_point else None,
+            **fields,
+        )
+
 
 def uid_domain() -> str:
     """The host name of ``SITE_URL`` (no scheme, no port): the domain part of every UID."""

@@ -45,6 +45,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from functools import wraps
+from operator import attrgetter
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -116,6 +117,21 @@ def watch(model, tags: Callable[[object], Iterable[str]]) -> None:
 
     post_save.connect(receiver, sender=model, weak=False, dispatch_uid=f"pagecache-save-{model._meta.label}")
     post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=f"pagecache-del-{model._meta.label}")
+
+
+def watch_item(kind: str, *models, via: str = "pk", lists: bool = False) -> None:
+    """Bump one item's page, ``<kind>:<pk>`` (the tag its ``@anonymous_page("<kind>:{pk}")``
+    declares), after each save or deletion of ``models``; with ``lists``, every list, map and feed of
+    the kind too (tag ``<kind>``). A row of ``models`` names its item by the attribute ``via``: ``"pk"``
+    for the item itself, ``"project_id"`` for a row of it, or a dotted path through a related row
+    (``"campaign.project_id"``: a query per save unless that row is already loaded)."""
+    item_pk = attrgetter(via)
+
+    def tags(obj) -> list[str]:
+        return [f"{kind}:{item_pk(obj)}", kind] if lists else [f"{kind}:{item_pk(obj)}"]
+
+    for model in models:
+        watch(model, tags)
 
 
 # --- pages -----------------------------------------------------------------------------------

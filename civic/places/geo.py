@@ -64,6 +64,17 @@ def earth_index(name: str) -> GistIndex:
     return GistIndex(LlToEarth(F("latitude"), F("longitude")), name=name)
 
 
+def geo_indexes(prefix: str = "%(app_label)s_%(class)s") -> list[models.Index]:
+    """The two indexes of a located model, named ``<prefix>_geo`` (the GiST index ``near()`` uses)
+    and ``<prefix>_ll`` (latitude, longitude). A model that declares its own ``Meta.indexes`` starts
+    them with ``*geo_indexes()``, or ``*geo_indexes("<app>_<short>")`` when ``<app>_<model>_geo``
+    would pass the 30 characters an index name may have."""
+    return [
+        earth_index(f"{prefix}_geo"),
+        models.Index(fields=["latitude", "longitude"], name=f"{prefix}_ll"),
+    ]
+
+
 def validate_point(value) -> None:
     """A GeoJSON Point with longitude in [-180, 180] and latitude in [-90, 90]."""
     if not value:
@@ -152,10 +163,7 @@ class GeoPointModel(models.Model):
 
     class Meta:
         abstract = True
-        indexes = [
-            GistIndex(LlToEarth(F("latitude"), F("longitude")), name="%(app_label)s_%(class)s_geo"),
-            models.Index(fields=["latitude", "longitude"], name="%(app_label)s_%(class)s_ll"),
-        ]
+        indexes = geo_indexes()
 
     def save(self, *args, **kwargs):
         # Denormalised coordinates must always match the point; this is data integrity, not logic.

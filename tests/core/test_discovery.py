@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from civic.core import discovery
 from civic.core.discovery import ActivityItem, DiscoveryItem, Kind
+from civic.core.models import Theme
 from civic.core.tasks import send_weekly_digests
 from civic.organizations.models import Organization
-from tests.factories import MemberFactory, OrganizationFactory
+from tests.factories import CityFactory, MemberFactory, OrganizationFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -380,3 +381,87 @@ def test_no_digest_when_nothing_is_new(providers, city):
     Organization.objects.update(created_at=timezone.now() - timedelta(days=30))
     send_weekly_digests()
     assert member.notifications.count() == 0
+
+
+class _Row:
+    """What a feature app's QuerySet hands to ``Kind.item``: a located row with a title, a page, its
+    city and themes loaded, and the annotations of the query that found it."""
+
+    def __init__(self, pk, city, themes, **annotations):
+        self.pk, self.title, self.city, self._themes = pk, "Clean the river", city, themes
+        self.latitude, self.longitude = PARIS
+        self.__dict__.update(annotations)
+
+    def get_absolute_url(self):
+        return f"/x/{self.pk}/"
+
+    @property
+    def themes(self):
+        return Theme.objects.filter(pk__in=[t.pk for t in self._themes]).order_by("pk")
+
+
+def test_an_item_found_near_a_point_by_a_search_shows_its_distance_relevance_photo_and_citys_clock():
+    city = CityFactory(timezone="America/Montreal")
+    recycling = ThemeFactory(icon="recycle")
+    row = _Row(
+        7,
+        city,
+        [recycling],
+        distance_m=1234.5,
+        rank=0.25,
+        cover_image="photos/river.jpg",
+        cover_thumb="photos/river-thumb.jpg",
+        cover_alt="The river bank",
+    )
+    when = timezone.now()
+
+    item = MISSIONS.item(row, summary="**Bring** gloves", when=when, action_label="Join", extra={"left": 3})
+
+    assert (item.kind, item.pk, item.title, item.url, item.action_url) == (
+        "mission",
+        7,
+        row.title,
+        "/x/7/",
+        "/x/7/",
+    )
+    assert item.summary == "Bring gloves"
+    assert (item.distance_m, item.rank, item.when, item.date_only) == (1234.5, 0.25, when, False)
+    assert (item.tz, item.city_name) == ("America/Montreal", city.name)
+    assert item.theme_ids == (recycling.pk,)
+    assert item.image_url.endswith("photos/river-thumb.jpg")
+    assert item.image_srcset.endswith("photos/river.jpg 1600w")
+    assert (item.image_alt, item.extra) == ("The river bank", {"left": 3})
+
+
+def test_a_day_without_a_photo_shows_its_first_themes_drawing_and_its_action_is_an_anchor_of_its_page():
+    first, second = ThemeFactory(icon=""), ThemeFactory(icon="bike")
+    row = _Row(8, CityFactory(), [first, second])
+
+    item = EVENTS.item(
+        row,
+        summary="",
+        when=None,
+        date_only=True,
+        action_label="Support",
+        action_url="#support",
+        reason="Why",
+    )
+
+    assert (item.action_url, item.reason, item.tz, item.date_only) == ("/x/8/#support", "Why", "", True)
+    assert (item.distance_m, item.rank, item.image_url, item.icon) == (None, 0.0, "", "bike")
+    assert item.illustration == "bike"
+    assert EVENTS.item(row, summary="", when=None, action_label="Go", action_url="/go/").action_url == "/go/"
+
+
+def test_an_activity_names_the_member_who_acted_and_the_item_takes_the_cover_selected_with_the_action():
+    bob = MemberFactory(first_name="Bob")
+    rsvp = _Row(9, CityFactory(), [], cover_image="a.jpg", cover_thumb="a-t.jpg", cover_alt="A")
+    event = _Row(10, rsvp.city, [])
+
+    discovery.hand_cover(rsvp, to=event)
+    item = EVENTS.item(event, summary="", when=None, action_label="RSVP")
+    at = timezone.now()
+    action = ActivityItem.by(bob, "is going to", item, at)
+
+    assert (item.image_url.endswith("a-t.jpg"), item.image_alt) == (True, "A")
+    assert action == ActivityItem(bob.pk, bob.public_name, "is going to", item, at)

@@ -35,6 +35,20 @@ def test_events_and_slots_have_uids_on_the_site_domain(client, settings):
     assert str(slot_vevent["URL"]).startswith("https://civic.example.org:8443/")
 
 
+def test_an_event_and_a_slot_are_placed_at_their_point_and_link_to_their_page(client, settings):
+    settings.SITE_URL = "https://civic.example.org"
+    event = EventFactory(point={"type": "Point", "coordinates": [-73.6, 45.5]})
+    slot = SlotFactory(mission=MissionFactory(lat=-22.9, lng=-43.2))
+
+    _cal, event_vevent = _vevent(client.get(reverse("events:ics", args=[event.pk])))
+    _cal, slot_vevent = _vevent(client.get(reverse("volunteering:slot_calendar", args=[slot.pk])))
+
+    assert (event_vevent["GEO"].latitude, event_vevent["GEO"].longitude) == (45.5, -73.6)
+    assert (slot_vevent["GEO"].latitude, slot_vevent["GEO"].longitude) == (-22.9, -43.2)
+    assert str(event_vevent["URL"]) == "https://civic.example.org" + event.get_absolute_url()
+    assert str(slot_vevent["URL"]) == "https://civic.example.org" + slot.mission.get_absolute_url()
+
+
 def test_an_event_and_a_slot_keep_the_clock_of_their_city(client):
     rio = CityFactory(slug="rio", timezone="America/Sao_Paulo", lat=-22.9, lng=-43.2)
     # 13:00 UTC is 10:00 in Rio (UTC-3, no daylight saving since 2019).

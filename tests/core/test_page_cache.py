@@ -12,6 +12,7 @@ import re
 import pytest
 from django.test import Client
 
+from civic.core.pagecache import versions
 from civic.places.models import City
 from participation import services as participation_services
 from tests.admin_forms import change_form_data
@@ -106,6 +107,22 @@ def test_a_join_changes_the_places_left_on_the_mission_page(mission, bob):
     volunteering_services.participation_create(slot=mission.slots.get(), member=bob)
 
     assert "4 places left" in _get(Client(), url).content.decode()
+
+
+def test_a_slot_changes_its_missions_page_and_lists_and_a_participation_only_its_page(mission, bob):
+    tags = [f"mission:{mission.pk}", "mission", f"mission:{mission.pk + 1}"]
+    first = versions(tags)
+
+    slot = SlotFactory(mission=mission, capacity=3)
+    second = versions(tags)
+    volunteering_services.participation_create(slot=slot, member=bob)
+    third = versions(tags)
+
+    assert second[f"mission:{mission.pk}"] > first[f"mission:{mission.pk}"]
+    assert second["mission"] > first["mission"]
+    assert third[f"mission:{mission.pk}"] > second[f"mission:{mission.pk}"]
+    assert third["mission"] == second["mission"]
+    assert first[f"mission:{mission.pk + 1}"] == third[f"mission:{mission.pk + 1}"]
 
 
 def test_a_list_shows_a_mission_closed_by_its_organisation(mission, alice_in_a):
