@@ -142,7 +142,8 @@ class ProposalProvider:
         qs = _base().filter(status__in=OPEN_STATUSES, city_id=member.home_city_id, created_at__gte=since)
         return [_item(p) for p in qs.order_by("-supports_count", "-id")[:10]]
 
-    def features(self, *, city_id=None, bbox=None, limit: int = 1000) -> list[DiscoveryItem]:
-        """Located public proposals for the open-data GeoJSON feeds."""
-        qs = feature_rows(_base(), city_id=city_id, bbox=bbox)
-        return [_item(p) for p in qs.order_by("-supports_count", "-id")[:limit]]
+    def features(self, *, city_id=None, bbox=None, limit: int = 1000, before=None) -> list[DiscoveryItem]:
+        """Located public proposals for the open-data GeoJSON feeds, newest first like every feed, so
+        ``before`` (the last id of the previous page) pages on as it does for the other kinds."""
+        qs = feature_rows(_base(), city_id=city_id, bbox=bbox, before=before)
+        return [_item(p) for p in qs.order_by("-id")[:limit]]
