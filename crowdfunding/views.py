@@ -306,7 +306,8 @@ def meeting_propose(request: HttpRequest, pk: int) -> HttpResponse:
     _require_verified(request)
     project = get_object_or_404(Project.objects.public().select_related("city"), pk=pk)
     form = MeetingForm(request.POST or None)
-    # The date typed is a local time in the project's city.
+    # The date typed is a local time in the project's city: the form is cleaned here, in that zone,
+    # and form_page() reuses the result.
     with timezone.override(project.city.timezone):
         form.is_valid()
     return form_page(
