@@ -153,9 +153,7 @@ def form_page(
     result = _submit(request, form, action, renamed)
     if result is _NOT_DONE:
         return render(request, template, {"form": form, **(context or {})})
-    message = success(result) if callable(success) else success
-    if message:
-        messages.success(request, message)
+    _flash_success(request, success, result)
     return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
 
 
@@ -168,10 +166,14 @@ def performed(request, action, *, success=None) -> bool:
     except ValidationError as exc:
         flash_errors(request, exc)
         return False
+    _flash_success(request, success, result)
+    return True
+
+
+def _flash_success(request, success, result) -> None:
     message = success(result) if callable(success) else success
     if message:
         messages.success(request, message)
-    return True
 
 
 def flash_errors(request, exc: ValidationError) -> None:
