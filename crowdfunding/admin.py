@@ -13,6 +13,7 @@ from civic.organizations.admin_mixins import (
     CounterSafeInlineMixin,
     LabelledCellsMixin,
     OrganizationScopedAdmin,
+    ReadOnlyTabularInline,
     ScopedPeoplePickerMixin,
 )
 from crowdfunding.models import (
@@ -96,9 +97,8 @@ class TimeNeedInline(LabelledCellsMixin, CounterSafeInlineMixin, TranslationTabu
     readonly_fields = ("offers_count",)
 
 
-class PartnerInline(LabelledCellsMixin, admin.TabularInline):
+class PartnerInline(ReadOnlyTabularInline):
     model = Partner
-    extra = 0
     fields = (
         "organization",
         "kind",
@@ -107,11 +107,6 @@ class PartnerInline(LabelledCellsMixin, admin.TabularInline):
         "match_total_cap_cents",
         "matched_cents",
     )
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Campaign)
@@ -161,15 +156,9 @@ class CampaignAdmin(CounterSafeAdminMixin, OrganizationScopedAdmin):
         return super().get_queryset(request).select_related("project")
 
 
-class PledgeEventInline(LabelledCellsMixin, admin.TabularInline):
+class PledgeEventInline(ReadOnlyTabularInline):
     model = PledgeEvent
-    extra = 0
     fields = ("from_status", "to_status", "actor", "source", "created_at")
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Pledge)

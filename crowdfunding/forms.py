@@ -6,8 +6,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from civic.core.filters import FilterForm
-from civic.core.forms import DateField, DateTimeField, ImageField
-from civic.core.models import Theme
+from civic.core.forms import (
+    DateField,
+    DateTimeField,
+    DescribedPhotoMixin,
+    ImageField,
+    PhotoAltField,
+    ThemesField,
+)
 from civic.places.models import City
 from crowdfunding.models import (
     CREATABLE_STAGES,
@@ -36,12 +42,7 @@ class ProjectFilterForm(FilterForm):
 
     def apply(self, queryset, data):
         """Narrow ``queryset`` (public projects) by the valid filters; words rank best first."""
-        if data.get("stage"):
-            queryset = queryset.filter(stage=data["stage"])
-        if data.get("city"):
-            queryset = queryset.filter(city__slug=data["city"])
-        if data.get("theme"):
-            queryset = queryset.filter(themes__slug=data["theme"])
+        queryset = self.narrow(queryset, data, stage="stage", city="city__slug", theme="themes__slug")
         if data.get("q"):
             queryset = queryset.search(data["q"], ranked=True)
         return queryset
@@ -71,7 +72,7 @@ class AmountField(forms.CharField):
         return parse_amount(value)
 
 
-class ProjectForm(forms.Form):
+class ProjectForm(DescribedPhotoMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=160)
     summary = forms.CharField(
         label=_("In one sentence"), max_length=300, required=False, widget=forms.TextInput()
@@ -89,21 +90,13 @@ class ProjectForm(forms.Form):
         initial=Stage.IDEA,
     )
     city = forms.ModelChoiceField(label=_("City"), queryset=City.objects.active())
-    themes = forms.ModelMultipleChoiceField(
-        label=_("Themes"),
-        queryset=Theme.objects.active(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    themes = ThemesField(label=_("Themes"))
     point = Project._meta.get_field("point").formfield(
         label=_("Place on the map"), required=False, help_text=_("Leave empty to use the centre of the city.")
     )
     photo = ImageField(label=_("Photo"), required=False)
-    photo_alt = forms.CharField(
-        label=_("What the photo shows"),
-        max_length=200,
-        required=False,
-        help_text=_("A short description for people who cannot see it."),
+    photo_alt = PhotoAltField(
+        label=_("What the photo shows"), help_text=_("A short description for people who cannot see it.")
     )
 
     def __init__(self, *args, user, organizations=(), editing: bool = False, **kwargs):
@@ -115,11 +108,16 @@ class ProjectForm(forms.Form):
             del self.fields["holder"]
             del self.fields["stage"]
 
-    def clean(self):
-        data = super().clean()
-        if data.get("photo") and not data.get("photo_alt"):
-            self.add_error("photo_alt", _("Describe the photo for people who cannot see it."))
-        return data
+    def project_data(self) -> dict:
+        """The project's fields as ``project_create`` and ``project_edit`` take them (not the holder
+        or the stage, which only a new project has)."""
+        data = self.cleaned_data
+        return {
+            **{name: data[name] for name in ("title", "summary", "description", "city", "themes")},
+            "point": data.get("point") or None,
+            "photo": data.get("photo"),
+            "photo_alt": data.get("photo_alt", ""),
+        }
 
 
 class FeedbackForm(forms.ModelForm):

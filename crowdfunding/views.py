@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from civic.core.forms import add_service_errors, submitted
+from civic.core.forms import add_service_errors, form_page, performed
 from civic.core.models import Theme
 from civic.core.pagecache import anonymous_page
 from civic.core.paginator import CappedPaginator
@@ -219,30 +219,25 @@ def project_create(request: HttpRequest) -> HttpResponse:
     form = ProjectForm(
         request.POST or None, request.FILES or None, user=request.user, organizations=organizations
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def create(data):
         holder = None if data["holder"] == "me" else organizations.filter(pk=data["holder"]).first()
-        try:
-            project = services.project_create(
-                author=request.user,
-                holder_organization=holder,
-                title=data["title"],
-                summary=data["summary"],
-                description=data["description"],
-                city=data["city"],
-                themes=data["themes"],
-                stage=data["stage"],
-                point=data.get("point") or None,
-                language=request.LANGUAGE_CODE,
-                photo=data.get("photo"),
-                photo_alt=data.get("photo_alt", ""),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Your project is online. Others can now give feedback."))
-            return redirect(project)
-    return render(request, "crowdfunding/project_form.html", {"form": form})
+        return services.project_create(
+            author=request.user,
+            holder_organization=holder,
+            stage=data["stage"],
+            language=request.LANGUAGE_CODE,
+            **form.project_data(),
+        )
+
+    return form_page(
+        request,
+        form,
+        create,
+        template="crowdfunding/project_form.html",
+        success=_("Your project is online. Others can now give feedback."),
+        redirect_to=lambda project: project,
+    )
 
 
 @login_required
@@ -259,39 +254,26 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProjectForm(
         request.POST or None, request.FILES or None, user=request.user, editing=True, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.project_edit(
-                project=project,
-                by=request.user,
-                title=data["title"],
-                summary=data["summary"],
-                description=data["description"],
-                city=data["city"],
-                themes=data["themes"],
-                point=data.get("point") or None,
-                photo=data.get("photo"),
-                photo_alt=data.get("photo_alt", ""),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Project saved."))
-            return redirect(project)
-    return render(request, "crowdfunding/project_form.html", {"form": form, "project": project})
+    return form_page(
+        request,
+        form,
+        lambda data: services.project_edit(project=project, by=request.user, **form.project_data()),
+        template="crowdfunding/project_form.html",
+        context={"project": project},
+        success=_("Project saved."),
+        redirect_to=project,
+    )
 
 
 @login_required
 @require_POST
 def project_stage(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(Project, pk=pk)
-    try:
-        services.project_move_stage(project=project, by=request.user, to=request.POST.get("to", ""))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Stage updated."))
+    performed(
+        request,
+        lambda: services.project_move_stage(project=project, by=request.user, to=request.POST.get("to", "")),
+        success=_("Stage updated."),
+    )
     return redirect(project)
 
 
@@ -308,13 +290,15 @@ def project_follow(request: HttpRequest, pk: int) -> HttpResponse:
 def feedback_create(request: HttpRequest, pk: int) -> HttpResponse:
     _require_verified(request)
     project = get_object_or_404(Project.objects.public(), pk=pk)
-    form = FeedbackForm(request.POST)
-    if submitted(
-        request, form, lambda data: services.feedback_create(project=project, author=request.user, **data)
-    ):
-        messages.success(request, _("Thank you for your feedback."))
-        return redirect(f"{project.get_absolute_url()}#feedback")
-    return render(request, "crowdfunding/feedback_form.html", {"form": form, "project": project})
+    return form_page(
+        request,
+        FeedbackForm(request.POST),
+        lambda data: services.feedback_create(project=project, author=request.user, **data),
+        template="crowdfunding/feedback_form.html",
+        context={"project": project},
+        success=_("Thank you for your feedback."),
+        redirect_to=f"{project.get_absolute_url()}#feedback",
+    )
 
 
 @login_required
@@ -322,18 +306,19 @@ def meeting_propose(request: HttpRequest, pk: int) -> HttpResponse:
     _require_verified(request)
     project = get_object_or_404(Project.objects.public().select_related("city"), pk=pk)
     form = MeetingForm(request.POST or None)
-    # The date typed is a local time in the project's city.
+    # The date typed is a local time in the project's city: the form is cleaned here, in that zone,
+    # and form_page() reuses the result.
     with timezone.override(project.city.timezone):
-        valid = request.method == "POST" and form.is_valid()
-    if valid:
-        try:
-            services.meeting_propose(project=project, member=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Your meeting proposal was sent to the holder."))
-            return redirect(project)
-    return render(request, "crowdfunding/meeting_form.html", {"form": form, "project": project})
+        form.is_valid()
+    return form_page(
+        request,
+        form,
+        lambda data: services.meeting_propose(project=project, member=request.user, **data),
+        template="crowdfunding/meeting_form.html",
+        context={"project": project},
+        success=_("Your meeting proposal was sent to the holder."),
+        redirect_to=project,
+    )
 
 
 @login_required
@@ -342,23 +327,27 @@ def meeting_decide(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRespon
     meeting = get_object_or_404(
         MeetingProposal.objects.select_related("project"), pk=meeting_pk, project_id=pk
     )
-    try:
-        services.meeting_decide(meeting=meeting, by=request.user, accept=request.POST.get("accept") == "1")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    performed(
+        request,
+        lambda: services.meeting_decide(
+            meeting=meeting, by=request.user, accept=request.POST.get("accept") == "1"
+        ),
+    )
     return redirect(meeting.project)
 
 
 @login_required
 def update_create(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project_for_manager(request, pk)
-    form = UpdateForm(request.POST or None)
-    if submitted(
-        request, form, lambda data: services.project_post_update(project=project, by=request.user, **data)
-    ):
-        messages.success(request, _("Your news is being sent to backers and followers."))
-        return redirect(project)
-    return render(request, "crowdfunding/update_form.html", {"form": form, "project": project})
+    return form_page(
+        request,
+        UpdateForm(request.POST or None),
+        lambda data: services.project_post_update(project=project, by=request.user, **data),
+        template="crowdfunding/update_form.html",
+        context={"project": project},
+        success=_("Your news is being sent to backers and followers."),
+        redirect_to=project,
+    )
 
 
 # --- Campaigns -----------------------------------------------------------------------------
@@ -367,71 +356,60 @@ def update_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def campaign_create(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project_for_manager(request, pk)
-    form = CampaignForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.campaign_open(
-                project=project,
-                by=request.user,
-                goal_cents=data["goal"],
-                deadline_day=data["deadline"],
-                mode=data["mode"],
-            )
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict") and "goal_cents" in exc.error_dict:
-                exc.error_dict["goal"] = exc.error_dict.pop("goal_cents")
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Your campaign is open. Add rewards and time needs if you wish."))
-            return redirect(project)
-    return render(request, "crowdfunding/campaign_form.html", {"form": form, "project": project})
+    return form_page(
+        request,
+        CampaignForm(request.POST or None),
+        lambda data: services.campaign_open(
+            project=project,
+            by=request.user,
+            goal_cents=data["goal"],
+            deadline_day=data["deadline"],
+            mode=data["mode"],
+        ),
+        renamed={"goal_cents": "goal"},
+        template="crowdfunding/campaign_form.html",
+        context={"project": project},
+        success=_("Your campaign is open. Add rewards and time needs if you wish."),
+        redirect_to=project,
+    )
 
 
 @login_required
 def reward_create(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign_for_manager(request, pk)
-    form = RewardForm(request.POST or None)
-
-    def add(data):
-        services.reward_add(
+    return form_page(
+        request,
+        RewardForm(request.POST or None),
+        lambda data: services.reward_add(
             campaign=campaign,
             by=request.user,
             title=data["title"],
             min_amount_cents=data["min_amount"],
             quantity=data["quantity"],
             description=data["description"],
-        )
-
-    if submitted(request, form, add):
-        return redirect(campaign)
-    return render(
-        request,
-        "crowdfunding/reward_form.html",
-        {"form": form, "campaign": campaign, "project": campaign.project},
+        ),
+        template="crowdfunding/reward_form.html",
+        context={"campaign": campaign, "project": campaign.project},
+        redirect_to=campaign,
     )
 
 
 @login_required
 def time_need_create(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign_for_manager(request, pk)
-    form = TimeNeedForm(request.POST or None)
-
-    def add(data):
-        services.time_need_add(
+    return form_page(
+        request,
+        TimeNeedForm(request.POST or None),
+        lambda data: services.time_need_add(
             campaign=campaign,
             by=request.user,
             role=data["role"],
             people_wanted=data["people_wanted"],
             day=data["date"],
-        )
-
-    if submitted(request, form, add):
-        return redirect(campaign)
-    return render(
-        request,
-        "crowdfunding/timeneed_form.html",
-        {"form": form, "campaign": campaign, "project": campaign.project},
+        ),
+        template="crowdfunding/timeneed_form.html",
+        context={"campaign": campaign, "project": campaign.project},
+        redirect_to=campaign,
     )
 
 
@@ -461,12 +439,11 @@ def pledge_manage(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def pledge_received(request: HttpRequest, pk: int) -> HttpResponse:
     pledge = get_object_or_404(Pledge, pk=pk)
-    try:
-        services.pledge_mark_received(pledge=pledge, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Payment marked as received; the backer gets a receipt."))
+    performed(
+        request,
+        lambda: services.pledge_mark_received(pledge=pledge, by=request.user),
+        success=_("Payment marked as received; the backer gets a receipt."),
+    )
     return redirect("crowdfunding:pledge_manage", pk=pledge.campaign_id)
 
 
@@ -491,9 +468,7 @@ def pledge_create(request: HttpRequest, pk: int) -> HttpResponse:
                 gateway=data["gateway"],
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict") and "amount_cents" in exc.error_dict:
-                exc.error_dict["amount"] = exc.error_dict.pop("amount_cents")
-            add_service_errors(form, exc)
+            add_service_errors(form, exc, renamed={"amount_cents": "amount"})
         else:
             back = request.build_absolute_uri(campaign.get_absolute_url())
             try:
@@ -520,18 +495,14 @@ def pledge_create(request: HttpRequest, pk: int) -> HttpResponse:
 def time_offer_create(request: HttpRequest, pk: int) -> HttpResponse:
     need = get_object_or_404(TimeNeed.objects.select_related("campaign", "campaign__project"), pk=pk)
     _require_verified(request)
-    form = TimeOfferForm(request.POST or None)
-    if submitted(
+    return form_page(
         request,
-        form,
+        TimeOfferForm(request.POST or None),
         lambda data: services.time_offer_create(need=need, member=request.user, message=data["message"]),
-    ):
-        messages.success(request, _("Thank you! The holder counts on you."))
-        return redirect(need.campaign)
-    return render(
-        request,
-        "crowdfunding/timeoffer_form.html",
-        {"form": form, "need": need, "campaign": need.campaign, "project": need.campaign.project},
+        template="crowdfunding/timeoffer_form.html",
+        context={"need": need, "campaign": need.campaign, "project": need.campaign.project},
+        success=_("Thank you! The holder counts on you."),
+        redirect_to=need.campaign,
     )
 
 
@@ -543,28 +514,22 @@ def partner_create(request: HttpRequest, pk: int) -> HttpResponse:
     organizations = rules.partner_organizations(request.user, campaign)
     if not organizations.exists():
         raise NotAllowed
-    form = PartnerForm(request.POST or None, organizations=organizations)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.partner_add(
-                campaign=campaign,
-                organization=data["organization"],
-                by=request.user,
-                kind=data["kind"],
-                fixed_cents=data.get("fixed") or 0,
-                match_cap_per_pledge_cents=data.get("match_cap_per_pledge") or 0,
-                match_total_cap_cents=data.get("match_total_cap") or 0,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Thank you! Your organisation now backs this campaign."))
-            return redirect(campaign)
-    return render(
+    return form_page(
         request,
-        "crowdfunding/partner_form.html",
-        {"form": form, "campaign": campaign, "project": campaign.project},
+        PartnerForm(request.POST or None, organizations=organizations),
+        lambda data: services.partner_add(
+            campaign=campaign,
+            organization=data["organization"],
+            by=request.user,
+            kind=data["kind"],
+            fixed_cents=data.get("fixed") or 0,
+            match_cap_per_pledge_cents=data.get("match_cap_per_pledge") or 0,
+            match_total_cap_cents=data.get("match_total_cap") or 0,
+        ),
+        template="crowdfunding/partner_form.html",
+        context={"campaign": campaign, "project": campaign.project},
+        success=_("Thank you! Your organisation now backs this campaign."),
+        redirect_to=campaign,
     )
 
 

@@ -10,6 +10,7 @@ from civic.organizations.admin_mixins import (
     EditorOnlyAdmin,
     LabelledCellsMixin,
     OrganizationScopedAdmin,
+    ReadOnlyTabularInline,
     ScopedPeoplePickerMixin,
     people_of_organizations,
 )
@@ -27,15 +28,11 @@ from events.models import (
 )
 
 
-class RSVPInline(LabelledCellsMixin, admin.TabularInline):
-    model = RSVP
-    extra = 0
-    fields = ("member", "status", "guests", "queued_at", "attended")
-    readonly_fields = fields
-    can_delete = False
+class RSVPInline(ReadOnlyTabularInline):
+    """RSVPs go through the service (capacity and waiting list)."""
 
-    def has_add_permission(self, request, obj=None):
-        return False  # RSVPs go through the service (capacity and waiting list)
+    model = RSVP
+    fields = ("member", "status", "guests", "queued_at", "attended")
 
 
 class EventAdminForm(forms.ModelForm):

@@ -8,7 +8,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from civic.core.filters import FilterForm
-from civic.core.forms import DateField, DateTimeField, ImageField, validate_plausible_date
+from civic.core.forms import (
+    CheckboxesField,
+    DateField,
+    DateTimeField,
+    ImageField,
+    LatitudeField,
+    LongitudeField,
+    PhotoAltField,
+    ThemesField,
+    validate_plausible_date,
+)
 from civic.core.models import Theme
 from civic.organizations.models import Organization
 from civic.places.models import City
@@ -34,18 +44,8 @@ class EventForm(forms.ModelForm):
 
     starts_at = DateTimeField(label=_("Starts at (local time of the city)"), widget=LOCAL_DT)
     ends_at = DateTimeField(label=_("Ends at (local time of the city)"), widget=LOCAL_DT)
-    languages = forms.MultipleChoiceField(
-        label=_("Languages spoken"),
-        choices=SPOKEN_LANGUAGES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    themes = forms.ModelMultipleChoiceField(
-        label=_("Themes"),
-        queryset=Theme.objects.active(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    languages = CheckboxesField(label=_("Languages spoken"), choices=SPOKEN_LANGUAGES)
+    themes = ThemesField(label=_("Themes"))
     repeat = forms.ChoiceField(
         label=_("Repeat"),
         choices=[("", _("Does not repeat")), *EventSeries.Frequency.choices],
@@ -143,16 +143,11 @@ class ReportForm(forms.Form):
         help_text=_("Markdown is allowed."),
     )
     photo1 = ImageField(label=_("Photo"), required=False)
-    photo1_alt = forms.CharField(
-        label=_("Description of the photo"),
-        max_length=200,
-        required=False,
-        help_text=_("What the photo shows, for people who cannot see it."),
-    )
+    photo1_alt = PhotoAltField(help_text=_("What the photo shows, for people who cannot see it."))
     photo2 = ImageField(label=_("Another photo"), required=False)
-    photo2_alt = forms.CharField(label=_("Description of the photo"), max_length=200, required=False)
+    photo2_alt = PhotoAltField()
     photo3 = ImageField(label=_("Another photo"), required=False)
-    photo3_alt = forms.CharField(label=_("Description of the photo"), max_length=200, required=False)
+    photo3_alt = PhotoAltField()
 
     def photos(self) -> list:
         """``(upload, alt)`` for each photo given."""
@@ -220,8 +215,8 @@ class EventFilterForm(FilterForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All")), *EventKind.choices], required=False)
     start = DateField(label=_("From"), required=False, widget=DATE)
     end = DateField(label=_("To"), required=False, widget=DATE)
-    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
-    lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+    lat = LatitudeField()
+    lng = LongitudeField()
     near = forms.BooleanField(label=_("Near me"), required=False)
     km = forms.TypedChoiceField(
         label=_("Within"),
@@ -243,12 +238,7 @@ class EventFilterForm(FilterForm):
         "near me" has a point (then ``self.nearest_first`` is True)."""
         if data.get("q"):
             qs = qs.search(data["q"], ranked=True)
-        if data.get("city"):
-            qs = qs.filter(city=data["city"])
-        if data.get("theme"):
-            qs = qs.filter(themes=data["theme"])
-        if data.get("kind"):
-            qs = qs.filter(kind=data["kind"])
+        qs = self.narrow(qs, data, city="city", theme="themes", kind="kind")
         ranged = bool(data.get("start") or data.get("end"))
         if data.get("start"):
             qs = qs.filter(ends_at__gte=datetime.combine(data["start"], time.min, tzinfo=UTC))

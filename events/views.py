@@ -21,11 +21,11 @@ from django.views.decorators.http import require_POST
 from django_countries.fields import Country
 
 from civic.core.csv import csv_response
-from civic.core.forms import add_service_errors, validate_plausible_date
+from civic.core.forms import add_service_errors, flash_errors, form_page, validate_plausible_date
 from civic.core.ics import ics_response
 from civic.core.models import Theme
 from civic.core.pagecache import anonymous_page
-from civic.core.paginator import CappedPaginator
+from civic.core.paginator import CappedPaginator, query_without_page
 from civic.core.permissions import NotAllowed
 from civic.places.geojson import feature_collection, geojson_response
 from civic.places.models import City
@@ -78,12 +78,6 @@ def _filtered(request: HttpRequest, *, upcoming: bool = True) -> tuple[EventFilt
     return form, qs, form.nearest_first
 
 
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 @anonymous_page("event")
 def event_list(request: HttpRequest) -> HttpResponse:
     form, qs, near = _filtered(request)
@@ -97,7 +91,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "events": page.object_list,
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
             "days": days,
         },
     )
@@ -266,8 +260,7 @@ def event_rsvp(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         rsvp = services.rsvp_create(event=event, member=request.user, guests=form.cleaned_data["guests"] or 0)
     except ValidationError as exc:
-        for msg in exc.messages:
-            messages.error(request, msg)
+        flash_errors(request, exc)
         return redirect(event)
     if rsvp.status == RSVP.Status.GOING:
         messages.success(request, _("You are going. See you there!"))
@@ -291,42 +284,43 @@ def event_rsvp_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def event_create(request: HttpRequest) -> HttpResponse:
     if not rules.may_create_event(request.user):
         raise NotAllowed
-    form = EventForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k in services.EVENT_FIELDS}
-        try:
-            event = services.event_create(
-                created_by=request.user,
-                data=data,
-                themes=form.cleaned_data["themes"],
-                repeat=form.cleaned_data.get("repeat") or "",
-                until=form.cleaned_data.get("until"),
-                exceptions=form.cleaned_data.get("exceptions") or [],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Your event is published."))
-            return redirect(event)
-    return render(request, "events/event_form.html", {"form": form, "creating": True})
+    return form_page(
+        request,
+        EventForm(request.POST or None, user=request.user),
+        lambda data: services.event_create(
+            created_by=request.user,
+            data=_event_fields(data),
+            themes=data["themes"],
+            repeat=data.get("repeat") or "",
+            until=data.get("until"),
+            exceptions=data.get("exceptions") or [],
+        ),
+        template="events/event_form.html",
+        context={"creating": True},
+        success=_("Your event is published."),
+        redirect_to=lambda event: event,
+    )
+
+
+def _event_fields(data: dict) -> dict:
+    """What an event form's ``data`` holds of the event's own fields (``services.EVENT_FIELDS``)."""
+    return {k: v for k, v in data.items() if k in services.EVENT_FIELDS}
 
 
 @login_required
 def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     event = _managed_event(request, pk)
-    form = EventForm(request.POST or None, instance=event, user=request.user, editing=True)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k in services.EVENT_FIELDS}
-        try:
-            event = services.event_update(
-                event=event, by=request.user, data=data, themes=form.cleaned_data["themes"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Your changes are saved."))
-            return redirect(event)
-    return render(request, "events/event_form.html", {"form": form, "event": event, "creating": False})
+    return form_page(
+        request,
+        EventForm(request.POST or None, instance=event, user=request.user, editing=True),
+        lambda data: services.event_update(
+            event=event, by=request.user, data=_event_fields(data), themes=data["themes"]
+        ),
+        template="events/event_form.html",
+        context={"event": event, "creating": False},
+        success=_("Your changes are saved."),
+        redirect_to=lambda event: event,
+    )
 
 
 @login_required
@@ -363,20 +357,22 @@ def event_attendees_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def event_message(request: HttpRequest, pk: int) -> HttpResponse:
     event = _managed_event(request, pk)
-    form = MessageForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        count = services.attendees_message(event=event, by=request.user, **form.cleaned_data)
-        messages.success(
-            request,
+    return form_page(
+        request,
+        MessageForm(request.POST or None),
+        lambda data: services.attendees_message(event=event, by=request.user, **data),
+        template="events/event_message.html",
+        context={"event": event},
+        success=lambda count: (
             ngettext(
                 "Your message is being sent to %(n)d person.",
                 "Your message is being sent to %(n)d people.",
                 count,
             )
-            % {"n": count},
-        )
-        return redirect(event)
-    return render(request, "events/event_message.html", {"event": event, "form": form})
+            % {"n": count}
+        ),
+        redirect_to=event,
+    )
 
 
 @login_required
@@ -385,21 +381,21 @@ def event_report(request: HttpRequest, pk: int) -> HttpResponse:
     existing = EventReport.objects.filter(event=event).first()
     initial = {"people_count": existing.people_count, "text": existing.text} if existing else None
     form = ReportForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.report_post(
-                event=event,
-                by=request.user,
-                people_count=form.cleaned_data["people_count"],
-                text=form.cleaned_data["text"],
-                photos=form.photos(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Thank you: the report is on the event page."))
-            return redirect(event)
-    return render(request, "events/event_report.html", {"event": event, "form": form})
+    return form_page(
+        request,
+        form,
+        lambda data: services.report_post(
+            event=event,
+            by=request.user,
+            people_count=data["people_count"],
+            text=data["text"],
+            photos=form.photos(),
+        ),
+        template="events/event_report.html",
+        context={"event": event},
+        success=_("Thank you: the report is on the event page."),
+        redirect_to=event,
+    )
 
 
 # --- iCal feeds ---------------------------------------------------------------------------------------
@@ -650,16 +646,15 @@ def edition_register(request: HttpRequest, slug: str) -> HttpResponse:
     day = _day(slug)
     if not rules.may_register_edition(request.user):
         raise NotAllowed
-    form = EditionForm(request.POST or None, day=day)
-    if request.method == "POST" and form.is_valid():
-        try:
-            edition = services.edition_register(day=day, organiser=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Thank you! An editor will review your edition soon."))
-            return redirect(edition.event)
-    return render(request, "events/edition_form.html", {"day": day, "form": form})
+    return form_page(
+        request,
+        EditionForm(request.POST or None, day=day),
+        lambda data: services.edition_register(day=day, organiser=request.user, **data),
+        template="events/edition_form.html",
+        context={"day": day},
+        success=_("Thank you! An editor will review your edition soon."),
+        redirect_to=lambda edition: edition.event,
+    )
 
 
 def _require_editor(request: HttpRequest) -> None:

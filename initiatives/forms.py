@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from civic.core.filters import FilterForm
-from civic.core.forms import ImageField
+from civic.core.forms import DescribedPhotoMixin, ImageField, PhotoAltField, ThemesField
 from civic.core.models import Theme
 from civic.places.models import City
 from initiatives.models import Initiative, Portrait, PracticalTip, ReplicationIntent, VideoReport
@@ -86,12 +86,7 @@ class CatalogueFilterForm(FilterForm):
 
     def apply(self, queryset, data):
         """Narrow ``queryset`` (published initiatives) by the valid filters and sort it."""
-        if data.get("theme"):
-            queryset = queryset.filter(themes=data["theme"])
-        if data.get("city"):
-            queryset = queryset.filter(city=data["city"])
-        if data.get("country"):
-            queryset = queryset.filter(city__country=data["country"])
+        queryset = self.narrow(queryset, data, theme="themes", city="city", country="city__country")
         has_point = data.get("lat") is not None and data.get("lng") is not None
         if has_point and data.get("km"):
             queryset = queryset.near(data["lat"], data["lng"], data["km"])
@@ -111,19 +106,12 @@ class CatalogueFilterForm(FilterForm):
         return queryset.order_by("-published_at", "-pk")
 
 
-class InitiativeForm(forms.ModelForm):
+class InitiativeForm(DescribedPhotoMixin, forms.ModelForm):
     """A spotter's submission. Text goes into the fields of the language the page is in."""
 
-    themes = forms.ModelMultipleChoiceField(
-        label=_("Themes"), queryset=Theme.objects.active(), widget=forms.CheckboxSelectMultiple
-    )
+    themes = ThemesField(label=_("Themes"), required=True)
     photo = ImageField(label=_("Photo"), required=False)
-    photo_alt = forms.CharField(
-        label=_("Description of the photo"),
-        required=False,
-        max_length=200,
-        help_text=_("What the photo shows, for people who cannot see it."),
-    )
+    photo_alt = PhotoAltField(help_text=_("What the photo shows, for people who cannot see it."))
 
     class Meta:
         model = Initiative
@@ -136,12 +124,6 @@ class InitiativeForm(forms.ModelForm):
         self.fields["summary"].required = True
         self.fields["city"].queryset = City.objects.active()
         self.fields["point"].label = _("Place on the map")
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("photo") and not cleaned.get("photo_alt"):
-            self.add_error("photo_alt", _("Describe the photo for people who cannot see it."))
-        return cleaned
 
     def model_data(self) -> dict:
         return {

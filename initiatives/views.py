@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import F, Q, TextField, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from civic.core.forms import submitted
+from civic.core.forms import form_page, performed
 from civic.core.pagecache import anonymous_page
-from civic.core.paginator import CappedPaginator
+from civic.core.paginator import CappedPaginator, query_without_page
 from civic.core.permissions import NotAllowed
 from civic.core.related import sections_about
 from civic.core.services import history_for
@@ -59,19 +58,13 @@ def _filter_form(request: HttpRequest) -> CatalogueFilterForm:
     return CatalogueFilterForm(request.GET or None, country_codes=set(codes))
 
 
-def _query_string(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 @anonymous_page("initiative")
 def index(request: HttpRequest) -> HttpResponse:
     """The catalogue: filters, a card grid (paginated) and a map fed by ``feed``."""
     form = _filter_form(request).load_options()
     queryset = form.filter(Initiative.objects.published()).for_card()
     page = CappedPaginator(queryset, PAGE_SIZE, cap=COUNT_CAP).get_page(request.GET.get("page"))
-    query = _query_string(request)
+    query = query_without_page(request)
     return render(
         request,
         "initiatives/initiative_list.html",
@@ -210,20 +203,16 @@ def create(request: HttpRequest) -> HttpResponse:
     if not rules.may_add_initiative(request.user):
         return render(request, "initiatives/become_spotter.html", status=403)
     form = InitiativeForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            initiative = services.initiative_create(
-                spotter=request.user,
-                data=form.model_data(),
-                themes=form.cleaned_data["themes"],
-                photos=form.photos(),
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Your draft is saved. Check it, then send it to the editors."))
-            return redirect(initiative)
-    return render(request, "initiatives/initiative_form.html", {"form": form})
+    return form_page(
+        request,
+        form,
+        lambda data: services.initiative_create(
+            spotter=request.user, data=form.model_data(), themes=data["themes"], photos=form.photos()
+        ),
+        template="initiatives/initiative_form.html",
+        success=_("Your draft is saved. Check it, then send it to the editors."),
+        redirect_to=lambda initiative: initiative,
+    )
 
 
 @login_required
@@ -237,21 +226,21 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         instance=initiative,
         initial={"themes": initiative.themes.all()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.initiative_update(
-                initiative=initiative,
-                by=request.user,
-                data=form.model_data(),
-                themes=form.cleaned_data["themes"],
-                photos=form.photos(),
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Your changes are saved."))
-            return redirect(initiative)
-    return render(request, "initiatives/initiative_form.html", {"form": form, "initiative": initiative})
+    return form_page(
+        request,
+        form,
+        lambda data: services.initiative_update(
+            initiative=initiative,
+            by=request.user,
+            data=form.model_data(),
+            themes=data["themes"],
+            photos=form.photos(),
+        ),
+        template="initiatives/initiative_form.html",
+        context={"initiative": initiative},
+        success=_("Your changes are saved."),
+        redirect_to=initiative,
+    )
 
 
 def _reviewable_or_404(request: HttpRequest, kind: str, pk: int):
@@ -269,12 +258,11 @@ def _reviewable_or_404(request: HttpRequest, kind: str, pk: int):
 @require_POST
 def submit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     obj, initiative = _reviewable_or_404(request, kind, pk)
-    try:
-        services.review_submit(obj=obj, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Sent to the editors. You will be told when they have read it."))
+    performed(
+        request,
+        lambda: services.review_submit(obj=obj, by=request.user),
+        success=_("Sent to the editors. You will be told when they have read it."),
+    )
     return redirect(initiative)
 
 
@@ -383,15 +371,15 @@ def replicate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def contact(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = _published_or_404(request, pk)
-    form = ContactForm(request.POST or None)
-    if submitted(
+    return form_page(
         request,
-        form,
+        ContactForm(request.POST or None),
         lambda data: services.contact_team(initiative=initiative, sender=request.user, body=data["body"]),
-    ):
-        messages.success(request, _("Your message was sent to the team. Your email address stays private."))
-        return redirect(initiative)
-    return render(request, "initiatives/contact_form.html", {"form": form, "initiative": initiative})
+        template="initiatives/contact_form.html",
+        context={"initiative": initiative},
+        success=_("Your message was sent to the team. Your email address stays private."),
+        redirect_to=initiative,
+    )
 
 
 @login_required
@@ -400,19 +388,21 @@ def report_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in REPORT_FORMS or not rules.may_add_report(request.user, initiative):
         raise NotAllowed
     form = REPORT_FORMS[kind](request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            report = services.report_create(kind=kind, initiative=initiative, author=request.user, data=data)
-            if request.POST.get("send") == "1":
-                services.review_submit(obj=report, by=request.user)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Thank you! The editors will read it before it is published."))
-            return redirect(initiative)
-    return render(
-        request, "initiatives/report_form.html", {"form": form, "initiative": initiative, "kind": kind}
+
+    def create(data):
+        fields = {name: data[name] for name in form.Meta.fields}
+        report = services.report_create(kind=kind, initiative=initiative, author=request.user, data=fields)
+        if request.POST.get("send") == "1":
+            services.review_submit(obj=report, by=request.user)
+
+    return form_page(
+        request,
+        form,
+        create,
+        template="initiatives/report_form.html",
+        context={"initiative": initiative, "kind": kind},
+        success=_("Thank you! The editors will read it before it is published."),
+        redirect_to=initiative,
     )
 
 

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from civic.core.filters import FilterForm
-from civic.core.forms import DateField, ImageField
+from civic.core.forms import DateField, ImageField, PhotoAltField
 from civic.core.models import Theme
 from civic.core.search import SEARCH_CANDIDATES
 from participation.models import (
@@ -30,12 +30,7 @@ class ProposalForm(forms.ModelForm):
         % {"max": PROPOSAL_TEXT_MAX},
     )
     photo = ImageField(label=_("Photo (optional)"), required=False)
-    photo_alt = forms.CharField(
-        label=_("Description of the photo"),
-        max_length=200,
-        required=False,
-        help_text=_("What the photo shows, for screen readers."),
-    )
+    photo_alt = PhotoAltField(help_text=_("What the photo shows, for screen readers."))
 
     class Meta:
         model = Proposal
@@ -165,12 +160,7 @@ class SpaceFilterForm(FilterForm):
 
     def apply(self, qs, data):
         """Narrow ``qs`` by the valid filters; invalid ones are left out (a bad URL still lists)."""
-        if data.get("theme"):
-            qs = qs.filter(theme=data["theme"])
-        if data.get("neighbourhood"):
-            qs = qs.filter(neighbourhood=data["neighbourhood"])
-        if data.get("status"):
-            qs = qs.filter(status=data["status"])
+        qs = self.narrow(qs, data, theme="theme", neighbourhood="neighbourhood", status="status")
         if data.get("q"):
             # The best of the newest matches: a common word in a big city costs no more than a rare one.
             return qs.search(data["q"], ranked=True, candidates=SEARCH_CANDIDATES)

@@ -20,7 +20,7 @@ from civic.core import follows, outbox
 from civic.core.permissions import NotAllowed
 from civic.core.photos import attach_photo
 from civic.core.ratelimit import RateLimited, rate_limit  # noqa: F401 (RateLimited: callers catch it here)
-from civic.core.services import log_action
+from civic.core.services import log_action, update_logged
 from participation import rules
 from participation.models import (
     ANSWER_STATUSES,
@@ -316,12 +316,8 @@ def comment_edit(*, comment: Comment, member, text: str) -> Comment:
         raise NotAllowed
     if not rules.may_edit_comment(member, comment):
         raise ValidationError(_("A comment can only be edited during the 15 minutes after it is posted."))
-    comment.text = (text or "").strip()
-    comment.edited_at = timezone.now()
-    comment.full_clean()
-    comment.save(update_fields=["text", "edited_at"])
-    log_action("participation.comment.edited", target=comment, actor=member)
-    return comment
+    values = {"text": (text or "").strip(), "edited_at": timezone.now()}
+    return update_logged(comment, "participation.comment.edited", actor=member, values=values, clean=True)
 
 
 @transaction.atomic

@@ -16,10 +16,10 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST
 
 from civic.core.csv import csv_response
-from civic.core.forms import add_service_errors, submitted
+from civic.core.forms import add_service_errors, flash_errors, form_page, performed, submitted
 from civic.core.models import Theme
 from civic.core.pagecache import anonymous_page
-from civic.core.paginator import CappedPaginator
+from civic.core.paginator import CappedPaginator, query_without_page
 from civic.core.permissions import NotAllowed
 from civic.organizations.models import Organization
 from civic.places.geojson import feature_collection, geojson_response
@@ -68,11 +68,6 @@ def _visible_proposal(request, space: CitySpace, pk: int, *, related=()) -> Prop
     return proposal
 
 
-def _flash_errors(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
-
 def _require_verified(request) -> bool:
     if rules.is_verified(request.user):
         return True
@@ -112,8 +107,6 @@ def space_detail(request: HttpRequest, city_slug: str) -> HttpResponse:
                 "proposal_id", flat=True
             )
         )
-    query = request.GET.copy()
-    query.pop("page", None)
     embed_url = request.build_absolute_uri(reverse("participation:embed", args=[city.slug]))
     return render(
         request,
@@ -123,7 +116,7 @@ def space_detail(request: HttpRequest, city_slug: str) -> HttpResponse:
             "city": city,
             "form": form,
             "page": page,
-            "query": query.urlencode(),
+            "query": query_without_page(request),
             "count_capped": page.paginator.capped,
             "space_url": reverse("participation:space", args=[city.slug]),
             "count_cap": COUNT_CAP,
@@ -168,27 +161,25 @@ def proposal_create(request: HttpRequest, city_slug: str) -> HttpResponse:
     space = _space(city_slug)
     if not rules.may_publish(request.user):
         return render(request, "participation/verify_email.html", {"space": space}, status=403)
-    form = ProposalForm(request.POST or None, request.FILES or None, city=space.city)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            proposal = services.proposal_create(
-                author=request.user,
-                city=space.city,
-                title=data["title"],
-                text=data["text"],
-                theme=data["theme"],
-                neighbourhood=data.get("neighbourhood"),
-                point=data.get("point"),
-                photo=data.get("photo"),
-                photo_alt=data.get("photo_alt", ""),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Your proposal is published."))
-            return redirect(proposal.get_absolute_url())
-    return render(request, "participation/proposal_form.html", {"space": space, "form": form})
+    return form_page(
+        request,
+        ProposalForm(request.POST or None, request.FILES or None, city=space.city),
+        lambda data: services.proposal_create(
+            author=request.user,
+            city=space.city,
+            title=data["title"],
+            text=data["text"],
+            theme=data["theme"],
+            neighbourhood=data.get("neighbourhood"),
+            point=data.get("point"),
+            photo=data.get("photo"),
+            photo_alt=data.get("photo_alt", ""),
+        ),
+        template="participation/proposal_form.html",
+        context={"space": space},
+        success=_("Your proposal is published."),
+        redirect_to=lambda proposal: proposal.get_absolute_url(),
+    )
 
 
 @anonymous_page("proposal:{pk}", "space")
@@ -243,15 +234,18 @@ def proposal_support(request: HttpRequest, city_slug: str, pk: int) -> HttpRespo
     space = _space(city_slug)
     proposal = _visible_proposal(request, space, pk)
     if _require_verified(request):
-        try:
-            if request.POST.get("action") == "withdraw":
-                services.support_withdraw(proposal=proposal, member=request.user)
-                messages.success(request, _("Your support is withdrawn."))
-            else:
-                services.proposal_support(proposal=proposal, member=request.user)
-                messages.success(request, _("Thank you for your support."))
-        except ValidationError as exc:
-            _flash_errors(request, exc)
+        if request.POST.get("action") == "withdraw":
+            performed(
+                request,
+                lambda: services.support_withdraw(proposal=proposal, member=request.user),
+                success=_("Your support is withdrawn."),
+            )
+        else:
+            performed(
+                request,
+                lambda: services.proposal_support(proposal=proposal, member=request.user),
+                success=_("Thank you for your support."),
+            )
     return redirect(proposal.get_absolute_url())
 
 
@@ -288,7 +282,7 @@ def comment_create(request: HttpRequest, city_slug: str, pk: int) -> HttpRespons
                 proposal=proposal, author=request.user, text=form.cleaned_data["text"], parent=parent
             )
         except ValidationError as exc:
-            _flash_errors(request, exc)
+            flash_errors(request, exc)
         else:
             messages.success(request, _("Your comment is published."))
             return redirect(f"{proposal.get_absolute_url()}#comment-{comment.pk}")
@@ -316,16 +310,14 @@ def comment_edit(request: HttpRequest, city_slug: str, pk: int, comment_pk: int)
     if not rules.may_edit_comment(request.user, comment):
         messages.error(request, _("A comment can only be edited during the 15 minutes after it is posted."))
         return redirect(url)
-    form = CommentForm(request.POST or None, initial={"text": comment.text})
-    if submitted(
+    return form_page(
         request,
-        form,
+        CommentForm(request.POST or None, initial={"text": comment.text}),
         lambda data: services.comment_edit(comment=comment, member=request.user, text=data["text"]),
-    ):
-        messages.success(request, _("Your comment is updated."))
-        return redirect(url)
-    return render(
-        request, "participation/comment_form.html", {"space": space, "comment": comment, "form": form}
+        template="participation/comment_form.html",
+        context={"space": space, "comment": comment},
+        success=_("Your comment is updated."),
+        redirect_to=url,
     )
 
 
@@ -348,18 +340,17 @@ def flag(request: HttpRequest, city_slug: str, pk: int, comment_pk: int | None =
         return redirect(proposal.get_absolute_url())
     form = FlagForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.flag_create(
+        performed(
+            request,
+            lambda: services.flag_create(
                 member=request.user,
                 reason=form.cleaned_data["reason"],
                 details=form.cleaned_data["details"],
                 proposal=None if comment else proposal,
                 comment=comment,
-            )
-        except ValidationError as exc:
-            _flash_errors(request, exc)
-        else:
-            messages.success(request, _("Thank you: the moderators will look at it."))
+            ),
+            success=_("Thank you: the moderators will look at it."),
+        )
         return redirect(proposal.get_absolute_url())
     return render(
         request,
@@ -383,14 +374,11 @@ def call_detail(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"{reverse('account_login')}?next={request.path}")
-        if _require_verified(request) and form.is_valid():
-            try:
-                services.call_respond(call=call, member=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Thank you: your answer is sent to the organiser."))
-                return redirect(call.get_absolute_url())
+        if _require_verified(request) and submitted(
+            request, form, lambda data: services.call_respond(call=call, member=request.user, **data)
+        ):
+            messages.success(request, _("Thank you: your answer is sent to the organiser."))
+            return redirect(call.get_absolute_url())
     return render(
         request,
         "participation/call_detail.html",
@@ -514,26 +502,22 @@ def answer_form(request: HttpRequest, city_slug: str, pk: int) -> HttpResponse:
             "planned_date": answer.planned_date,
         }
     form = AnswerForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.proposal_answer(
-                proposal=proposal,
-                official=request.user,
-                status=form.cleaned_data["status"],
-                text=form.cleaned_data["text"],
-                cost_cents=form.cost_cents(),
-                planned_date=form.cleaned_data["planned_date"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Your answer is published."))
-            return redirect("participation:dashboard", city_slug=space.city.slug)
-    revisions = list(AnswerRevision.objects.filter(answer=answer).select_related("author")) if answer else []
-    return render(
+    revisions = AnswerRevision.objects.filter(answer=answer).select_related("author") if answer else []
+    return form_page(
         request,
-        "participation/answer_form.html",
-        {"space": space, "proposal": proposal, "form": form, "answer": answer, "revisions": revisions},
+        form,
+        lambda data: services.proposal_answer(
+            proposal=proposal,
+            official=request.user,
+            status=data["status"],
+            text=data["text"],
+            cost_cents=form.cost_cents(),
+            planned_date=data["planned_date"],
+        ),
+        template="participation/answer_form.html",
+        context={"space": space, "proposal": proposal, "answer": answer, "revisions": revisions},
+        success=_("Your answer is published."),
+        redirect_to=reverse("participation:dashboard", kwargs={"city_slug": space.city.slug}),
     )
 
 
@@ -551,15 +535,18 @@ def moderate(request: HttpRequest, city_slug: str, kind: str, pk: int, action: s
     form = ModerationForm(request.POST)
     form.is_valid()
     reason = form.cleaned_data.get("reason", "")
-    try:
-        if action == "hide":
-            services.content_hide(target=target, moderator=request.user, reason=reason)
-            messages.success(request, _("The content is hidden; its author is told why."))
-        else:
-            services.content_restore(target=target, moderator=request.user, reason=reason)
-            messages.success(request, _("The content is visible again."))
-    except ValidationError as exc:
-        _flash_errors(request, exc)
+    if action == "hide":
+        performed(
+            request,
+            lambda: services.content_hide(target=target, moderator=request.user, reason=reason),
+            success=_("The content is hidden; its author is told why."),
+        )
+    else:
+        performed(
+            request,
+            lambda: services.content_restore(target=target, moderator=request.user, reason=reason),
+            success=_("The content is visible again."),
+        )
     return redirect("participation:dashboard", city_slug=space.city.slug)
 
 
@@ -611,24 +598,27 @@ def dashboard_settings(request: HttpRequest, city_slug: str) -> HttpResponse:
 def dashboard_calls(request: HttpRequest, city_slug: str) -> HttpResponse:
     space = _managed_space(request, city_slug)
     city = space.city
-    form = CallForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def publish(data):
         organization = (
             Organization.objects.public_bodies_of(city).filter(memberships__user=request.user).first()
             or Organization.objects.public_bodies_of(city).first()
         )
         if organization is None:
             raise NotAllowed
-        try:
-            services.call_create(city=city, organization=organization, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Your call for participation is published."))
-            return redirect("participation:dashboard_calls", city_slug=city.slug)
-    calls = CallForParticipation.objects.filter(city=city).select_related("organization")
-    return render(
-        request, "participation/dashboard_calls.html", {"space": space, "form": form, "calls": calls}
+        services.call_create(city=city, organization=organization, by=request.user, **data)
+
+    return form_page(
+        request,
+        CallForm(request.POST or None),
+        publish,
+        template="participation/dashboard_calls.html",
+        context={
+            "space": space,
+            "calls": CallForParticipation.objects.filter(city=city).select_related("organization"),
+        },
+        success=_("Your call for participation is published."),
+        redirect_to=reverse("participation:dashboard_calls", kwargs={"city_slug": city.slug}),
     )
 
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civic.accounts.models import Availability
 from civic.core.filters import FilterForm
-from civic.core.forms import DateField
+from civic.core.forms import CheckboxesField, DateField, LatitudeField, LongitudeField
 from civic.core.icons import with_icon
 from civic.core.models import Theme
 from civic.places.geocoding import geocode
@@ -27,8 +27,8 @@ class MissionSearchForm(FilterForm):
         max_length=200,
         help_text=_("Or use the “Near me” button."),
     )
-    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
-    lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+    lat = LatitudeField()
+    lng = LongitudeField()
     km = forms.FloatField(
         label=_("Radius (km)"),
         required=False,
@@ -47,12 +47,7 @@ class MissionSearchForm(FilterForm):
     )
     date_from = DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    availability = forms.MultipleChoiceField(
-        label=_("When I am free"),
-        choices=Availability.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    availability = CheckboxesField(label=_("When I am free"), choices=Availability.choices)
     remote = forms.BooleanField(label=_("Remote possible"), required=False)
     beginner = forms.BooleanField(label=_("Suitable for beginners"), required=False)
     accessible = forms.BooleanField(label=_("Accessible to people with reduced mobility"), required=False)

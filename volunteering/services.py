@@ -23,7 +23,7 @@ from civic.core import outbox
 from civic.core.l10n import city_time, local_range
 from civic.core.permissions import NotAllowed
 from civic.core.ratelimit import rate_limit
-from civic.core.services import log_action
+from civic.core.services import log_action, update_logged
 from civic.notifications.services import notify, notify_many
 from volunteering import rules
 from volunteering.calendar import ics_filename, slot_ics
@@ -73,21 +73,20 @@ def mission_publish(*, mission: Mission, by) -> Mission:
     if not rules.may_manage_mission(by, mission):
         raise NotAllowed
     mission.full_clean()
-    mission.status = MissionStatus.PUBLISHED
-    mission.published_at = mission.published_at or timezone.now()
-    mission.save(update_fields=["status", "published_at", "updated_at"])
-    log_action("volunteering.mission.published", target=mission, actor=by)
-    return mission
+    values = {"status": MissionStatus.PUBLISHED, "published_at": mission.published_at or timezone.now()}
+    return update_logged(
+        mission, "volunteering.mission.published", actor=by, values=values, stamps=("updated_at",)
+    )
 
 
 @transaction.atomic
 def mission_close(*, mission: Mission, by) -> Mission:
     if not rules.may_manage_mission(by, mission):
         raise NotAllowed
-    mission.status = MissionStatus.CLOSED
-    mission.save(update_fields=["status", "updated_at"])
-    log_action("volunteering.mission.closed", target=mission, actor=by)
-    return mission
+    values = {"status": MissionStatus.CLOSED}
+    return update_logged(
+        mission, "volunteering.mission.closed", actor=by, values=values, stamps=("updated_at",)
+    )
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from civic.core.forms import add_service_errors
 from civic.core.ics import ics_response
 from civic.core.pagecache import anonymous_page
+from civic.core.paginator import query_without_page
 from civic.core.permissions import NotAllowed
 from civic.organizations.models import Organization
 from civic.places.geo import distance_km
@@ -97,9 +98,8 @@ def index(request: HttpRequest) -> HttpResponse:
         number = 1
     offset = (number - 1) * PAGE_SIZE
     rows = list(missions.for_list()[offset : offset + PAGE_SIZE + 1])
-    query = request.GET.copy()
-    query.pop("page", None)
-    feed_url = reverse("volunteering:geojson") + ("?" + query.urlencode() if query else "")
+    query = query_without_page(request)
+    feed_url = reverse("volunteering:geojson") + (f"?{query}" if query else "")
     return render(
         request,
         "volunteering/mission_list.html",
@@ -113,7 +113,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "missions": rows[:PAGE_SIZE],
             "origin": origin,
             "prefilled": prefilled,
-            "query": query.urlencode(),
+            "query": query,
             "feed_url": feed_url,
         },
     )

@@ -2,8 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from civic.accounts.models import Availability, User
-from civic.core.forms import ImageField
-from civic.core.models import Theme
+from civic.core.forms import CheckboxesField, ImageField, ThemesField
 from civic.places.models import City
 
 
@@ -16,18 +15,8 @@ class ProfileForm(forms.ModelForm):
         ),
     )
     clear_avatar = forms.BooleanField(label=_("Remove my avatar"), required=False)
-    interests = forms.ModelMultipleChoiceField(
-        label=_("Interests"),
-        queryset=Theme.objects.active(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    availability = forms.MultipleChoiceField(
-        label=_("Availability"),
-        choices=Availability.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    interests = ThemesField(label=_("Interests"))
+    availability = CheckboxesField(label=_("Availability"), choices=Availability.choices)
     home_city = forms.ModelChoiceField(label=_("Home city"), queryset=City.objects.active(), required=False)
 
     field_order = [

@@ -33,3 +33,14 @@ class FilterForm(forms.Form):
     def apply(self, queryset: QuerySet, data: dict[str, Any], **options: Any) -> QuerySet:
         """Narrow ``queryset`` by ``data`` (only the valid fields, possibly none) with QuerySet methods."""
         raise NotImplementedError
+
+    @staticmethod
+    def narrow(queryset: QuerySet, data: dict[str, Any], **lookups: str) -> QuerySet:
+        """``queryset`` filtered on ``lookup=value`` for each ``field="lookup"`` given a value in
+        ``data``: ``self.narrow(qs, data, city="city__slug", theme="themes__slug")``. One ``filter()``
+        call a field, in the order given (a many-valued relation is joined once a field, as chained
+        calls would)."""
+        for field, lookup in lookups.items():
+            if data.get(field):
+                queryset = queryset.filter(**{lookup: data[field]})
+        return queryset

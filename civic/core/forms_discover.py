@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civic.core import discovery
 from civic.core.discovery import DiscoveryQuery
+from civic.core.forms import LatitudeField, LongitudeField
 from civic.core.models import Theme
 
 WHEN_CHOICES = [
@@ -29,8 +30,8 @@ class DiscoverForm(forms.Form):
             attrs={"placeholder": _("An address or a city"), "autocomplete": "street-address"}
         ),
     )
-    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
-    lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+    lat = LatitudeField()
+    lng = LongitudeField()
     km = forms.IntegerField(
         label=_("Within (km)"),
         min_value=1,

@@ -19,3 +19,10 @@ class CappedPaginator(Paginator):
         found = self.object_list.order_by()[: self.cap + 1].count()
         self.capped = found > self.cap
         return min(found, self.cap)
+
+
+def query_without_page(request) -> str:
+    """The list's query string without its page number: the filters that page links carry."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()

@@ -106,6 +106,21 @@ class LabelledCellsMixin:
         return type(formset.__name__, (formset,), {"add_fields": add_fields})
 
 
+class ReadOnlyTabularInline(LabelledCellsMixin, admin.TabularInline):
+    """Rows only services write (RSVPs, a pledge's history, a campaign's partners), listed under
+    their parent: every ``fields`` entry read-only, none added or deleted from the admin, where the
+    services' rules (capacity, totals, the audit trail) would be bypassed."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class ScopedPeoplePickerMixin:
     """Member pickers (``people_fields``) are autocompletes offering only the people the
     organisation already works with, never the platform's member list.

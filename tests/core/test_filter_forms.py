@@ -8,6 +8,7 @@ from django.utils import translation
 
 from civic.core.filters import FilterForm
 from civic.places.models import City
+from tests.factories import CityFactory
 from tests.participation.factories import CitySpaceFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +73,14 @@ def test_the_proposals_of_a_space_show_the_message_of_an_invalid_filter(client, 
 
     assert response.status_code == 200
     assert 'id="id_status_error"' in response.content.decode()
+
+
+def test_narrow_filters_on_each_given_value_only(city):
+    other = CityFactory(slug="sevilla", country="ES")
+
+    def narrowed(data):
+        return set(FilterForm.narrow(City.objects.all(), data, country="country", place="slug"))
+
+    assert narrowed({"country": "ES", "place": ""}) == {other}
+    assert narrowed({"country": city.country, "place": city.slug}) == {city}
+    assert narrowed({}) == {city, other}

@@ -79,3 +79,22 @@ def test_an_rsvp_that_fills_the_event_during_the_admin_save_refuses_the_lower_ca
     event = Event.objects.get(pk=event.pk)
     assert event.capacity == 10
     assert event.seats_taken == 5 == _going_seats(event)
+
+
+def test_the_rsvps_are_listed_read_only_under_the_event(client, event):
+    """RSVPs go through the service (capacity, waiting list): the admin shows them, nothing more."""
+    client.force_login(MemberFactory(is_staff=True, is_superuser=True))
+
+    response = client.get(_url(event))
+
+    rsvps = next(f for f in response.context["inline_admin_formsets"] if f.opts.model is RSVP)
+    assert len(rsvps.formset.forms) == 1
+    assert not rsvps.has_add_permission and not rsvps.formset.can_delete
+    assert set(rsvps.opts.get_readonly_fields(None)) == {
+        "member",
+        "status",
+        "guests",
+        "queued_at",
+        "attended",
+    }
+    assert list(rsvps.formset.forms[0].fields) == ["id", "event"]
