@@ -136,7 +136,7 @@ class ProposalProvider:
     def activity(self, member_ids, *, limit: int) -> list[ActivityItem]:
         """Supports given by followed members to public proposals, newest first."""
         supports = (
-            Support.objects.filter(member_id__in=list(member_ids), proposal__is_hidden=False)
+            Support.objects.given_by(member_ids)
             .select_related("member", "proposal__city", "proposal__theme")
             .defer("proposal__text", "proposal__search_vector")
             .annotate(**_cover("proposal_id"))
@@ -161,6 +161,10 @@ class ProposalProvider:
                 )
             )
         return items
+
+    def activity_dates(self, member_ids) -> list:
+        """The actions ``activity()`` may list, dated (``at``) and marked ``public`` when it lists them."""
+        return [Support.objects.given_by_dated(member_ids)]
 
     def digest(self, member, *, since) -> list[DiscoveryItem]:
         """New open proposals of the member's city since ``since``, most supported first."""

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery, Kind, newest_first, picture
 from civic.core.markdown import plain_text
 from civic.core.search import best_first, corrected_query
-from volunteering.models import ACTIVE_STATUSES, Mission, Participation, ParticipationStatus
+from volunteering.models import ACTIVE_STATUSES, Mission, Participation
 
 KIND = Kind(
     key="mission",
@@ -130,11 +130,7 @@ class MissionProvider:
     def activity(self, member_ids, *, limit: int) -> list[ActivityItem]:
         """Followed members who joined a published mission, newest first."""
         joined = list(
-            Participation.objects.filter(
-                member_id__in=list(member_ids),
-                status__in=(ParticipationStatus.CONFIRMED, ParticipationStatus.ATTENDED),
-                slot__mission__status="published",
-            )
+            Participation.objects.joined_by(member_ids)
             .select_related("member")
             .annotate(mission_id=F("slot__mission_id"))
             .order_by(newest_first("created_at"))[:limit]
@@ -156,6 +152,10 @@ class MissionProvider:
             for p in joined
             if p.mission_id in missions
         ]
+
+    def activity_dates(self, member_ids) -> list:
+        """The actions ``activity()`` may list, dated (``at``) and marked ``public`` when it lists them."""
+        return [Participation.objects.joined_by_dated(member_ids)]
 
     def digest(self, member, *, since) -> list[DiscoveryItem]:
         """Missions published in the member's city since ``since`` that still have an upcoming slot."""
