@@ -139,7 +139,8 @@ class MissionProvider:
             m.pk: m
             for m in Mission.objects.filter(pk__in={p.mission_id for p in joined})
             .with_next_slot()
-            .prefetch_related("city", "themes")
+            .select_related("city")
+            .prefetch_related("themes")
         }
         return [
             ActivityItem(
