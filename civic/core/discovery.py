@@ -20,12 +20,14 @@ not hidden, not anonymous), and each call costs a fixed number of queries whatev
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db.models import (
     F,
@@ -37,7 +39,7 @@ from django.db.models import (
     Value,
     prefetch_related_objects,
 )
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from civic.core.search import shared_corrections
 
@@ -344,11 +346,11 @@ def activity_of_followed(member, limit: int = 30) -> list[ActivityItem]:
     those, and a provider with none costs no query, so ``limit`` items are built rather than ``limit`` per
     provider. Cost: one query for the people followed, one for the dates, and the ``activity()`` queries
     of the providers that have something among the newest (of every provider in the rare case below)."""
-    followed = list(
-        member.following_set.filter(followed__is_former=False).values_list("followed_id", flat=True)
-    )
-    if not followed:
-        return []
+    followed = _followed_ids(member)
+    return _activity_of(followed, limit) if followed else []
+
+
+def _activity_of(followed: list[int], limit: int) -> list[ActivityItem]:
     chosen = providers()
     shares = _shares_of_newest(chosen, followed, limit) or {}
     items = []
@@ -358,6 +360,34 @@ def activity_of_followed(member, limit: int = 30) -> list[ActivityItem]:
             items += _call(provider, "activity", followed, limit=share)
     items.sort(key=lambda a: a.at, reverse=True)
     return items[:limit]
+
+
+# How long My Civic remembers a member's follow feed (seconds). The key holds the people followed, so
+# following or unfollowing someone, or one of them leaving Civic, shows at once; what those people did
+# meanwhile (a new action, a cancelled one, a proposal hidden, a changed name) shows at most this late.
+FEED_SECONDS = 60
+
+
+def recent_activity_of_followed(member, limit: int = 30) -> list[ActivityItem]:
+    """``activity_of_followed(member, limit)`` as it was at most ``FEED_SECONDS`` ago, for My Civic.
+
+    Remembered per member, language, ``limit`` and set of people followed (read each time: one query),
+    so a change of whom the member follows is never hidden; only the followed people's own actions may
+    be up to ``FEED_SECONDS`` old. Redis down: computed every time."""
+    followed = _followed_ids(member)
+    if not followed:
+        return []
+    people = hashlib.blake2b(",".join(map(str, sorted(followed))).encode(), digest_size=12).hexdigest()
+    key = f"mycivic-feed:v1:{member.pk}:{get_language()}:{limit}:{people}"
+    items = cache.get(key)
+    if items is None:
+        items = _activity_of(followed, limit)
+        cache.set(key, items, FEED_SECONDS)
+    return items
+
+
+def _followed_ids(member) -> list[int]:
+    return list(member.following_set.filter(followed__is_former=False).values_list("followed_id", flat=True))
 
 
 def _columns(qs: QuerySet, *names: str) -> QuerySet:

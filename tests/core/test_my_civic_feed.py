@@ -105,3 +105,38 @@ def test_a_kind_with_nothing_among_the_newest_is_not_asked_for_its_actions(alice
     assert [kind for kind, _name, _pk in feed] == ["event"] * 3
     reading_supports = [q["sql"] for q in queries.captured_queries if "participation_support" in q["sql"]]
     assert len(reading_supports) == 1  # only the one query that dates every kind's actions
+
+
+def _feed_on_the_page(client):
+    return [(a.actor_name, a.item.pk) for a in client.get("/en/me/").context["activity"]]
+
+
+def test_my_civic_shows_a_change_of_whom_the_member_follows_at_once(client, alice, bob, charlie, city):
+    from civic.accounts.services import follow_create, follow_delete
+
+    follow_create(follower=alice, followed=bob)
+    bobs = _rsvp(bob, city, 2)
+    charlies = _rsvp(charlie, city, 1)
+    client.force_login(alice)
+    assert _feed_on_the_page(client) == [(bob.public_name, bobs.event_id)]
+
+    follow_create(follower=alice, followed=charlie)
+    assert _feed_on_the_page(client) == [
+        (charlie.public_name, charlies.event_id),
+        (bob.public_name, bobs.event_id),
+    ]
+
+    follow_delete(follower=alice, followed=bob)
+    assert _feed_on_the_page(client) == [(charlie.public_name, charlies.event_id)]
+
+
+def test_what_followed_people_do_may_show_on_my_civic_up_to_a_minute_late(client, alice, bob, city):
+    Follow.objects.create(follower=alice, followed=bob)
+    first = _rsvp(bob, city, 2)
+    client.force_login(alice)
+    assert _feed_on_the_page(client) == [(bob.public_name, first.event_id)]
+
+    _rsvp(bob, city, 1)  # remembered feed: shown within FEED_SECONDS, not at once
+
+    assert _feed_on_the_page(client) == [(bob.public_name, first.event_id)]
+    assert len(activity_of_followed(alice)) == 2  # the feed itself (digest, tests) is never remembered
