@@ -139,4 +139,4 @@ def test_what_followed_people_do_may_show_on_my_civic_up_to_a_minute_late(client
     _rsvp(bob, city, 1)  # remembered feed: shown within FEED_SECONDS, not at once
 
     assert _feed_on_the_page(client) == [(bob.public_name, first.event_id)]
-    assert len(activity_of_followed(alice)) == 2  # the feed itself (digest, tests) is never remembered
+    assert len(activity_of_followed(alice)) == 2  # activity_of_followed itself is never remembered
