@@ -118,9 +118,7 @@ class EventProvider:
 
     def activity(self, member_ids, *, limit: int) -> list[ActivityItem]:
         rsvps = (
-            RSVP.objects.filter(
-                member_id__in=list(member_ids), status=RSVP.Status.GOING, event__is_published=True
-            )
+            RSVP.objects.going_by(member_ids)
             .select_related("member", "event", "event__city")
             .prefetch_related("event__themes")
             .annotate(**_cover("event_id", "event__series_id"))
@@ -129,6 +127,10 @@ class EventProvider:
         for r in rsvps:
             hand_cover(r, to=r.event)
         return [ActivityItem.by(r.member, _("is going to"), _item(r.event), r.created_at) for r in rsvps]
+
+    def activity_dates(self, member_ids) -> list:
+        """The actions ``activity()`` may list, dated (``at``) and marked ``public`` when it lists them."""
+        return [RSVP.objects.going_by_dated(member_ids)]
 
     def digest(self, member, *, since: datetime) -> list[DiscoveryItem]:
         theme_ids = tuple(member.interests.values_list("pk", flat=True))

@@ -32,6 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civic.core.discovery import any_of
 from civic.core.l10n import local_iso
 from civic.core.photos import PhotoBase
 from civic.core.search import SearchQuerySet, searchable_vector
@@ -317,6 +318,23 @@ class RSVPQuerySet(models.QuerySet):
     def going(self):
         return self.filter(status=RSVP.Status.GOING)
 
+    def going_by(self, member_ids):
+        """``member_ids`` going to published events (the people a member follows, in My Civic); the ids
+        are bound as one array (``any_of``)."""
+        return self.filter(
+            any_of("member_id", member_ids), status=RSVP.Status.GOING, event__is_published=True
+        )
+
+    def going_by_dated(self, member_ids):
+        """``going_by(member_ids)`` before its test on another table (its event is published), for My Civic's
+        newest-first pick: annotated with ``at`` (when) and ``public`` (the other row's id when
+        ``going_by`` keeps the row, else null). A scalar subquery in the SELECT list, which PostgreSQL
+        computes only for the rows left after ORDER BY … LIMIT (an EXISTS would hash every other row)."""
+        published = Event.objects.filter(pk=models.OuterRef("event_id"), is_published=True)
+        return self.filter(any_of("member_id", member_ids), status=RSVP.Status.GOING).annotate(
+            at=F("created_at"), public=models.Subquery(published.order_by().values("pk"))
+        )
+
     def waiting(self):
         return self.filter(status=RSVP.Status.WAITING).order_by("queued_at", "pk")
 
@@ -364,7 +382,11 @@ class RSVP(models.Model):
         constraints = [models.UniqueConstraint(fields=["event", "member"], name="events_rsvp_once")]
         indexes = [
             models.Index(fields=["event", "status", "queued_at"], name="events_rsvp_queue"),
-            models.Index(fields=["member", "status"], name="events_rsvp_member"),
+            # Covers the follow feed's read (``going_by``: 1,000 followed members, newest first) without
+            # visiting the table.
+            models.Index(
+                fields=["member", "status"], include=["created_at", "event"], name="events_rsvp_member"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -21,7 +21,7 @@ from civic.core.discovery import (
 )
 from civic.core.models import Theme
 from civic.core.search import best_first, corrected_query
-from initiatives.models import Initiative, InitiativePhoto, ReplicationIntent, Status
+from initiatives.models import Initiative, InitiativePhoto, ReplicationIntent
 
 KIND = Kind(
     key="initiative",
@@ -120,12 +120,11 @@ class InitiativeProvider:
 
     def activity(self, member_ids, *, limit: int) -> list[ActivityItem]:
         """Followed members who spotted a published initiative or want to start one in their city."""
-        ids = list(member_ids)
         spotted = _with_relations(
-            Initiative.objects.published().filter(spotter_id__in=ids).select_related("spotter")
+            Initiative.objects.spotted_by(member_ids).select_related("spotter")
         ).order_by(newest_first("published_at"))[:limit]
         wishes = (
-            ReplicationIntent.objects.filter(member_id__in=ids, initiative__status=Status.PUBLISHED)
+            ReplicationIntent.objects.wished_by(member_ids)
             .select_related("member", "initiative", "initiative__city")
             .prefetch_related(Prefetch("initiative__themes", queryset=Theme.objects.order_by()))
             .annotate(**_cover("initiative_id"))
@@ -142,6 +141,13 @@ class InitiativeProvider:
         ]
         items.sort(key=lambda a: a.at, reverse=True)
         return items[:limit]
+
+    def activity_dates(self, member_ids) -> list:
+        """The actions ``activity()`` may list, dated (``at``) and marked ``public`` when it lists them."""
+        return [
+            Initiative.objects.spotted_by_dated(member_ids),
+            ReplicationIntent.objects.wished_by_dated(member_ids),
+        ]
 
     def digest(self, member, *, since: datetime) -> list[DiscoveryItem]:
         """Initiatives published since ``since`` on the member's interests (near them if they have a point)."""

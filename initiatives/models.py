@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from civic.core.discovery import any_of
 from civic.core.follows import FollowBase
 from civic.core.photos import PhotoBase
 from civic.core.search import SearchQuerySet, searchable_vector
@@ -79,6 +80,16 @@ class Reviewed(models.Model):
 class InitiativeQuerySet(SearchQuerySet, GeoQuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
+
+    def spotted_by(self, member_ids):
+        """Published initiatives spotted by ``member_ids`` (the people a member follows, in My Civic);
+        the ids are bound as one array (``any_of``)."""
+        return self.published().filter(any_of("spotter_id", member_ids))
+
+    def spotted_by_dated(self, member_ids):
+        """``spotted_by(member_ids)`` for My Civic's newest-first pick: annotated with ``at`` (publication)
+        and ``public`` (the initiative's own id: every test is on the row itself)."""
+        return self.spotted_by(member_ids).annotate(at=models.F("published_at"), public=models.F("pk"))
 
     def in_review(self):
         return self.filter(status=Status.IN_REVIEW)
@@ -365,6 +376,23 @@ class VideoReport(Reviewed):
         return (urlparse(self.url).hostname or "").lower()
 
 
+class ReplicationIntentQuerySet(models.QuerySet):
+    def wished_by(self, member_ids):
+        """Wishes of ``member_ids`` to start a published initiative (the people a member follows, in My
+        Civic); the ids are bound as one array (``any_of``)."""
+        return self.filter(any_of("member_id", member_ids), initiative__status=Status.PUBLISHED)
+
+    def wished_by_dated(self, member_ids):
+        """``wished_by(member_ids)`` before its test on another table (its initiative is published), for My Civic's
+        newest-first pick: annotated with ``at`` (when) and ``public`` (the other row's id when
+        ``wished_by`` keeps the row, else null). A scalar subquery in the SELECT list, which PostgreSQL
+        computes only for the rows left after ORDER BY … LIMIT (an EXISTS would hash every other row)."""
+        published = Initiative.objects.filter(pk=models.OuterRef("initiative_id"), status=Status.PUBLISHED)
+        return self.filter(any_of("member_id", member_ids)).annotate(
+            at=models.F("created_at"), public=models.Subquery(published.order_by().values("pk"))
+        )
+
+
 class ReplicationIntent(models.Model):
     """A member who wants to start this initiative in their own city. One per member per initiative."""
 
@@ -377,6 +405,8 @@ class ReplicationIntent(models.Model):
     )
     message = models.TextField(_("a few words"), max_length=1000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReplicationIntentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -120,7 +120,7 @@ class ProposalProvider:
     def activity(self, member_ids, *, limit: int) -> list[ActivityItem]:
         """Supports given by followed members to public proposals, newest first."""
         supports = (
-            Support.objects.filter(member_id__in=list(member_ids), proposal__is_hidden=False)
+            Support.objects.given_by(member_ids)
             .select_related("member", "proposal__city", "proposal__theme")
             .defer("proposal__text", "proposal__search_vector")
             .annotate(**_cover("proposal_id"))
@@ -134,6 +134,10 @@ class ProposalProvider:
                 ActivityItem.by(s.member, pgettext("activity", "supports"), _item(s.proposal), s.created_at)
             )
         return items
+
+    def activity_dates(self, member_ids) -> list:
+        """The actions ``activity()`` may list, dated (``at``) and marked ``public`` when it lists them."""
+        return [Support.objects.given_by_dated(member_ids)]
 
     def digest(self, member, *, since) -> list[DiscoveryItem]:
         """New open proposals of the member's city since ``since``, most supported first."""

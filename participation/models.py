@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civic.core.discovery import any_of
 from civic.core.follows import FollowBase
 from civic.core.l10n import local_iso
 from civic.core.photos import PhotoBase
@@ -378,6 +379,21 @@ class SupportQuerySet(models.QuerySet):
     def of_visible_proposals(self, city):
         return self.filter(proposal__city=city, proposal__is_hidden=False)
 
+    def given_by(self, member_ids):
+        """Supports of ``member_ids`` to proposals not hidden (the people a member follows, in My Civic);
+        the ids are bound as one array (``any_of``)."""
+        return self.filter(any_of("member_id", member_ids), proposal__is_hidden=False)
+
+    def given_by_dated(self, member_ids):
+        """``given_by(member_ids)`` before its test on another table (its proposal is not hidden), for My Civic's
+        newest-first pick: annotated with ``at`` (when) and ``public`` (the other row's id when
+        ``given_by`` keeps the row, else null). A scalar subquery in the SELECT list, which PostgreSQL
+        computes only for the rows left after ORDER BY … LIMIT (an EXISTS would hash every other row)."""
+        visible = Proposal.objects.filter(pk=models.OuterRef("proposal_id"), is_hidden=False)
+        return self.filter(any_of("member_id", member_ids)).annotate(
+            at=models.F("created_at"), public=models.Subquery(visible.order_by().values("pk"))
+        )
+
     def csv_rows_per_day(self, zone) -> Iterator[tuple]:
         """(day, count) rows of these supports, oldest first, days on ``zone``'s clock; columns as
         ``SUPPORTS_CSV_HEADER``. One grouped query."""
@@ -394,7 +410,10 @@ class SupportQuerySet(models.QuerySet):
 class Support(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="supports")
     member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participation_supports"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="participation_supports",
+        db_index=False,  # participation_support_member below starts with it
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -404,7 +423,14 @@ class Support(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["proposal", "member"], name="participation_support_once")
         ]
-        indexes = [models.Index(fields=["created_at"], name="participation_support_day")]
+        indexes = [
+            models.Index(fields=["created_at"], name="participation_support_day"),
+            # Covers the follow feed's read (``given_by``: the supports of 1,000 followed members, newest
+            # first) without visiting the table: 5,000 supports at scale 1.
+            models.Index(
+                fields=["member", "created_at"], include=["proposal"], name="participation_support_member"
+            ),
+        ]
         verbose_name = _("support")
         verbose_name_plural = _("supports")
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from civic.core.discovery import ActivityItem, DiscoveryItem, DiscoveryQuery, Kind, feature_rows, newest_first
 from civic.core.search import best_first, corrected_query
-from volunteering.models import ACTIVE_STATUSES, Mission, Participation, ParticipationStatus
+from volunteering.models import ACTIVE_STATUSES, Mission, Participation
 
 KIND = Kind(
     key="mission",
@@ -116,11 +116,7 @@ class MissionProvider:
     def activity(self, member_ids, *, limit: int) -> list[ActivityItem]:
         """Followed members who joined a published mission, newest first."""
         joined = list(
-            Participation.objects.filter(
-                member_id__in=list(member_ids),
-                status__in=(ParticipationStatus.CONFIRMED, ParticipationStatus.ATTENDED),
-                slot__mission__status="published",
-            )
+            Participation.objects.joined_by(member_ids)
             .select_related("member")
             .annotate(mission_id=F("slot__mission_id"))
             .order_by(newest_first("created_at"))[:limit]
@@ -129,7 +125,8 @@ class MissionProvider:
             m.pk: m
             for m in Mission.objects.filter(pk__in={p.mission_id for p in joined})
             .with_next_slot()
-            .prefetch_related("city", "themes")
+            .select_related("city")
+            .prefetch_related("themes")
         }
         return [
             ActivityItem.by(
@@ -138,6 +135,10 @@ class MissionProvider:
             for p in joined
             if p.mission_id in missions
         ]
+
+    def activity_dates(self, member_ids) -> list:
+        """The actions ``activity()`` may list, dated (``at``) and marked ``public`` when it lists them."""
+        return [Participation.objects.joined_by_dated(member_ids)]
 
     def digest(self, member, *, since) -> list[DiscoveryItem]:
         """Missions published in the member's city since ``since`` that still have an upcoming slot."""

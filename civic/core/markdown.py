@@ -1,6 +1,7 @@
 """User-written rich text: Markdown rendered to HTML, then sanitised with nh3 (Ammonia)."""
 
 import threading
+from functools import lru_cache
 from html import unescape
 
 import markdown as md
@@ -66,7 +67,15 @@ def plain_text(text: str, limit: int = 200) -> str:
     """A plain-text excerpt of user Markdown for cards and feeds: no ``**`` or ``#`` left, no tags,
     whitespace collapsed, cut at a word boundary with an ellipsis. Only the first ``4 × limit``
     characters are rendered, so a long story costs what a short one does."""
-    source = (text or "")[: limit * 4]
+    return _excerpt((text or "")[: limit * 4], limit)
+
+
+# A pure function of its arguments, so remembering recent results is never stale. Markdown is most of
+# what building a card costs (0.45 ms an excerpt at load 7; My Civic builds 42 cards on every visit),
+# and the same items recur across pages, visits and members. At most 4,096 excerpts of at most 800
+# characters: a few MB per process.
+@lru_cache(maxsize=4096)
+def _excerpt(source: str, limit: int) -> str:
     html_text = _to_html(source)
     words = " ".join(unescape(nh3.clean(html_text, tags=set())).split())
     if len(words) <= limit:

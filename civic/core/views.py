@@ -137,7 +137,7 @@ def my_civic(request: HttpRequest) -> HttpResponse:
     form = DiscoverForm({"km": 25}, member=request.user)
     form.is_valid()
     query = form.to_query(limit=12)
-    activity = discovery.activity_of_followed(request.user, limit=30)
+    activity = discovery.recent_activity_of_followed(request.user, limit=30)
     return render(
         request,
         "core/my_civic.html",
