@@ -127,6 +127,14 @@ class GeoQuerySet(models.QuerySet):
         origin = LlToEarth(Value(float(lat)), Value(float(lng)))
         return self.order_by(CubeKnnDistance(LlToEarth(F("latitude"), F("longitude")), origin))
 
+    def orders_nearest_first(self) -> bool:
+        """Whether ``nearest_first()`` (or ``near()``) orders this queryset. Such a queryset should
+        prefetch its foreign keys for display rather than join them: PostgreSQL's estimate of the rows
+        in a radius is far too low (32 for 9,615 initiatives around Paris), so with a join it hashes
+        every row of the radius and sorts them instead of following the index nearest-first and
+        stopping at the LIMIT."""
+        return any(isinstance(field, CubeKnnDistance) for field in self.query.order_by)
+
     def with_distance(self, lat: float, lng: float):
         """Annotate ``distance_m`` without filtering (rows without a point get NULL)."""
         origin = LlToEarth(Value(float(lat)), Value(float(lng)))
