@@ -96,7 +96,7 @@ def index(request: HttpRequest) -> HttpResponse:
     except ValueError:
         number = 1
     offset = (number - 1) * PAGE_SIZE
-    rows = list(missions.for_list()[offset : offset + PAGE_SIZE + 1])
+    rows = missions.for_list().ids_then_rows(offset, offset + PAGE_SIZE + 1)
     query = request.GET.copy()
     query.pop("page", None)
     feed_url = reverse("volunteering:geojson") + ("?" + query.urlencode() if query else "")
