@@ -247,8 +247,10 @@ def near_all(query: DiscoveryQuery, kinds=None) -> list[DiscoveryItem]:
             built[key] = _call(provider, "near", query)
             distances = [item.distance_m for item in built[key]]
         else:
-            rows = near_queryset(query).prefetch_related(None).values_list("distance_m", flat=True)
-            distances = list(rows[: query.limit])
+            # With the pk: a DISTINCT (a theme filter through a join) must not merge two items
+            # at the same distance.
+            rows = near_queryset(query).prefetch_related(None).values_list("pk", "distance_m")
+            distances = [distance for _pk, distance in rows[: query.limit]]
         ranked += [(d is None, d or 0.0, place, i, key) for i, d in enumerate(distances)]
     ranked.sort()
     shares = Counter(row[-1] for row in ranked[: query.limit])
