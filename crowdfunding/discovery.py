@@ -4,14 +4,15 @@ matching a search; the action is "Pledge" and ``when`` is the deadline. Two quer
 
 from __future__ import annotations
 
-from django.db.models import Count, F, OuterRef, Q
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from civic.core.discovery import DiscoveryItem, DiscoveryQuery, Kind, first_photo
 from civic.core.search import best_first, corrected_query
-from crowdfunding.models import CampaignStatus, Project, ProjectPhoto
+from crowdfunding.models import CampaignStatus, Project, ProjectPhoto, TimeNeed
 
 KIND = Kind(
     key="project",
@@ -23,6 +24,23 @@ KIND = Kind(
     menu_order=30,
     intro=gettext_lazy("Shape and fund local projects with money or time."),
 )
+
+
+def _open_needs() -> Coalesce:
+    """How many time needs of the project's campaign still want people, as a correlated subquery:
+    a COUNT over a join would GROUP BY every open project before the ORDER BY ... LIMIT (all 3,328
+    of them read and aggregated for the home page's 4 soonest deadlines at scale 1, 175 ms), where
+    the subquery lets PostgreSQL follow the deadline index and stop at the LIMIT."""
+    wanted = (
+        TimeNeed.objects.filter(
+            campaign_id=OuterRef("current_campaign_id"), offers_count__lt=F("people_wanted")
+        )
+        .order_by()
+        .values("campaign_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(wanted, output_field=IntegerField()), 0)
 
 
 class ProjectProvider:
@@ -50,16 +68,7 @@ class ProjectProvider:
             .annotate(
                 **first_photo(ProjectPhoto.objects.filter(project=OuterRef("pk")).order_by("position", "id"))
             )
-            .annotate(
-                open_needs=Count(
-                    "current_campaign__time_needs",
-                    filter=Q(
-                        current_campaign__time_needs__offers_count__lt=F(
-                            "current_campaign__time_needs__people_wanted"
-                        )
-                    ),
-                )
-            )
+            .annotate(open_needs=_open_needs())
         )
 
     def _item(self, project) -> DiscoveryItem:
@@ -79,13 +88,14 @@ class ProjectProvider:
             },
         )
 
-    def near(self, query: DiscoveryQuery) -> list[DiscoveryItem]:
+    def near_queryset(self, query: DiscoveryQuery):
         qs = self._base(query)
         if query.lat is not None and query.lng is not None:
-            qs = qs.near(query.lat, query.lng, query.km)
-        else:
-            qs = qs.order_by("current_campaign__deadline")
-        return [self._item(p) for p in qs[: query.limit]]
+            return qs.near(query.lat, query.lng, query.km)
+        return qs.order_by("current_campaign__deadline")
+
+    def near(self, query: DiscoveryQuery) -> list[DiscoveryItem]:
+        return [self._item(p) for p in self.near_queryset(query)[: query.limit]]
 
     def search(self, text: str, *, query: DiscoveryQuery) -> list[DiscoveryItem]:
         matching = corrected_query(text)

@@ -63,7 +63,11 @@ class EventProvider:
     def _public(self):
         return Event.objects.published().filter(is_cancelled=False).upcoming()
 
-    def _base(self, query: DiscoveryQuery):
+    def _base(self, query: DiscoveryQuery, *, nearest_first: bool = False):
+        """``nearest_first``: the caller orders with ``near()``; the city is then prefetched (one
+        more query) instead of joined, since a join makes PostgreSQL read every event of the radius
+        and sort them (3,492 around Paris at scale 1, 280 ms) instead of following the GiST index
+        nearest-first and stopping at the LIMIT (1 ms)."""
         qs = self._public().for_themes(query.theme_ids)
         if query.city_id:
             qs = qs.filter(city_id=query.city_id)
@@ -73,13 +77,15 @@ class EventProvider:
             qs = qs.filter(starts_at__lt=query.starts_before)
         if query.weekends_only:
             qs = qs.filter(starts_at__week_day__in=[1, 7])
-        return qs.select_related("city").prefetch_related("themes").annotate(**_cover())
+        city = qs.prefetch_related("city") if nearest_first else qs.select_related("city")
+        return city.prefetch_related("themes").annotate(**_cover())
+
+    def near_queryset(self, query: DiscoveryQuery):
+        qs = self._base(query, nearest_first=query.has_point)
+        return qs.near(query.lat, query.lng, query.km) if query.has_point else qs
 
     def near(self, query: DiscoveryQuery) -> list[DiscoveryItem]:
-        qs = self._base(query)
-        if query.has_point:
-            qs = qs.near(query.lat, query.lng, query.km)
-        return [_item(e) for e in qs[: query.limit]]
+        return [_item(e) for e in self.near_queryset(query)[: query.limit]]
 
     def search(self, text: str, *, query: DiscoveryQuery) -> list[DiscoveryItem]:
         matching = corrected_query(text)

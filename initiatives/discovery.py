@@ -72,13 +72,14 @@ class InitiativeProvider:
             qs = qs.filter(city_id=query.city_id)
         return _with_relations(qs)
 
-    def near(self, query: DiscoveryQuery) -> list[DiscoveryItem]:
+    def near_queryset(self, query: DiscoveryQuery):
         qs = self._base(query)
         if query.has_point:
-            qs = qs.near(query.lat, query.lng, query.km)
-        else:
-            qs = qs.order_by("-featured", "-published_at", "-pk")
-        return [_item(i) for i in qs[: query.limit]]
+            return qs.near(query.lat, query.lng, query.km)
+        return qs.order_by("-featured", "-published_at", "-pk")
+
+    def near(self, query: DiscoveryQuery) -> list[DiscoveryItem]:
+        return [_item(i) for i in self.near_queryset(query)[: query.limit]]
 
     def search(self, text: str, *, query: DiscoveryQuery) -> list[DiscoveryItem]:
         matching = corrected_query(text)

@@ -76,13 +76,14 @@ class ProposalProvider:
             qs = qs.filter(city_id=query.city_id)
         return qs
 
-    def near(self, query: DiscoveryQuery) -> list[DiscoveryItem]:
+    def near_queryset(self, query: DiscoveryQuery):
         qs = self._filter(_base().filter(status__in=OPEN_STATUSES), query)
         if query.lat is not None and query.lng is not None:
-            qs = qs.near(query.lat, query.lng, query.km)
-        else:
-            qs = qs.order_by("-created_at", "-id")
-        return [_item(p) for p in qs[: query.limit]]
+            return qs.near(query.lat, query.lng, query.km)
+        return qs.order_by("-created_at", "-id")
+
+    def near(self, query: DiscoveryQuery) -> list[DiscoveryItem]:
+        return [_item(p) for p in self.near_queryset(query)[: query.limit]]
 
     def search(self, text: str, *, query: DiscoveryQuery) -> list[DiscoveryItem]:
         if not (text or "").strip():

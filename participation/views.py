@@ -415,6 +415,7 @@ def call_responses(request: HttpRequest, city_slug: str, pk: int) -> HttpRespons
 
 @xframe_options_exempt
 @csp_replace({"frame-ancestors": ["*"]})
+@anonymous_page("space", "proposal")  # under the framing headers: a cached copy is framable too
 def embed(request: HttpRequest, city_slug: str) -> HttpResponse:
     """The embeddable widget: the latest or most supported public proposals. The only framable page."""
     space = _space(city_slug)

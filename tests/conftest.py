@@ -13,7 +13,7 @@ from django.utils import translation
 
 from civic import embedded
 from civic.celery import app as celery_app
-from civic.core import broker
+from civic.core import broker, pagecache
 from civic.core import cache as resilient_cache
 from tests.factories import (
     CityFactory,
@@ -50,6 +50,7 @@ def _isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     cache.clear()  # rate limits and login throttles must not leak between tests
+    pagecache.forget_versions()  # nor the page versions an earlier test's database had
     resilient_cache.reset()  # nor a Redis or broker outage seen by an earlier test
     broker.reset()
     yield

@@ -64,13 +64,14 @@ class MissionProvider:
 
     kind = KIND
 
-    def near(self, query: DiscoveryQuery) -> list[DiscoveryItem]:
+    def near_queryset(self, query: DiscoveryQuery):
         qs = _base(query)
         if query.lat is not None and query.lng is not None:
-            qs = qs.near(query.lat, query.lng, query.km)
-        else:
-            qs = qs.order_by("-pk")
-        return [_item(m) for m in qs[: query.limit]]
+            return qs.near(query.lat, query.lng, query.km)
+        return qs.order_by("-pk")
+
+    def near(self, query: DiscoveryQuery) -> list[DiscoveryItem]:
+        return [_item(m) for m in self.near_queryset(query)[: query.limit]]
 
     def search(self, text: str, *, query: DiscoveryQuery) -> list[DiscoveryItem]:
         text = (text or "").strip()

@@ -97,7 +97,7 @@ def index(request: HttpRequest) -> HttpResponse:
     except ValueError:
         number = 1
     offset = (number - 1) * PAGE_SIZE
-    rows = list(missions.for_list()[offset : offset + PAGE_SIZE + 1])
+    rows = missions.for_list().ids_then_rows(offset, offset + PAGE_SIZE + 1)
     query = query_without_page(request)
     feed_url = reverse("volunteering:geojson") + (f"?{query}" if query else "")
     return render(

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from civic.accounts import services
 from civic.accounts.forms import ProfileForm
 from civic.accounts.models import User
+from civic.core.pagecache import anonymous_page
 
 
 @login_required
@@ -40,7 +41,10 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/profile_edit.html", {"form": form})
 
 
+@anonymous_page("member:{pk}")
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member's public page. Every anonymous visitor sees the same: cached until the member or
+    their followers change (``member:<pk>``, bumped by ``AccountsConfig.ready``)."""
     member = get_object_or_404(User.objects.active().select_related("home_city"), pk=pk)
     is_following = (
         request.user.is_authenticated

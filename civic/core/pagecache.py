@@ -10,8 +10,10 @@ admin included): the next request computes a new key and renders the page again;
 never read again and expires. Nothing is ever deleted from the cache, so there is no race between
 a delete and a concurrent render that would put the old page back.
 
-**Versions live in PostgreSQL** (``core.PageVersion``, one indexed read per cached request, with
-the page's data on the same database, so a replica never pairs a new version with old rows).
+**Versions live in PostgreSQL** (``core.PageVersion``, one indexed read, with the page's data on
+the same database, so a replica never pairs a new version with old rows); each process reuses a
+reading for ``VERSIONS_SECONDS`` (1 s), so a write shows to every anonymous visitor within a
+second, at once in the process that made it.
 Redis only holds pages: while Redis is down every page is rendered (the resilient cache answers
 as empty) and writes still bump versions, so when Redis comes back the pages it held before the
 outage are under keys nobody computes any more. A bump runs on commit in its own statement (a
@@ -43,6 +45,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import time
 from collections.abc import Callable, Iterable
 from functools import wraps
 from operator import attrgetter
@@ -72,13 +75,41 @@ ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as django.middleware.gzip reads Accept
 # --- versions --------------------------------------------------------------------------------
 
 
+# Per process: tag -> (version, when it was read). Reading the versions was the one query of a
+# cached page and half its cost under load (a round trip to PostgreSQL for a page otherwise served
+# from Redis): a version read less than VERSIONS_SECONDS ago is used again. A bump made by this
+# process forgets its tags at once; one made by another process is seen within VERSIONS_SECONDS
+# (the bound on how long an anonymous visitor may get the page as it was before a write). A stale
+# reading only ever pairs an older key with newer rows, never the reverse.
+VERSIONS_SECONDS = 1.0
+VERSIONS_KEPT = 10_000  # distinct tags remembered at most (then forgotten all at once)
+_known: dict[str, tuple[int, float]] = {}
+
+
+def forget_versions(tags: Iterable[str] | None = None) -> None:
+    """Read ``tags`` (every tag when None) from PostgreSQL next time."""
+    if tags is None:
+        _known.clear()
+    for tag in tags or ():
+        _known.pop(tag, None)
+
+
 def versions(tags: Iterable[str]) -> dict[str, int]:
-    """The current version of each tag (0 for a tag never bumped); one query."""
+    """The current version of each tag (0 for a tag never bumped): one query, or none when every
+    tag was read less than ``VERSIONS_SECONDS`` ago by this process."""
     from civic.core.models import PageVersion
 
     tags = sorted(set(tags))
+    now = time.monotonic()
+    known = [_known.get(tag) for tag in tags]
+    if all(k is not None and now - k[1] < VERSIONS_SECONDS for k in known):
+        return {tag: k[0] for tag, k in zip(tags, known, strict=True)}
     found = dict(PageVersion.objects.filter(key__in=tags).values_list("key", "version"))
-    return {tag: found.get(tag, 0) for tag in tags}
+    current = {tag: found.get(tag, 0) for tag in tags}
+    if len(_known) > VERSIONS_KEPT:
+        _known.clear()
+    _known.update((tag, (version, now)) for tag, version in current.items())
+    return current
 
 
 BUMP_SQL = """
@@ -91,6 +122,7 @@ ON CONFLICT (key) DO UPDATE SET version = EXCLUDED.version
 def _bump_now(tags: list[str]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(BUMP_SQL, [tags])
+    forget_versions(tags)
 
 
 def bump(*tags: str) -> None:

@@ -59,18 +59,21 @@ class CubeContains(Func):
     output_field = BooleanField()
 
 
-def earth_index(name: str) -> GistIndex:
-    """The GiST index that ``near()`` uses; name it ``<app>_<model>_geo`` (30 characters at most)."""
-    return GistIndex(LlToEarth(F("latitude"), F("longitude")), name=name)
+def earth_index(name: str, include=()) -> GistIndex:
+    """The GiST index that ``near()`` uses; name it ``<app>_<model>_geo`` (30 characters at most).
+
+    ``include`` makes it a covering index: with ``id``, ``latitude``, ``longitude`` and the columns
+    a list filters on, ``ids_then_rows()`` finds a page's ids by an index-only scan."""
+    return GistIndex(LlToEarth(F("latitude"), F("longitude")), name=name, include=list(include) or None)
 
 
-def geo_indexes(prefix: str = "%(app_label)s_%(class)s") -> list[models.Index]:
+def geo_indexes(prefix: str = "%(app_label)s_%(class)s", include=()) -> list[models.Index]:
     """The two indexes of a located model, named ``<prefix>_geo`` (the GiST index ``near()`` uses)
     and ``<prefix>_ll`` (latitude, longitude). A model that declares its own ``Meta.indexes`` starts
     them with ``*geo_indexes()``, or ``*geo_indexes("<app>_<short>")`` when ``<app>_<model>_geo``
-    would pass the 30 characters an index name may have."""
+    would pass the 30 characters an index name may have; ``include`` makes the GiST one covering."""
     return [
-        earth_index(f"{prefix}_geo"),
+        earth_index(f"{prefix}_geo", include=include),
         models.Index(fields=["latitude", "longitude"], name=f"{prefix}_ll"),
     ]
 
@@ -137,6 +140,26 @@ class GeoQuerySet(models.QuerySet):
         sorting every row by distance. Chord and great-circle distances rank points the same way."""
         origin = LlToEarth(Value(float(lat)), Value(float(lng)))
         return self.order_by(CubeKnnDistance(LlToEarth(F("latitude"), F("longitude")), origin))
+
+    def orders_nearest_first(self) -> bool:
+        """Whether ``nearest_first()`` (or ``near()``) orders this queryset. Such a queryset should
+        prefetch its foreign keys for display rather than join them: PostgreSQL's estimate of the rows
+        in a radius is far too low (32 for 9,615 initiatives around Paris), so with a join it hashes
+        every row of the radius and sorts them instead of following the index nearest-first and
+        stopping at the LIMIT."""
+        return any(isinstance(field, CubeKnnDistance) for field in self.query.order_by)
+
+    def ids_then_rows(self, start: int, stop: int) -> list:
+        """``list(self[start:stop])`` in two queries: the ids first, then those rows with every
+        annotation and prefetch of ``self``. Reading ids only lets a covering ``earth_index``
+        answer a nearest-first scan from the index alone: a filtered list near a big city skips
+        thousands of rows before a deep page (6,656 missions read for page 5 of "theme + weekend
+        mornings" around Paris), and each skipped row no longer costs a read of the table."""
+        ids = list(self.prefetch_related(None).values_list("pk", flat=True)[start:stop])
+        if not ids:
+            return []
+        found = {row.pk: row for row in self.filter(pk__in=ids).order_by()}
+        return [found[pk] for pk in ids if pk in found]
 
     def with_distance(self, lat: float, lng: float):
         """Annotate ``distance_m`` without filtering (rows without a point get NULL)."""

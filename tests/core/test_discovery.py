@@ -243,6 +243,40 @@ def test_home_page_query_budget_does_not_grow(client, providers, city, rows, dja
     assert len(response.context["items"]) == min(rows, 30)
 
 
+class CountingOrgProvider(OrgProvider):
+    """An OrgProvider that says which QuerySet its ``near()`` slices, and counts the items it builds."""
+
+    built = 0
+
+    def near_queryset(self, query):
+        return Organization.objects.filter(kind=self.org_kind).near(query.lat, query.lng, query.km)
+
+    def _item(self, org, **extra):
+        CountingOrgProvider.built += 1
+        return super()._item(org, **extra)
+
+
+def test_home_builds_only_the_items_it_shows_and_mixes_them_as_before(
+    client, providers, city, django_assert_max_num_queries
+):
+    # Associations every 0.3 km and collectives every 0.7 km: the first 30 hold 21 and 9 of them.
+    for n in range(1, 40):
+        _org(f"Association {n}", 0.3 * n, city=city)
+        _org(f"Collective {n}", 0.7 * n, "collective", city=city)
+    query = discovery.DiscoveryQuery(*PARIS, km=50, limit=30)
+    every_item = [item for provider in discovery.providers().values() for item in provider.near(query)]
+    expected = [i.title for i in sorted(every_item, key=lambda i: i.distance_m)][:30]
+    discovery.register(CountingOrgProvider(MISSIONS, "association"))
+    discovery.register(CountingOrgProvider(EVENTS, "collective"))
+    CountingOrgProvider.built = 0
+
+    with django_assert_max_num_queries(8):
+        response = client.get("/en/", {"lat": PARIS[0], "lng": PARIS[1], "km": 50})
+
+    assert [i.title for i in response.context["items"]] == expected
+    assert CountingOrgProvider.built == 30  # not 30 of each kind
+
+
 def test_the_menu_the_filters_and_the_ways_to_act_list_only_the_registered_kinds(client, providers):
     page = client.get("/en/").content.decode()
     menu = page[page.index('class="nav-main"') : page.index("</ul>", page.index('class="nav-main"'))]

@@ -308,3 +308,68 @@ def test_robots_txt_keeps_crawlers_out_of_personal_pages():
     assert response["Content-Type"].startswith("text/plain")
     assert "Disallow: /admin/" in response.content.decode()
     assert "Disallow: /*/me/" in response.content.decode()
+
+
+def test_a_member_page_is_cached_and_shows_a_new_follower_and_a_new_name(alice, bob):
+    from civic.accounts import services as account_services
+
+    url = f"/en/me/members/{bob.pk}/"
+    assert "0 followers" in _get(Client(), url).content.decode()
+    assert _get(Client(), url)["X-Page-Cache"] == "hit"
+
+    account_services.follow_create(follower=alice, followed=bob)
+    assert "1 follower" in _get(Client(), url).content.decode()
+
+    account_services.profile_update(member=bob, data={"display_name": "Robert"})
+    page = _get(Client(), url).content.decode()
+    assert "Robert" in page and "1 follower" in page
+
+    account_services.follow_delete(follower=alice, followed=bob)
+    assert "0 followers" in _get(Client(), url).content.decode()
+
+
+def test_a_member_sees_the_follow_button_not_the_anonymous_copy(alice, bob):
+    url = f"/en/me/members/{bob.pk}/"
+    _get(Client(), url)
+    member = Client()
+    member.force_login(alice)
+
+    page = _get(member, url)
+
+    assert "X-Page-Cache" not in page
+    assert "Follow" in page.content.decode()
+
+
+def test_the_embed_widget_is_cached_and_stays_framable(proposal):
+    url = f"/en/cities/{proposal.city.slug}/embed/"
+    assert _get(Client(), url)["X-Page-Cache"] == "miss"
+
+    again = _get(Client(), url)
+
+    assert again["X-Page-Cache"] == "hit"
+    assert "More benches on the square" in again.content.decode()
+    assert "X-Frame-Options" not in again
+    assert "frame-ancestors *" in again["Content-Security-Policy"]
+
+
+def test_a_write_by_another_process_shows_within_a_second(proposal, monkeypatch):
+    import time
+
+    from django.db import connection
+
+    from civic.core import pagecache
+
+    monkeypatch.setattr(pagecache, "VERSIONS_SECONDS", 0.3)
+    url = f"/en/cities/{proposal.city.slug}/proposals/{proposal.pk}/"
+    _get(Client(), url)
+    assert _get(Client(), url)["X-Page-Cache"] == "hit"
+    # Another process answers a proposal: its rows and its bump, none of this process's memory.
+    type(proposal).objects.filter(pk=proposal.pk).update(title="Benches and trees")
+    with connection.cursor() as cursor:
+        cursor.execute(pagecache.BUMP_SQL, [[f"proposal:{proposal.pk}"]])
+
+    time.sleep(0.4)
+    page = _get(Client(), url)
+
+    assert page["X-Page-Cache"] == "miss"
+    assert "Benches and trees" in page.content.decode()

@@ -284,7 +284,7 @@ def test_search_page_query_count_does_not_grow_with_missions(
         ],
     }
 
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):  # the page's ids, then its missions (ids_then_rows)
         response = client.get(url, params)
 
     assert len(response.context["missions"]) == min(n, 20)
@@ -395,3 +395,16 @@ def test_a_last_page_that_holds_every_match_has_no_cap_message(client, org_a, th
     _missions(org_a, 40, theme)
 
     assert "Only the first" not in search(client, km=10, page=2).content.decode()
+
+
+def test_deep_pages_of_missions_near_me_follow_the_nearest_first_order(client, org_a, theme):
+    _missions(org_a, 45, theme)
+    params = {"lat": PARIS[0], "lng": PARIS[1], "km": 50}
+
+    pages = [client.get("/en/missions/", {**params, "page": n}).context["missions"] for n in (1, 2, 3)]
+
+    shown = [m for page in pages for m in page]
+    assert [len(page) for page in pages] == [20, 20, 5]
+    assert len({m.pk for m in shown}) == 45
+    assert [m.distance_m for m in shown] == sorted(m.distance_m for m in shown)
+    assert all(m.next_slot_at is not None for m in shown)
