@@ -137,9 +137,11 @@ class GeoQuerySet(models.QuerySet):
     def nearest_first(self, lat: float, lng: float):
         """Order by distance with the GiST index's nearest-neighbour scan (cube ``<->`` on
         ``ll_to_earth``): with a LIMIT, PostgreSQL reads the nearest rows first and stops instead of
-        sorting every row by distance. Chord and great-circle distances rank points the same way."""
+        sorting every row by distance. Chord and great-circle distances rank points the same way.
+        Rows at the same distance (one address, many missions) follow their ``pk``, so page 2 neither
+        repeats nor skips a row of page 1 (PostgreSQL adds an incremental sort over the index order)."""
         origin = LlToEarth(Value(float(lat)), Value(float(lng)))
-        return self.order_by(CubeKnnDistance(LlToEarth(F("latitude"), F("longitude")), origin))
+        return self.order_by(CubeKnnDistance(LlToEarth(F("latitude"), F("longitude")), origin), "pk")
 
     def orders_nearest_first(self) -> bool:
         """Whether ``nearest_first()`` (or ``near()``) orders this queryset. Such a queryset should
