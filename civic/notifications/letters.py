@@ -56,6 +56,8 @@ def _plain(message: EmailMessage) -> bool:
         return False
     if message.content_subtype != "plain" or (message.encoding or settings.DEFAULT_CHARSET) != "utf-8":
         return False
+    if message.from_email != settings.DEFAULT_FROM_EMAIL:
+        return False  # the envelope's sender is the default one, sanitised once
     to, message_id = message.to[0], message.extra_headers.get("Message-ID", "")
     if not _ADDRESS.fullmatch(to):
         return False  # the envelope gets the address as is: only where sanitize_address keeps it so
