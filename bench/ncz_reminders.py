@@ -234,16 +234,8 @@ def run(count: int, *, workers: int, keep: bool, timeout: float, log=print) -> d
             timeline.run_step(step.pk)  # outbox jobs recorded, published on commit
             t_step = time.monotonic() - t0
             rows = Notification.objects.filter(recipient_id__gte=first, recipient_id__lte=last)
-            created_at = None
-            while time.monotonic() - t0 < timeout:
-                received = sink.received()
-                if created_at is None and received and rows.count() >= count:
-                    created_at = time.monotonic() - t0
-                if received >= count:
-                    break
-                if not all(w.alive() for w in pool):
-                    raise RuntimeError(f"a worker exited:\n{pool[0].log_tail()}")
-                time.sleep(0.5)
+            rendered = _wait(sink, pool, rows, count, t0 + timeout)
+            created_at = rendered and rendered - t0
             elapsed = time.monotonic() - t0
             load_after = os.getloadavg()
         finally:
@@ -269,6 +261,21 @@ def run(count: int, *, workers: int, keep: bool, timeout: float, log=print) -> d
     if not keep:
         _cleanup(step, first, last)
     return result
+
+
+def _wait(sink: SinkProcesses, pool, rows, count: int, deadline: float) -> float | None:
+    """Until ``count`` messages have arrived (or ``deadline``); returns when every row existed."""
+    created_at = None
+    while time.monotonic() < deadline:
+        received = sink.received()
+        if created_at is None and received and rows.count() >= count:
+            created_at = time.monotonic()
+        if received >= count:
+            break
+        if not all(w.alive() for w in pool):
+            raise RuntimeError(f"a worker exited:\n{pool[0].log_tail()}")
+        time.sleep(0.5)
+    return created_at
 
 
 def _cleanup(step, first: int, last: int) -> None:
