@@ -5,8 +5,9 @@ The scenario on real parts: N members (a third each in French, English and Spani
 approved NCZ Day edition; the ``participants_j1`` step runs as beat runs it (``timeline.run_step``): one
 outbox job per 500 members, each a ``notify_batch`` task (``notify_many``: one INSERT, the message rendered
 once per language, one email task for the batch). Two ``celery -A civic worker --concurrency 1`` processes
-take the jobs and the emails; the SMTP server runs in this process (a thread) and checks that every
-notification's Message-ID arrives exactly once.
+take the jobs and the emails; each worker sends to its own SMTP server (aiosmtpd in a process of its own,
+so that the sink is not what limits the rate), and this script checks that every notification's
+Message-ID arrives exactly once.
 
 Usage (the bench instance, migrated by the script)::
 
@@ -20,7 +21,9 @@ Prints the rate and the load average; ``--keep`` leaves the members and notifica
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
+import re
 import sys
 import time
 import uuid
@@ -30,6 +33,74 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("fr", "en", "es")
+
+
+MESSAGE_ID = re.compile(rb"^Message-ID:[ \t]*(\S+)", re.IGNORECASE | re.MULTILINE)
+
+
+class _Recorder:
+    """aiosmtpd handler: the Message-ID of each message accepted, read with a regular expression (the
+    email package's header parser cost the sink more than the worker's send)."""
+
+    def __init__(self, count) -> None:
+        self.count = count
+        self.ids: list[str] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's hook name)
+        head = envelope.content.partition(b"\r\n\r\n")[0]
+        found = MESSAGE_ID.search(head)
+        self.ids.append(found.group(1).decode() if found else "")
+        self.count.value += 1
+        return "250 OK"
+
+
+def _sink_main(port: int, count, stop, results) -> None:
+    """One SMTP sink process: serve until ``stop`` is set, then hand the Message-IDs back."""
+    import logging
+
+    from aiosmtpd.controller import Controller
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+    recorder = _Recorder(count)
+    controller = Controller(recorder, hostname="127.0.0.1", port=port)
+    controller.start()
+    stop.wait()
+    controller.stop()
+    results.put(recorder.ids)
+
+
+class SinkProcesses:
+    """``n`` aiosmtpd servers, each in its own process on its own port (``ports``): ``received()`` is
+    the number of messages accepted so far, ``message_ids()`` (after the block) every Message-ID."""
+
+    def __init__(self, n: int) -> None:
+        from bench.notifications_kill import _free_port
+
+        self.context = multiprocessing.get_context("spawn")
+        self.ports = [_free_port() for _ in range(n)]
+        self.counts = [self.context.Value("q", 0, lock=False) for _ in range(n)]
+        self.stop = self.context.Event()
+        self.results = self.context.Queue()
+        self.processes = [
+            self.context.Process(target=_sink_main, args=(port, count, self.stop, self.results), daemon=True)
+            for port, count in zip(self.ports, self.counts, strict=True)
+        ]
+        self.ids: list[str] = []
+
+    def received(self) -> int:
+        return sum(count.value for count in self.counts)
+
+    def __enter__(self) -> SinkProcesses:
+        for process in self.processes:
+            process.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        for _process in self.processes:
+            self.ids += self.results.get(timeout=120)
+        for process in self.processes:
+            process.join(timeout=10)
 
 
 def _members(tag: str, count: int) -> tuple[int, int]:
@@ -134,7 +205,7 @@ def _edition(tag: str, first: int, last: int):
 
 
 def run(count: int, *, workers: int, keep: bool, timeout: float, log=print) -> dict:
-    from bench.notifications_kill import SmtpSink, WorkerProcess, worker_environment
+    from bench.notifications_kill import WorkerProcess, worker_environment
     from civic.celery import app
     from civic.notifications.models import Notification
     from civic.notifications.tasks import message_id
@@ -149,9 +220,11 @@ def run(count: int, *, workers: int, keep: bool, timeout: float, log=print) -> d
 
     log_path = ROOT / "var" / "ncz_reminders-worker.log"
     log_path.unlink(missing_ok=True)
-    with SmtpSink() as sink:
-        env = worker_environment(EMAIL_URL=f"smtp://127.0.0.1:{sink.port}")
-        pool = [WorkerProcess(env, log_path) for _ in range(workers)]
+    with SinkProcesses(workers) as sink:
+        pool = [
+            WorkerProcess(worker_environment(EMAIL_URL=f"smtp://127.0.0.1:{port}"), log_path)
+            for port in sink.ports
+        ]
         for worker in pool:
             worker.start()
         try:
@@ -161,22 +234,14 @@ def run(count: int, *, workers: int, keep: bool, timeout: float, log=print) -> d
             timeline.run_step(step.pk)  # outbox jobs recorded, published on commit
             t_step = time.monotonic() - t0
             rows = Notification.objects.filter(recipient_id__gte=first, recipient_id__lte=last)
-            created_at = None
-            while time.monotonic() - t0 < timeout:
-                received = len(sink.received())
-                if created_at is None and received and rows.count() >= count:
-                    created_at = time.monotonic() - t0
-                if received >= count:
-                    break
-                if not all(w.alive() for w in pool):
-                    raise RuntimeError(f"a worker exited:\n{pool[0].log_tail()}")
-                time.sleep(0.5)
+            rendered = _wait(sink, pool, rows, count, t0 + timeout)
+            created_at = rendered and rendered - t0
             elapsed = time.monotonic() - t0
             load_after = os.getloadavg()
         finally:
             for worker in pool:
                 worker.stop()
-        got = Counter(sink.received())
+    got = Counter(sink.ids)
     expected = {message_id(n) for n in rows.only("pk", "created_at").iterator(chunk_size=10000)}
     result = {
         "count": count,
@@ -196,6 +261,21 @@ def run(count: int, *, workers: int, keep: bool, timeout: float, log=print) -> d
     if not keep:
         _cleanup(step, first, last)
     return result
+
+
+def _wait(sink: SinkProcesses, pool, rows, count: int, deadline: float) -> float | None:
+    """Until ``count`` messages have arrived (or ``deadline``); returns when every row existed."""
+    created_at = None
+    while time.monotonic() < deadline:
+        received = sink.received()
+        if created_at is None and received and rows.count() >= count:
+            created_at = time.monotonic()
+        if received >= count:
+            break
+        if not all(w.alive() for w in pool):
+            raise RuntimeError(f"a worker exited:\n{pool[0].log_tail()}")
+        time.sleep(0.5)
+    return created_at
 
 
 def _cleanup(step, first: int, last: int) -> None:

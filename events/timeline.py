@@ -33,7 +33,7 @@ from civic.core.l10n import city_time, local_datetime
 from civic.notifications.services import notify, notify_many
 from events.models import RSVP, CityEdition, Event, MobilisationDay, ScheduledStep
 
-BATCH_SIZE = 500
+BATCH_SIZE = 2000  # a batch task per 2,000 members: its fixed costs (outbox job, reads, task) stay small
 STALE_AFTER = timedelta(minutes=30)
 REMINDER_HOUR = time(10, 0)
 TODAY_HOUR = time(8, 0)
