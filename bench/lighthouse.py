@@ -67,7 +67,13 @@ def _serve():
     call_command("migrate", "--noinput", verbosity=0)
     if not Mission.objects.exists():
         call_command("seed_demo")
-    return start_gunicorn(settings.DATABASE_URL, settings.REDIS_URL, port=PORT, secret_key=SECRET_KEY)
+    return start_gunicorn(
+        settings.DATABASE_URL,
+        settings.REDIS_URL,
+        port=PORT,
+        secret_key=SECRET_KEY,
+        extra_env={"SERVE_MEDIA": "true"},  # the demo's photos, as S3 or a web server would serve them
+    )
 
 
 def pages(languages: list[str]) -> tuple[list[tuple[str, str, bool]], str]:
@@ -138,7 +144,13 @@ def lighthouse(url: str, cookie: str | None) -> dict:
         ]
         if cookie:
             command.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
-        subprocess.run(command, check=True, env={**os.environ, "CHROME_PATH": chromium}, timeout=300)
+        # Lighthouse sometimes loses the trace (NO_NAVSTART): try once more before giving up.
+        for attempt in (1, 2):
+            done = subprocess.run(command, env={**os.environ, "CHROME_PATH": chromium}, timeout=300)
+            if done.returncode == 0:
+                break
+            if attempt == 2:
+                done.check_returncode()
         report = json.loads(out.read_text())
     audits, categories = report["audits"], report["categories"]
     failed = [

@@ -79,5 +79,7 @@ def test_nearest_first_with_a_limit_is_an_index_scan_not_a_sort():
     assert any(line.startswith("Order By:") and "<->" in line for line in lines)
     sorts = [line for line in lines if "Sort" in line and not line.startswith(("Sort Key:", "Full-sort"))]
     assert all("Incremental Sort" in line for line in sorts)
-    assert all("Presorted Key" in line and "<->" in line for line in lines if line.startswith("Presorted Key"))
+    assert all(
+        "Presorted Key" in line and "<->" in line for line in lines if line.startswith("Presorted Key")
+    )
     assert [line for line in lines if line.startswith("Presorted Key")] or not sorts
