@@ -7,6 +7,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from crowdfunding.models import Campaign, Project, Stage
+from crowdfunding.services.campaigns import city_today
 from tests.factories import CityFactory, MemberFactory
 
 
@@ -34,7 +35,7 @@ def open_campaign(project, *, goal_cents=100_000, days=30, mode="all_or_nothing"
         project=project,
         by=by,
         goal_cents=goal_cents,
-        deadline_day=timezone.localdate() + timedelta(days=days),
+        deadline_day=city_today(project.city) + timedelta(days=days),
         mode=mode,
     )
 

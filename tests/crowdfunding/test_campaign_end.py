@@ -3,7 +3,6 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 
 from civic.core.permissions import NotAllowed
 from civic.notifications.models import Notification
@@ -18,6 +17,7 @@ from crowdfunding.services import (
     time_need_add,
     time_offer_create,
 )
+from crowdfunding.services.campaigns import city_today
 from crowdfunding.tasks import close_campaign, close_due_campaigns
 from tests.crowdfunding.factories import ProjectFactory, expire, open_campaign
 from tests.outbox import run_jobs
@@ -41,7 +41,7 @@ def test_reaching_the_goal_funds_the_campaign_and_sends_every_backer_a_receipt(
     campaign, project, alice, bob, charlie, django_capture_on_commit_callbacks
 ):
     need = time_need_add(
-        campaign=campaign, by=alice, role="Benches", people_wanted=4, day=timezone.localdate()
+        campaign=campaign, by=alice, role="Benches", people_wanted=4, day=city_today(campaign.project.city)
     )
     pledge_create(campaign=campaign, backer=bob, amount_cents=60_000)
     pledge_create(campaign=campaign, backer=charlie, amount_cents=40_000)
@@ -231,7 +231,7 @@ def test_bad_campaigns_are_refused_and_the_project_is_untouched(project, alice, 
             project=project,
             by=alice,
             goal_cents=goal,
-            deadline_day=timezone.localdate() + timedelta(days=days),
+            deadline_day=city_today(project.city) + timedelta(days=days),
         )
     assert field in exc.value.message_dict
     project.refresh_from_db()
@@ -266,7 +266,7 @@ def test_nobody_offers_time_once_the_deadline_has_passed(campaign, alice, bob):
     from django.core.exceptions import ValidationError
 
     need = time_need_add(
-        campaign=campaign, by=alice, role="Benches", people_wanted=4, day=timezone.localdate()
+        campaign=campaign, by=alice, role="Benches", people_wanted=4, day=city_today(campaign.project.city)
     )
     expire(campaign)
     with pytest.raises(ValidationError, match="closed"):

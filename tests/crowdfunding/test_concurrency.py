@@ -7,6 +7,7 @@ from django.db.models import Sum
 
 from crowdfunding.models import Campaign, Partner, Pledge, PledgeMatch, RewardTier
 from crowdfunding.services import partner_add, pledge_create, reward_add
+from crowdfunding.services.campaigns import city_today
 from tests.crowdfunding.factories import ProjectFactory, open_campaign
 from tests.factories import CityFactory, MemberFactory, MembershipFactory, OrganizationFactory
 from tests.race import race
@@ -77,7 +78,6 @@ def test_200_concurrent_pledges_keep_totals_exact_with_match_funding_and_never_o
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_time_offers_never_exceed_the_people_wanted_and_double_clicks_count_once():
-    from django.utils import timezone
 
     from crowdfunding.models import TimeNeed, TimeOffer
     from crowdfunding.services import time_need_add, time_offer_create
@@ -85,7 +85,7 @@ def test_concurrent_time_offers_never_exceed_the_people_wanted_and_double_clicks
     holder = MemberFactory(email="holder2@example.org")
     campaign = open_campaign(ProjectFactory(holder_member=holder), by=holder)
     need = time_need_add(
-        campaign=campaign, by=holder, role="Benches", people_wanted=5, day=timezone.localdate()
+        campaign=campaign, by=holder, role="Benches", people_wanted=5, day=city_today(campaign.project.city)
     )
     members = [MemberFactory(email=f"helper{i}@example.org") for i in range(15)]
     # Every member clicks twice at the same time.

@@ -1,8 +1,8 @@
 import pytest
-from django.utils import timezone
 
 from civic.core.discovery import DiscoveryQuery, providers
 from crowdfunding.services import pledge_create, time_need_add
+from crowdfunding.services.campaigns import city_today
 from tests.crowdfunding.factories import ProjectFactory, expire, open_campaign
 from tests.factories import CityFactory, MemberFactory
 
@@ -15,7 +15,11 @@ def funding(city):
     project = ProjectFactory(holder_member=holder, city=city, title_fr="Bancs du square Voltaire")
     campaign = open_campaign(project, by=holder, goal_cents=20_000)
     time_need_add(
-        campaign=campaign, by=holder, role="Monter les bancs", people_wanted=4, day=timezone.localdate()
+        campaign=campaign,
+        by=holder,
+        role="Monter les bancs",
+        people_wanted=4,
+        day=city_today(campaign.project.city),
     )
     pledge_create(campaign=campaign, backer=MemberFactory(), amount_cents=5_000)
     return project

@@ -12,6 +12,7 @@ from crowdfunding.services import (
     time_need_add,
     time_offer_create,
 )
+from crowdfunding.services.campaigns import city_today
 from tests.crowdfunding.factories import ProjectFactory, expire, open_campaign
 from tests.factories import MemberFactory, MembershipFactory, OrganizationFactory
 
@@ -84,19 +85,23 @@ def test_a_reward_needs_its_minimum_and_is_never_sold_beyond_its_quantity(campai
 
 
 def test_only_the_holder_adds_rewards_and_time_needs(campaign, bob):
-    from django.utils import timezone
 
     with pytest.raises(NotAllowed):
         reward_add(campaign=campaign, by=bob, title="Mug", min_amount_cents=100)
     with pytest.raises(NotAllowed):
-        time_need_add(campaign=campaign, by=bob, role="Builders", people_wanted=4, day=timezone.localdate())
+        time_need_add(
+            campaign=campaign, by=bob, role="Builders", people_wanted=4, day=city_today(campaign.project.city)
+        )
 
 
 def test_time_offers_stop_when_enough_people_came_and_count_once_per_member(campaign, alice, bob, charlie):
-    from django.utils import timezone
 
     need = time_need_add(
-        campaign=campaign, by=alice, role="Build benches", people_wanted=1, day=timezone.localdate()
+        campaign=campaign,
+        by=alice,
+        role="Build benches",
+        people_wanted=1,
+        day=city_today(campaign.project.city),
     )
     time_offer_create(need=need, member=bob)
 

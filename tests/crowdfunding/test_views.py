@@ -12,6 +12,7 @@ from crowdfunding.services import (
     reward_add,
     time_need_add,
 )
+from crowdfunding.services.campaigns import city_today
 from tests.crowdfunding.factories import ProjectFactory, open_campaign
 from tests.factories import MemberFactory, MembershipFactory
 
@@ -28,7 +29,9 @@ def _rich_project(city, n):
     project = ProjectFactory(holder_member=holder, city=city, title_fr=f"Jardin {n}")
     campaign = open_campaign(project, by=holder)
     reward_add(campaign=campaign, by=holder, title="Mug", min_amount_cents=100, quantity=10)
-    time_need_add(campaign=campaign, by=holder, role="Bancs", people_wanted=3, day=timezone.localdate())
+    time_need_add(
+        campaign=campaign, by=holder, role="Bancs", people_wanted=3, day=city_today(campaign.project.city)
+    )
     backer = MemberFactory()
     pledge_create(campaign=campaign, backer=backer, amount_cents=1000, message="Go")
     feedback_create(project=project, author=backer, kind="question", body="Quand ?")
