@@ -15,6 +15,7 @@ encoding or folding, a body line over 998 bytes, an attachment) is built the ful
 from __future__ import annotations
 
 import re
+import smtplib
 from email.utils import formatdate
 
 from django.conf import settings
@@ -36,7 +37,24 @@ class Letters:
 
     def __init__(self) -> None:
         self.sender = sanitize_address(settings.DEFAULT_FROM_EMAIL, settings.DEFAULT_CHARSET)
+        self.envelope_sender = smtplib.quoteaddr(self.sender)
         self.heads: dict[tuple, list[str] | None] = {}
+
+    def send(self, smtp: smtplib.SMTP, to: str, raw: bytes) -> None:
+        """``smtp.sendmail(self.sender, [to], raw)`` for the bytes :meth:`bytes_of` gave: the same
+        commands and the same errors, without parsing the sender and the recipient again for each
+        email (``to`` passed :func:`_plain`'s check, so it is written as it is)."""
+        smtp.ehlo_or_helo_if_needed()
+        size = f" size={len(raw)}" if smtp.does_esmtp and smtp.has_extn("size") else ""
+        code, reply = smtp.docmd("mail", f"FROM:{self.envelope_sender}{size}")
+        if code != 250:
+            _refused(smtp, code, smtplib.SMTPSenderRefused(code, reply, self.sender))
+        code, reply = smtp.docmd("rcpt", f"TO:<{to}>")
+        if code not in (250, 251):
+            _refused(smtp, code, smtplib.SMTPRecipientsRefused({to: (code, reply)}))
+        code, reply = smtp.data(raw)
+        if code != 250:
+            _refused(smtp, code, smtplib.SMTPDataError(code, reply))
 
     def bytes_of(self, message: EmailMessage) -> bytes | None:
         if not _plain(message):
@@ -48,6 +66,18 @@ class Letters:
         if head is None:
             return None
         return _fill(head, message, formatdate(localtime=settings.EMAIL_USE_LOCALTIME))
+
+
+def _refused(smtp: smtplib.SMTP, code: int, error: Exception) -> None:
+    """What ``sendmail`` does on a refusal: end the transaction (or the session, on 421), raise."""
+    if code == 421:
+        smtp.close()
+    else:
+        smtp._rset()
+    raise error
+
+
+_SPACE = re.compile(r"\s")
 
 
 def _plain(message: EmailMessage) -> bool:
@@ -63,12 +93,7 @@ def _plain(message: EmailMessage) -> bool:
         return False  # the envelope gets the address as is: only where sanitize_address keeps it so
     for name, value in (("To", to), ("Message-ID", message_id)):
         # Written as is only when ASCII, unbroken and short (else encoded or folded by the full build).
-        if (
-            not value
-            or not value.isascii()
-            or any(c.isspace() for c in value)
-            or len(f"{name}: {value}") > _FOLD_AT
-        ):
+        if not value or not value.isascii() or _SPACE.search(value) or len(f"{name}: {value}") > _FOLD_AT:
             return False
     return all(len(line.encode()) <= _LONGEST_LINE for line in _LINES.split(message.body))
 

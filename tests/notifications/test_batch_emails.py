@@ -145,3 +145,44 @@ def test_a_batch_out_of_time_hands_its_unsent_claims_back_to_the_sweep(settings)
     rows = list(Notification.objects.order_by("pk").values_list("email_status", "email_attempts"))
     # Sent; interrupted (an attempt); never tried (no attempt counted), all pending for the sweep.
     assert rows == [(Status.SENT, 1), (Status.PENDING, 1), (Status.PENDING, 0), (Status.PENDING, 0)]
+
+
+class _Refusing:
+    """The sink refuses one recipient (550 at RCPT) and answers 451 to one message's data."""
+
+    def __init__(self, sink, refused: str, deferred: str):
+        self.refused, self.deferred = refused, deferred
+        self.handle = sink.handle_DATA
+        sink.handle_RCPT = self._rcpt
+        sink.handle_DATA = self._data
+
+    async def _rcpt(self, server, session, envelope, address, rcpt_options):
+        if address == self.refused:
+            return "550 5.1.1 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def _data(self, server, session, envelope):
+        if envelope.rcpt_tos == [self.deferred]:
+            return "451 4.3.0 try again later"
+        return await self.handle(server, session, envelope)
+
+
+def test_a_refused_recipient_or_message_is_left_for_a_retry_and_the_rest_of_the_batch_is_sent(smtp_sink):
+    members = [MemberFactory(email=f"r{i}@example.org") for i in range(5)]
+    recorded = _Recorded(smtp_sink)
+    _Refusing(smtp_sink, refused="r1@example.org", deferred="r3@example.org")
+    notifications = _batch(members)
+
+    assert send_notification_emails([n.pk for n in notifications]) == 3
+
+    rows = dict(Notification.objects.values_list("recipient__email", "email_status"))
+    assert rows == {
+        "r0@example.org": Status.SENT,
+        "r1@example.org": Status.PENDING,  # the sweep tries again (MAX_ATTEMPTS in all)
+        "r2@example.org": Status.SENT,
+        "r3@example.org": Status.PENDING,
+        "r4@example.org": Status.SENT,
+    }
+    received = {message_from_bytes(content)["To"] for _, content in recorded.messages}
+    assert received == {"r0@example.org", "r2@example.org", "r4@example.org"}
