@@ -97,6 +97,9 @@ def main() -> int:
     from django.conf import settings
 
     from bench.context import Page
+    from bench.server import configure_postgres
+
+    configure_postgres()
 
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed for throughput: apt-get install wrk")

@@ -43,18 +43,42 @@ class Letters:
     def send(self, smtp: smtplib.SMTP, to: str, raw: bytes) -> None:
         """``smtp.sendmail(self.sender, [to], raw)`` for the bytes :meth:`bytes_of` gave: the same
         commands and the same errors, without parsing the sender and the recipient again for each
-        email (``to`` passed :func:`_plain`'s check, so it is written as it is)."""
+        email (``to`` passed :func:`_plain`'s check, so it is written as it is). Over a server that
+        offers PIPELINING (RFC 2920, as mail servers do) the envelope and DATA go in one write and
+        their replies are read together: two round trips per email instead of four."""
         smtp.ehlo_or_helo_if_needed()
         size = f" size={len(raw)}" if smtp.does_esmtp and smtp.has_extn("size") else ""
-        code, reply = smtp.docmd("mail", f"FROM:{self.envelope_sender}{size}")
-        if code != 250:
-            _refused(smtp, code, smtplib.SMTPSenderRefused(code, reply, self.sender))
-        code, reply = smtp.docmd("rcpt", f"TO:<{to}>")
-        if code not in (250, 251):
-            _refused(smtp, code, smtplib.SMTPRecipientsRefused({to: (code, reply)}))
-        code, reply = smtp.data(raw)
+        commands = (f"mail FROM:{self.envelope_sender}{size}", f"rcpt TO:<{to}>", "data")
+        if smtp.does_esmtp and smtp.has_extn("pipelining"):
+            smtp.send("".join(f"{command}\r\n" for command in commands))
+            replies = [smtp.getreply() for _ in commands]
+        else:
+            replies = []
+            for command in commands:  # one at a time, stopping at the first refusal
+                replies.append(smtp.docmd(command))
+                if replies[-1][0] not in (250, 251, 354):
+                    break
+        self._refused_at(smtp, to, replies)
+        smtp.send(_QUOTE_PERIODS.sub(b"..", raw) + (b"" if raw.endswith(b"\r\n") else b"\r\n") + b".\r\n")
+        code, reply = smtp.getreply()
         if code != 250:
             _refused(smtp, code, smtplib.SMTPDataError(code, reply))
+
+    def _refused_at(self, smtp: smtplib.SMTP, to: str, replies: list[tuple[int, bytes]]) -> None:
+        """Raise as ``sendmail`` does when the sender, the recipient or DATA was refused."""
+        errors = (
+            lambda code, reply: smtplib.SMTPSenderRefused(code, reply, self.sender),
+            lambda code, reply: smtplib.SMTPRecipientsRefused({to: (code, reply)}),
+            smtplib.SMTPDataError,
+        )
+        for (code, reply), accepted, error in zip(
+            replies, ((250,), (250, 251), (354,)), errors, strict=False
+        ):
+            if code not in accepted:
+                if len(replies) == 3 and replies[2][0] == 354:
+                    smtp.send(b".\r\n")  # DATA was taken all the same: end an empty message
+                    smtp.getreply()
+                _refused(smtp, code, error(code, reply))
 
     def bytes_of(self, message: EmailMessage) -> bytes | None:
         if not _plain(message):
@@ -78,6 +102,7 @@ def _refused(smtp: smtplib.SMTP, code: int, error: Exception) -> None:
 
 
 _SPACE = re.compile(r"\s")
+_QUOTE_PERIODS = re.compile(rb"(?m)^\.")  # smtplib's dot-stuffing (RFC 5321 4.5.2)
 
 
 def _plain(message: EmailMessage) -> bool:

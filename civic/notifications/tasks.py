@@ -48,6 +48,11 @@ _TABLE = Notification._meta.db_table
 # A batch claims its emails this many at a time: two queries per chunk instead of one per email, and
 # a killed worker leaves at most one chunk to the stale-claim sweep.
 CLAIM_CHUNK = 100
+# What an email is made of (a batch reads 100 rows at a time; the member's other fields are not read).
+_EMAIL_FIELDS = (
+    *("title", "body", "url", "context", "created_at", "email_attempts"),
+    *("recipient__email", "recipient__language", "recipient__is_active", "recipient__is_former"),
+)
 
 
 def message_id(notification: Notification) -> str:
@@ -277,7 +282,12 @@ def _send_chunk(notification_ids: list[int], smtp, letters: Letters) -> int:
     claimed_at, claimed = _claim_many(notification_ids)
     if not claimed:
         return 0
-    todo = list(Notification.objects.filter(pk__in=claimed).select_related("recipient").order_by("pk"))
+    todo = list(
+        Notification.objects.filter(pk__in=claimed)
+        .select_related("recipient")
+        .only(*_EMAIL_FIELDS)
+        .order_by("pk")
+    )
     held = {n.pk for n in todo}
     renew_after = settings.NOTIFICATION_CLAIM_STALE_SECONDS / 2
     sent = 0
