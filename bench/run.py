@@ -332,12 +332,14 @@ BROWSER_HEADERS = {"Accept-Encoding": "gzip, deflate, br", "Accept-Language": "f
 
 def throughput(path: str, headers: dict, args) -> tuple[float, int]:
     """Requests per second with 8 connections (wrk), the median of ``args.rounds`` runs, and the
-    number of non-2xx/3xx answers. One run is not enough: wrk's 8 keep-alive connections land on
-    gunicorn's two workers unevenly, and differently each time (6 on one and 2 on the other leaves a
-    core idle): the same page measured 1,900 or 700 req/s from one run to the next."""
+    number of non-2xx/3xx answers. The server listens with ``--reuse-port`` (bench/server.py): on one
+    shared socket, the worker that woke first took all 8 keep-alive connections, and the same page
+    measured 1,900 or 700 req/s from one run to the next. The median absorbs what is left."""
     wrk = ["wrk", "-t2", "-c8", f"-d{args.duration}s", "--timeout", "60s", "--latency"]
     for name, value in headers.items():
         wrk += ["-H", f"{name}: {value}"]
+    # A first second unmeasured: the connections' first requests wait on a cold worker thread.
+    subprocess.run([*wrk[:3], "-d1s", *wrk[4:], f"http://127.0.0.1:{PORT}{path}"], capture_output=True)
     rates, errors = [], 0
     for _ in range(args.rounds):
         out = subprocess.run([*wrk, f"http://127.0.0.1:{PORT}{path}"], capture_output=True, text=True).stdout

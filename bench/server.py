@@ -61,6 +61,10 @@ def start_gunicorn(
             "2",
             "--threads",
             "2",
+            # Each worker listens on its own socket and the kernel spreads new connections between
+            # them: on a shared socket, the worker that wakes first took all of a client's keep-alive
+            # connections at once, and one core served the run (throughput halved, run to run).
+            "--reuse-port",
             "--log-level",
             "warning",
         ],
